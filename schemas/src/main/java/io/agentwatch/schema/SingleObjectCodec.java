@@ -1,0 +1,115 @@
+package io.agentwatch.schema;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HexFormat;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Avro single-object encoding of one record type: {@code C3 01}, the 8-byte CRC-64-AVRO fingerprint
+ * of the writer schema (little endian), then the binary record. Every message on the wire carries
+ * the fingerprint, so a reader can tell schema versions apart and reject what it does not know.
+ *
+ * <p>Thread-safe: Avro's message encoder and decoder keep their buffers per thread.
+ */
+public final class SingleObjectCodec<T extends SpecificRecord> {
+
+  static {
+    SchemaTrust.ensure();
+  }
+
+  private static final byte[] MAGIC = {(byte) 0xC3, (byte) 0x01};
+  private static final int HEADER_LENGTH = MAGIC.length + Long.BYTES;
+
+  private final Schema schema;
+  private final BinaryMessageEncoder<T> encoder;
+  private final BinaryMessageDecoder<T> decoder;
+
+  // The generated classes' own encoder and decoder carry their data model (with the logical-type
+  // conversions), so nothing here has to look classes up by name.
+  private SingleObjectCodec(Schema schema, BinaryMessageEncoder<T> encoder, BinaryMessageDecoder<T> decoder) {
+    this.schema = schema;
+    this.encoder = encoder;
+    this.decoder = decoder;
+  }
+
+  public static SingleObjectCodec<FlowRecord> flowRecords() {
+    return new SingleObjectCodec<>(FlowRecord.getClassSchema(), FlowRecord.getEncoder(), FlowRecord.getDecoder());
+  }
+
+  public static SingleObjectCodec<HostVendorWindow> hostVendorWindows() {
+    return new SingleObjectCodec<>(
+        HostVendorWindow.getClassSchema(), HostVendorWindow.getEncoder(), HostVendorWindow.getDecoder());
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  /** The fingerprint this codec writes, as found in bytes 2..9 of every message. */
+  public long fingerprint() {
+    return SchemaNormalization.parsingFingerprint64(schema);
+  }
+
+  public byte[] encode(T record) {
+    try {
+      ByteBuffer buffer = encoder.encode(record);
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode " + schema.getName(), e);
+    }
+  }
+
+  /**
+   * Decodes one message.
+   *
+   * @throws MalformedMessageException when the bytes are not a single-object message of a known
+   *     schema version; the message names the fingerprint found
+   */
+  public T decode(byte[] message) throws MalformedMessageException {
+    try {
+      return decoder.decode(message);
+    } catch (BadHeaderException e) {
+      throw new MalformedMessageException(
+          "not an Avro single-object message (" + describeHeader(message) + ")", e);
+    } catch (MissingSchemaException e) {
+      throw new MalformedMessageException(
+          "unknown writer schema fingerprint " + fingerprintHex(message) + " for " + schema.getName()
+              + "; this reader knows " + String.format("%016x", fingerprint()), e);
+    } catch (IOException | RuntimeException e) {
+      throw new MalformedMessageException(
+          "corrupt " + schema.getName() + " message of " + message.length + " bytes: " + e.getMessage(), e);
+    }
+  }
+
+  /** The writer-schema fingerprint of a message, or an explanation when it has none. */
+  static String fingerprintHex(byte[] message) {
+    if (message.length < HEADER_LENGTH) {
+      return "(message shorter than the " + HEADER_LENGTH + "-byte header)";
+    }
+    long fp = ByteBuffer.wrap(message, MAGIC.length, Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    return String.format("%016x", fp);
+  }
+
+  private static String describeHeader(byte[] message) {
+    int n = Math.min(message.length, 2);
+    return message.length == 0 ? "empty" : "starts with " + HexFormat.of().formatHex(message, 0, n);
+  }
+
+  /** A message that cannot be decoded: counted and skipped by readers, never fatal. */
+  public static final class MalformedMessageException extends Exception {
+    MalformedMessageException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

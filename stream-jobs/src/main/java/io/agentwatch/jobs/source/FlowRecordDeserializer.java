@@ -1,0 +1,53 @@
+package io.agentwatch.jobs.source;
+
+import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.SchemaTrust;
+import io.agentwatch.schema.SingleObjectCodec;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads Avro single-object flow records from the flows topic. A message that is not a flow record
+ * of a known schema version is counted ({@code malformedFlowRecords}), logged with its position
+ * and skipped: one bad producer must not stop the job.
+ */
+public final class FlowRecordDeserializer implements KafkaRecordDeserializationSchema<FlowRecord> {
+
+  static {
+    SchemaTrust.ensure();
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(FlowRecordDeserializer.class);
+
+  private transient SingleObjectCodec<FlowRecord> codec;
+  private transient Counter malformed;
+
+  @Override
+  public void open(DeserializationSchema.InitializationContext context) {
+    codec = SingleObjectCodec.flowRecords();
+    malformed = context.getMetricGroup().counter("malformedFlowRecords");
+  }
+
+  @Override
+  public void deserialize(ConsumerRecord<byte[], byte[]> message, Collector<FlowRecord> out) {
+    try {
+      out.collect(codec.decode(message.value()));
+    } catch (SingleObjectCodec.MalformedMessageException e) {
+      malformed.inc();
+      LOG.warn("skipping malformed record at {}-{} offset {}: {}",
+          message.topic(), message.partition(), message.offset(), e.getMessage());
+    }
+  }
+
+  @Override
+  public TypeInformation<FlowRecord> getProducedType() {
+    return new AvroTypeInfo<>(FlowRecord.class);
+  }
+}

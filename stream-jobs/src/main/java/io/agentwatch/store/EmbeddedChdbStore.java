@@ -1,0 +1,89 @@
+package io.agentwatch.store;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The ClickHouse engine in this process, through chDB. Every store opened on the same directory
+ * shares one engine connection (see {@link ChdbEngine}); closing a store gives back its share.
+ *
+ * <p>RowBinary batches go through chDB's streaming INSERT (statement and data separately, the data
+ * in chunks), not as inline data after the FORMAT clause: see {@link ChdbEngine#insert}.
+ */
+public final class EmbeddedChdbStore implements ClickHouseStore {
+
+  private final ChdbEngine engine;
+  private volatile boolean closed;
+
+  private EmbeddedChdbStore(ChdbEngine engine) {
+    this.engine = engine;
+  }
+
+  /** Opens (creating it if needed) the data directory, or joins the engine already running on it. */
+  public static EmbeddedChdbStore open(Path dataDir) throws StoreException {
+    Path canonical;
+    try {
+      Files.createDirectories(dataDir);
+      canonical = dataDir.toRealPath();
+    } catch (IOException e) {
+      throw new StoreException("cannot create the chDB data directory " + dataDir + ": " + e.getMessage(), false, e);
+    }
+    return new EmbeddedChdbStore(ChdbEngine.acquire(canonical));
+  }
+
+  public Path dataDir() {
+    return engine.dataDir();
+  }
+
+  @Override
+  public void execute(String sql) throws StoreException {
+    checkOpen();
+    engine.run(sql);
+  }
+
+  @Override
+  public String query(String sql) throws StoreException {
+    checkOpen();
+    return new String(engine.run(sql), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void insertRowBinary(String table, List<String> columns, byte[] rows) throws StoreException {
+    checkOpen();
+    if (rows.length == 0) {
+      return;
+    }
+    insertStreamed(SqlNames.insertInto(table, columns), "RowBinary", rows);
+  }
+
+  /** Inserts data in any input format: {@code insert} is the statement without its FORMAT clause. */
+  void insertStreamed(String insert, String format, byte[] data) throws StoreException {
+    checkOpen();
+    engine.insert(insert, format, data);
+  }
+
+  @Override
+  public String describe() {
+    return "embedded chDB at " + engine.dataDir();
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    engine.release();
+  }
+
+  private void checkOpen() throws StoreException {
+    if (closed) {
+      throw new StoreException(describe() + " is closed", false);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.agentwatch.store;
+
+import io.agentwatch.schema.FlowRecord;
+import java.util.List;
+
+/**
+ * How a {@link FlowRecord} becomes a row of the {@code flows} table (sql/migrations/001_flows.sql):
+ * the column list and the RowBinary encoding, in the same order.
+ *
+ * <p>Absent text (null SNI, vendor, ...) is stored as '' (the columns are not Nullable: see the
+ * migration for why), addresses as IPv6 (IPv4 mapped to ::ffff:a.b.c.d), times with microseconds.
+ */
+public final class FlowRows {
+
+  public static final String TABLE = "flows";
+
+  public static final List<String> COLUMNS = List.of(
+      "sensor_id", "sequence", "host", "src_ip", "src_port", "dst_ip", "dst_port", "transport",
+      "first_seen", "last_seen", "packets_up", "packets_down", "bytes_up", "bytes_down",
+      "sni", "alpn", "ja4", "dns_name", "vendor", "service", "category", "identified_by", "end_reason");
+
+  private FlowRows() {}
+
+  /** Appends one row; the order matches {@link #COLUMNS}. */
+  public static void encode(RowBinaryWriter out, FlowRecord flow) {
+    out.lowCardinalityString(flow.getSensorId())
+        .uint64(flow.getSequence())
+        .lowCardinalityString(flow.getHost())
+        .ipv6(flow.getSrcIp())
+        .uint16(flow.getSrcPort())
+        .ipv6(flow.getDstIp())
+        .uint16(flow.getDstPort())
+        .lowCardinalityString(FlowText.of(flow.getTransport()))
+        .dateTime64(flow.getFirstSeen(), 6)
+        .dateTime64(flow.getLastSeen(), 6)
+        .uint64(flow.getPacketsUp())
+        .uint64(flow.getPacketsDown())
+        .uint64(flow.getBytesUp())
+        .uint64(flow.getBytesDown())
+        .string(orEmpty(flow.getSni()))
+        .lowCardinalityString(orEmpty(flow.getAlpn()))
+        .lowCardinalityString(orEmpty(flow.getJa4()))
+        .string(orEmpty(flow.getDnsName()))
+        .lowCardinalityString(orEmpty(flow.getVendor()))
+        .lowCardinalityString(orEmpty(flow.getService()))
+        .lowCardinalityString(orEmpty(flow.getCategory()))
+        .lowCardinalityString(FlowText.of(flow.getIdentifiedBy()))
+        .lowCardinalityString(FlowText.of(flow.getEndReason()));
+  }
+
+  private static String orEmpty(String value) {
+    return value == null ? "" : value;
+  }
+}

@@ -1,0 +1,30 @@
+package io.agentwatch.store;
+
+import java.util.Locale;
+
+/**
+ * The one text form of the schema's enums (Transport, Evidence, EndReason), used in ClickHouse
+ * columns and meant for the JSON output too: lower case, words joined by hyphens ({@code TCP} →
+ * "tcp", {@code IP_RANGE} → "ip-range", {@code END_OF_CAPTURE} → "end-of-capture"), matching the
+ * words DESIGN.md uses.
+ */
+public final class FlowText {
+
+  private FlowText() {}
+
+  /** "ip-range" for {@code Evidence.IP_RANGE}; the same rule for every enum of the schema. */
+  public static String of(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** The constant whose text is {@code text} ("end-of-capture" → END_OF_CAPTURE). */
+  public static <E extends Enum<E>> E parse(Class<E> type, String text) {
+    for (E constant : type.getEnumConstants()) {
+      if (of(constant).equals(text)) {
+        return constant;
+      }
+    }
+    throw new IllegalArgumentException("'" + text + "' is not a " + type.getSimpleName() + " (expected one of "
+        + java.util.Arrays.stream(type.getEnumConstants()).map(FlowText::of).toList() + ")");
+  }
+}

@@ -1,0 +1,45 @@
+package io.agentwatch.store;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Table and column names as they go into generated statements: checked, then quoted. */
+final class SqlNames {
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  private SqlNames() {}
+
+  /** {@code table} or {@code database.table}, each part back-quoted. */
+  static String table(String name) {
+    String[] parts = name.split("\\.", -1);
+    if (parts.length > 2) {
+      throw new IllegalArgumentException("table name '" + name + "' must be 'table' or 'database.table'");
+    }
+    StringBuilder quoted = new StringBuilder();
+    for (String part : parts) {
+      if (quoted.length() > 0) {
+        quoted.append('.');
+      }
+      quoted.append(identifier(part));
+    }
+    return quoted.toString();
+  }
+
+  static String identifier(String name) {
+    if (name == null || !IDENTIFIER.matcher(name).matches()) {
+      throw new IllegalArgumentException("'" + name + "' is not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)");
+    }
+    return "`" + name + "`";
+  }
+
+  /** {@code INSERT INTO `t` (`a`, `b`)}: an insert without its FORMAT clause or data. */
+  static String insertInto(String table, List<String> columns) {
+    if (columns.isEmpty()) {
+      throw new IllegalArgumentException("an insert into " + table + " needs at least one column");
+    }
+    return "INSERT INTO " + table(table) + " ("
+        + columns.stream().map(SqlNames::identifier).collect(Collectors.joining(", ")) + ")";
+  }
+}

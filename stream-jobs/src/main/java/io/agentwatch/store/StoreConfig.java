@@ -1,0 +1,133 @@
+package io.agentwatch.store;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Where flows and aggregates are stored: the engine in this process (chDB on a data directory) or
+ * a ClickHouse server. Serializable because it travels inside Flink job graphs, so it holds no
+ * secret: the password is read when the store opens, from a file or from an environment variable,
+ * on whichever machine opens it.
+ *
+ * @param kind {@code store.kind}: embedded or remote
+ * @param embeddedPath {@code store.embedded.path}: chDB data directory (embedded only)
+ * @param remoteUrl {@code store.remote.url}: http(s)://host:port of the server's HTTP interface
+ * @param remoteDatabase {@code store.remote.database}: database holding the tables
+ * @param remoteUser {@code store.remote.user}
+ * @param remotePasswordFile {@code store.remote.password-file}: file whose first line is the
+ *     password; when absent, the password is taken from the environment variable
+ *     {@code store.remote.password-env} names (no password when that is unset)
+ * @param remotePasswordEnv {@code store.remote.password-env}: name of that variable
+ */
+public record StoreConfig(
+    Kind kind,
+    String embeddedPath,
+    String remoteUrl,
+    String remoteDatabase,
+    String remoteUser,
+    String remotePasswordFile,
+    String remotePasswordEnv) implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final String KIND = "store.kind";
+  public static final String EMBEDDED_PATH = "store.embedded.path";
+  public static final String REMOTE_URL = "store.remote.url";
+  public static final String REMOTE_DATABASE = "store.remote.database";
+  public static final String REMOTE_USER = "store.remote.user";
+  public static final String REMOTE_PASSWORD_FILE = "store.remote.password-file";
+  public static final String REMOTE_PASSWORD_ENV = "store.remote.password-env";
+
+  public static final String DEFAULT_DATABASE = "default";
+  public static final String DEFAULT_USER = "default";
+  public static final String DEFAULT_PASSWORD_ENV = "AGENTWATCH_CLICKHOUSE_PASSWORD";
+
+  private static final Pattern DATABASE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  public enum Kind {
+    EMBEDDED,
+    REMOTE
+  }
+
+  /** The engine in this process, storing under {@code dataPath}. */
+  public static StoreConfig embedded(String dataPath) {
+    return new StoreConfig(Kind.EMBEDDED, dataPath, null, null, null, null, null);
+  }
+
+  /**
+   * A ClickHouse server; the password comes from {@code passwordFile} or, when that is null, from
+   * the environment variable {@value #DEFAULT_PASSWORD_ENV}.
+   */
+  public static StoreConfig remote(String url, String database, String user, String passwordFile) {
+    return new StoreConfig(Kind.REMOTE, null, url, database, user, passwordFile, DEFAULT_PASSWORD_ENV);
+  }
+
+  /** From flat keys ({@value #KIND}, {@value #EMBEDDED_PATH}, ...), with defaults for the optional ones. */
+  public static StoreConfig fromMap(Map<String, String> settings) {
+    String kindText = settings.getOrDefault(KIND, "embedded").strip();
+    Kind kind;
+    try {
+      kind = Kind.valueOf(kindText.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(KIND + ": must be 'embedded' or 'remote', got '" + kindText + "'");
+    }
+    return new StoreConfig(kind,
+        settings.get(EMBEDDED_PATH),
+        settings.get(REMOTE_URL),
+        settings.getOrDefault(REMOTE_DATABASE, DEFAULT_DATABASE),
+        settings.getOrDefault(REMOTE_USER, DEFAULT_USER),
+        settings.get(REMOTE_PASSWORD_FILE),
+        settings.getOrDefault(REMOTE_PASSWORD_ENV, DEFAULT_PASSWORD_ENV));
+  }
+
+  /** Checks the settings the kind needs; the message names the key and what is wrong. Returns this. */
+  public StoreConfig validate() {
+    if (kind == null) {
+      throw new IllegalArgumentException(KIND + ": missing (embedded or remote)");
+    }
+    if (kind == Kind.EMBEDDED) {
+      if (embeddedPath == null || embeddedPath.isBlank()) {
+        throw new IllegalArgumentException(EMBEDDED_PATH + ": missing (the chDB data directory)");
+      }
+      return this;
+    }
+    if (remoteUrl == null || remoteUrl.isBlank()) {
+      throw new IllegalArgumentException(REMOTE_URL + ": missing (e.g. http://clickhouse:8123)");
+    }
+    URI uri;
+    try {
+      uri = new URI(remoteUrl);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(REMOTE_URL + ": not a URL: '" + remoteUrl + "' (" + e.getReason() + ")");
+    }
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      throw new IllegalArgumentException(REMOTE_URL + ": must start with http:// or https:// (the HTTP interface), got '" + remoteUrl + "'");
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException(REMOTE_URL + ": no host in '" + remoteUrl + "'");
+    }
+    if (uri.getUserInfo() != null) {
+      // The URL shows up in logs and job graphs: credentials in it would leak.
+      throw new IllegalArgumentException(REMOTE_URL + ": must not carry credentials; use " + REMOTE_USER + " and "
+          + REMOTE_PASSWORD_FILE + " or " + REMOTE_PASSWORD_ENV);
+    }
+    if (remoteDatabase == null || !DATABASE_NAME.matcher(remoteDatabase).matches()) {
+      throw new IllegalArgumentException(REMOTE_DATABASE + ": must be a plain name ([A-Za-z_][A-Za-z0-9_]*), got '" + remoteDatabase + "'");
+    }
+    if (remoteUser == null || remoteUser.isBlank()) {
+      throw new IllegalArgumentException(REMOTE_USER + ": missing");
+    }
+    if (remotePasswordFile != null && remotePasswordFile.isBlank()) {
+      throw new IllegalArgumentException(REMOTE_PASSWORD_FILE + ": blank (leave it out to use " + REMOTE_PASSWORD_ENV + ")");
+    }
+    if (remotePasswordEnv != null && !ENV_NAME.matcher(remotePasswordEnv).matches()) {
+      throw new IllegalArgumentException(REMOTE_PASSWORD_ENV + ": not an environment variable name: '" + remotePasswordEnv + "'");
+    }
+    return this;
+  }
+}

@@ -1,0 +1,26 @@
+package io.agentwatch.store;
+
+/**
+ * A failed store operation. {@link #isRetriable()} tells a writer whether trying the same
+ * operation again later can succeed (the store is unreachable, overloaded, restarting) or not (bad
+ * SQL, a type mismatch, a missing table): retriable errors delay data, fatal ones stop the job.
+ */
+public class StoreException extends Exception {
+
+  private static final long serialVersionUID = 1L;
+
+  private final boolean retriable;
+
+  public StoreException(String message, boolean retriable, Throwable cause) {
+    super(message, cause);
+    this.retriable = retriable;
+  }
+
+  public StoreException(String message, boolean retriable) {
+    this(message, retriable, null);
+  }
+
+  public boolean isRetriable() {
+    return retriable;
+  }
+}

@@ -1,0 +1,101 @@
+package io.agentwatch.store;
+
+import io.agentwatch.schema.EndReason;
+import io.agentwatch.schema.Evidence;
+import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.HostVendorWindow;
+import io.agentwatch.schema.Transport;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/**
+ * Records as the sensor and the aggregation job produce them, for tests. Their times fall on
+ * {@link #DAY}, yesterday: the tables' TTLs drop older rows as soon as they are written.
+ */
+final class SampleRecords {
+
+  static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+  static final LocalDate NEXT_DAY = DAY.plusDays(1);
+
+  /** {@code time} ("05:06:07.123456") on {@code day}, UTC. */
+  static Instant at(LocalDate day, String time) {
+    return Instant.parse(day + "T" + time + "Z");
+  }
+
+  private SampleRecords() {}
+
+  /** A TLS flow to Anthropic from an IPv4 host, identified by SNI, with microsecond times. */
+  static FlowRecord anthropicOverIpv4(long sequence) {
+    return FlowRecord.newBuilder()
+        .setSensorId("sensor-1")
+        .setSequence(sequence)
+        .setHost("dev-laptop-7")
+        .setSrcIp("10.1.2.3")
+        .setSrcPort(51234)
+        .setDstIp("160.79.104.10")
+        .setDstPort(443)
+        .setTransport(Transport.TCP)
+        .setFirstSeen(at(DAY, "05:06:07.123456"))
+        .setLastSeen(at(DAY, "05:07:08.654321"))
+        .setPacketsUp(120)
+        .setPacketsDown(340)
+        .setBytesUp(1_500_000)
+        .setBytesDown(42_000)
+        .setSni("api.anthropic.com")
+        .setAlpn("h2,http/1.1")
+        .setJa4("t13d1516h2_8daaf6152771_02713d6af862")
+        .setDnsName("api.anthropic.com")
+        .setVendor("anthropic")
+        .setService("anthropic-api")
+        .setCategory("llm-api")
+        .setIdentifiedBy(Evidence.SNI)
+        .setEndReason(EndReason.FIN)
+        .build();
+  }
+
+  /** A QUIC flow from an IPv6 host to an unidentified endpoint: every optional text is null. */
+  static FlowRecord unknownOverIpv6(long sequence) {
+    return FlowRecord.newBuilder()
+        .setSensorId("sensor-1")
+        .setSequence(sequence)
+        .setHost("build-server")
+        .setSrcIp("2001:db8::1")
+        .setSrcPort(40000)
+        .setDstIp("2606:4700:10::6816:1b2c")
+        .setDstPort(443)
+        .setTransport(Transport.UDP)
+        .setFirstSeen(at(DAY, "23:59:59.999999"))
+        .setLastSeen(at(NEXT_DAY, "00:00:00.000001"))
+        .setPacketsUp(1)
+        .setPacketsDown(0)
+        .setBytesUp(1350)
+        .setBytesDown(0)
+        .setSni(null)
+        .setAlpn(null)
+        .setJa4(null)
+        .setDnsName(null)
+        .setVendor(null)
+        .setService(null)
+        .setCategory(null)
+        .setIdentifiedBy(Evidence.NONE)
+        .setEndReason(EndReason.END_OF_CAPTURE)
+        .build();
+  }
+
+  static HostVendorWindow window(String host, String vendor, String timeOnDay, long bytesUp, long maxUpload) {
+    Instant start = at(DAY, timeOnDay);
+    return HostVendorWindow.newBuilder()
+        .setHost(host)
+        .setVendor(vendor)
+        .setWindowStart(start)
+        .setWindowEnd(start.plusSeconds(60))
+        .setBytesUp(bytesUp)
+        .setBytesDown(bytesUp / 10)
+        .setPacketsUp(10)
+        .setPacketsDown(5)
+        .setFlows(2)
+        .setMaxUpload(maxUpload)
+        .build();
+  }
+}
