@@ -1,0 +1,261 @@
+package io.agentwatch.capture.flow;
+
+import io.agentwatch.capture.decode.DecodedPacket;
+import io.agentwatch.schema.EndReason;
+import io.agentwatch.schema.Transport;
+import java.util.List;
+
+/**
+ * One bidirectional flow. "Up" is initiator to responder. Counters cover the packets since the
+ * flow's previous record (see {@link FlowTable}), so the sum over all records of a flow is exact.
+ *
+ * <p>Initiator rule: for TCP the sender of a SYN without ACK; if the capture starts at the SYN-ACK,
+ * the receiver of that SYN-ACK; otherwise (a capture starting mid-stream, or UDP) the sender of the
+ * first packet seen.
+ */
+public final class Flow {
+
+  private final FlowKey key;
+  private final boolean initiatorIsA;
+
+  private long packetsUp;
+  private long packetsDown;
+  private long bytesUp;
+  private long bytesDown;
+  private long recordFirstSeenNanos;
+  private long recordLastSeenNanos;
+  private long lastPacketNanos;
+  private int tcpFlagsUp;
+  private int tcpFlagsDown;
+  private boolean finUp;
+  private boolean finDown;
+  private EndReason closingReason;
+  private long closeDeadlineNanos;
+  private boolean ended;
+  private boolean lastPacketUp;
+
+  private InitiatorStream initiatorStream;
+  private boolean initiatorStreamDone;
+  private boolean initiatorStreamGrew;
+  private String sni;
+  private String alpn;
+
+  Flow(FlowKey key, boolean initiatorIsA, long firstPacketNanos) {
+    this.key = key;
+    this.initiatorIsA = initiatorIsA;
+    this.recordFirstSeenNanos = firstPacketNanos;
+    this.recordLastSeenNanos = firstPacketNanos;
+    this.lastPacketNanos = firstPacketNanos;
+    this.initiatorStreamDone = key.protocol() != DecodedPacket.PROTOCOL_TCP;
+  }
+
+  static boolean initiatorIsA(DecodedPacket packet, boolean packetFromA) {
+    boolean synAck = packet.isTcp() && packet.hasTcpFlag(DecodedPacket.TCP_SYN) && packet.hasTcpFlag(DecodedPacket.TCP_ACK);
+    return synAck != packetFromA;
+  }
+
+  void count(DecodedPacket packet, boolean fromA) {
+    long now = packet.timestampNanos();
+    boolean up = fromA == initiatorIsA;
+    lastPacketUp = up;
+    if (packetsUp + packetsDown == 0) {
+      recordFirstSeenNanos = now;
+      recordLastSeenNanos = now;
+    } else {
+      recordFirstSeenNanos = Math.min(recordFirstSeenNanos, now);
+      recordLastSeenNanos = Math.max(recordLastSeenNanos, now);
+    }
+    lastPacketNanos = Math.max(lastPacketNanos, now);
+    int flags = packet.tcpFlags();
+    if (up) {
+      packetsUp++;
+      bytesUp += packet.l3Length();
+      tcpFlagsUp |= flags;
+      finUp |= (flags & DecodedPacket.TCP_FIN) != 0;
+    } else {
+      packetsDown++;
+      bytesDown += packet.l3Length();
+      tcpFlagsDown |= flags;
+      finDown |= (flags & DecodedPacket.TCP_FIN) != 0;
+    }
+    initiatorStreamGrew = !initiatorStreamDone && collectInitiatorBytes(packet, up);
+  }
+
+  private boolean collectInitiatorBytes(DecodedPacket packet, boolean up) {
+    boolean syn = packet.hasTcpFlag(DecodedPacket.TCP_SYN);
+    boolean ack = packet.hasTcpFlag(DecodedPacket.TCP_ACK);
+    if (syn && up && !ack) {
+      stream().startAt(packet.tcpSeq() + 1);
+    } else if (syn && !up && ack) {
+      stream().startAt(packet.tcpAck());
+    }
+    if (!up || packet.capturedPayloadLength() == 0) {
+      return false;
+    }
+    return stream().add(packet.tcpSeq(), packet.data(), packet.payloadOffset(), packet.capturedPayloadLength());
+  }
+
+  private InitiatorStream stream() {
+    if (initiatorStream == null) {
+      initiatorStream = new InitiatorStream();
+    }
+    return initiatorStream;
+  }
+
+  /** Clears the counters after a periodic (active-timeout) record; the flow goes on. */
+  void startNewRecord() {
+    packetsUp = 0;
+    packetsDown = 0;
+    bytesUp = 0;
+    bytesDown = 0;
+  }
+
+  void startClosing(EndReason reason, long deadlineNanos) {
+    closingReason = reason;
+    closeDeadlineNanos = deadlineNanos;
+  }
+
+  void markEnded() {
+    ended = true;
+    initiatorStream = null;
+  }
+
+  // --- identification: filled by the identify stage while the flow lives
+
+  /** True if the last counted packet added new in-order initiator bytes that are still wanted. */
+  public boolean initiatorStreamGrew() {
+    return initiatorStreamGrew;
+  }
+
+  /** The initiator's first bytes in sequence order, or null if none were collected. */
+  public InitiatorStream initiatorStream() {
+    return initiatorStream;
+  }
+
+  /** Stops collecting initiator bytes (message parsed, or clearly not parseable) and frees them. */
+  public void stopCollectingInitiatorBytes() {
+    initiatorStreamDone = true;
+    initiatorStreamGrew = false;
+    initiatorStream = null;
+  }
+
+  public boolean collectingInitiatorBytes() {
+    return !initiatorStreamDone;
+  }
+
+  public void setTlsClientHello(String sni, List<String> alpn) {
+    this.sni = sni;
+    this.alpn = alpn == null || alpn.isEmpty() ? null : String.join(",", alpn);
+  }
+
+  public String sni() {
+    return sni;
+  }
+
+  /** ALPN protocols offered by the client, comma-separated, or null. */
+  public String alpn() {
+    return alpn;
+  }
+
+  // --- what a record reports
+
+  public FlowKey key() {
+    return key;
+  }
+
+  public Transport transport() {
+    switch (key.protocol()) {
+      case DecodedPacket.PROTOCOL_TCP:
+        return Transport.TCP;
+      case DecodedPacket.PROTOCOL_UDP:
+        return Transport.UDP;
+      default:
+        return Transport.OTHER;
+    }
+  }
+
+  public String initiatorAddress() {
+    return key.addressText(initiatorIsA);
+  }
+
+  public int initiatorPort() {
+    return key.port(initiatorIsA);
+  }
+
+  public String responderAddress() {
+    return key.addressText(!initiatorIsA);
+  }
+
+  public int responderPort() {
+    return key.port(!initiatorIsA);
+  }
+
+  public long packetsUp() {
+    return packetsUp;
+  }
+
+  public long packetsDown() {
+    return packetsDown;
+  }
+
+  public long bytesUp() {
+    return bytesUp;
+  }
+
+  public long bytesDown() {
+    return bytesDown;
+  }
+
+  /** Capture time of the first packet counted in the current record, ns since the epoch. */
+  public long recordFirstSeenNanos() {
+    return recordFirstSeenNanos;
+  }
+
+  /** Capture time of the last packet counted in the current record, ns since the epoch. */
+  public long recordLastSeenNanos() {
+    return recordLastSeenNanos;
+  }
+
+  public long lastPacketNanos() {
+    return lastPacketNanos;
+  }
+
+  /** TCP flags seen from the initiator over the flow's life. */
+  public int tcpFlagsUp() {
+    return tcpFlagsUp;
+  }
+
+  public int tcpFlagsDown() {
+    return tcpFlagsDown;
+  }
+
+  public boolean lastPacketUp() {
+    return lastPacketUp;
+  }
+
+  boolean bothSidesSentFin() {
+    return finUp && finDown;
+  }
+
+  boolean closing() {
+    return closingReason != null;
+  }
+
+  EndReason closingReason() {
+    return closingReason;
+  }
+
+  long closeDeadlineNanos() {
+    return closeDeadlineNanos;
+  }
+
+  boolean ended() {
+    return ended;
+  }
+
+  @Override
+  public String toString() {
+    return initiatorAddress() + ":" + initiatorPort() + " -> " + responderAddress() + ":" + responderPort()
+        + " " + transport() + " up " + packetsUp + "p/" + bytesUp + "B down " + packetsDown + "p/" + bytesDown + "B";
+  }
+}

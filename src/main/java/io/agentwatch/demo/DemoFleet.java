@@ -1,0 +1,146 @@
+package io.agentwatch.demo;
+
+import io.agentwatch.capture.synth.SessionTruth;
+import io.agentwatch.capture.synth.SyntheticPcapWriter;
+import io.agentwatch.capture.synth.TcpSession;
+import io.agentwatch.capture.synth.TcpSessionBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * A small fleet's traffic with known truth: a few developer hosts talking TLS to several AI
+ * vendors and to ordinary web sites over a few minutes. The capture it writes is what a sensor on
+ * that network would have seen; {@link #expectedWindows()} is what AgentWatch must report for it,
+ * computed from what was written, not from anything AgentWatch computes.
+ */
+public final class DemoFleet {
+
+  /** An endpoint the fleet talks to; {@code vendor} is null for ordinary (non-AI) sites. */
+  public record Endpoint(String serverName, String address, String vendor) {}
+
+  /** One TLS session of one host, and the vendor it must be attributed to (null: none). */
+  public record Session(String host, String vendor, TcpSession tcp) {
+    public SessionTruth truth() {
+      return tcp.truth();
+    }
+  }
+
+  /** Per host × vendor × minute: what the aggregation must find. */
+  public record WindowKey(String host, String vendor, Instant windowStart) implements Comparable<WindowKey> {
+    @Override
+    public int compareTo(WindowKey o) {
+      int c = host.compareTo(o.host);
+      c = c != 0 ? c : vendor.compareTo(o.vendor);
+      return c != 0 ? c : windowStart.compareTo(o.windowStart);
+    }
+  }
+
+  /** Sums of one window. */
+  public record Totals(long bytesUp, long bytesDown, long packetsUp, long packetsDown, long flows) {
+    static final Totals NONE = new Totals(0, 0, 0, 0, 0);
+
+    Totals plus(SessionTruth t) {
+      return new Totals(bytesUp + t.bytesUp(), bytesDown + t.bytesDown(),
+          packetsUp + t.packetsUp(), packetsDown + t.packetsDown(), flows + 1);
+    }
+  }
+
+  public static final List<Endpoint> ENDPOINTS = List.of(
+      new Endpoint("api.anthropic.com", "160.79.104.10", "anthropic"),
+      new Endpoint("api.openai.com", "162.159.140.245", "openai"),
+      new Endpoint("api.githubcopilot.com", "140.82.112.22", "github-copilot"),
+      new Endpoint("api.mistral.ai", "51.159.211.80", "mistral"),
+      new Endpoint("dashscope-intl.aliyuncs.com", "47.74.166.70", "alibaba-qwen"),
+      new Endpoint("www.debian.org", "130.89.148.77", null),
+      new Endpoint("repo.maven.apache.org", "151.101.0.215", null));
+
+  private final List<Session> sessions;
+
+  private DemoFleet(List<Session> sessions) {
+    this.sessions = List.copyOf(sessions);
+  }
+
+  /**
+   * @param hosts number of hosts (10.20.0.11, .12, ...)
+   * @param minutes the traffic spans this many minutes from {@code start}
+   * @param sessionsPerHost TLS sessions per host
+   * @param seed makes the fleet reproducible
+   */
+  public static DemoFleet generate(Instant start, int hosts, int minutes, int sessionsPerHost, long seed) {
+    if (hosts < 1 || hosts > 200 || minutes < 1 || sessionsPerHost < 1) {
+      throw new IllegalArgumentException("demo fleet: hosts 1..200, minutes and sessions per host at least 1");
+    }
+    Random random = new Random(seed);
+    List<Session> sessions = new ArrayList<>();
+    for (int h = 0; h < hosts; h++) {
+      String host = "10.20.0." + (11 + h);
+      for (int s = 0; s < sessionsPerHost; s++) {
+        // Every host touches a vendor and a non-vendor site; the rest is random.
+        Endpoint endpoint = s == 0 ? ENDPOINTS.get(h % 5) : s == 1 ? ENDPOINTS.get(5 + h % 2)
+            : ENDPOINTS.get(random.nextInt(ENDPOINTS.size()));
+        // Sessions start anywhere in the span but end at least 10 s before its end, so no
+        // session crosses the span's last minute.
+        long offsetMillis = random.nextInt(Math.max(1, minutes * 60_000 - 10_000));
+        TcpSession tcp = TcpSessionBuilder.between(host, 40_000 + h * 100 + s, endpoint.address(), 443)
+            .startingAt(start.plusMillis(offsetMillis))
+            .packetInterval(Duration.ofMillis(1 + random.nextInt(20)))
+            .serverName(endpoint.serverName())
+            .upload(sizes(random, 1 + random.nextInt(12), 1400))
+            .download(sizes(random, 1 + random.nextInt(30), 1400))
+            .seed(random.nextLong())
+            .build();
+        sessions.add(new Session(host, endpoint.vendor(), tcp));
+      }
+    }
+    return new DemoFleet(sessions);
+  }
+
+  /** The fleet `agentwatch up --demo` replays: 6 hosts, 5 vendors, 3 minutes. */
+  public static DemoFleet standard() {
+    return generate(Instant.parse("2026-11-02T09:00:00Z"), 6, 3, 8, 20261102L);
+  }
+
+  private static int[] sizes(Random random, int count, int max) {
+    int[] sizes = new int[count];
+    for (int i = 0; i < count; i++) {
+      sizes[i] = 40 + random.nextInt(max - 40);
+    }
+    return sizes;
+  }
+
+  public List<Session> sessions() {
+    return sessions;
+  }
+
+  /** Writes the fleet's packets, in time order, as a classic pcap file. */
+  public void writePcap(Path path) throws IOException {
+    try (SyntheticPcapWriter writer = SyntheticPcapWriter.create(path)) {
+      writer.writeInTimeOrder(sessions.stream().map(Session::tcp).toList());
+    }
+  }
+
+  /**
+   * The per host × vendor × minute sums the aggregation must report. A session counts in the
+   * minute of its last packet (flow records' event time is their last_seen); sessions to
+   * non-vendor sites count nowhere.
+   */
+  public Map<WindowKey, Totals> expectedWindows() {
+    Map<WindowKey, Totals> windows = new TreeMap<>();
+    for (Session s : sessions) {
+      if (s.vendor() == null) {
+        continue;
+      }
+      WindowKey key = new WindowKey(s.host(), s.vendor(), s.truth().lastSeen().truncatedTo(ChronoUnit.MINUTES));
+      windows.compute(key, (k, sum) -> (sum == null ? Totals.NONE : sum).plus(s.truth()));
+    }
+    return windows;
+  }
+}

@@ -1,0 +1,132 @@
+package io.agentwatch.stack;
+
+import io.agentwatch.jobs.aggregate.AggregationJob;
+import io.agentwatch.jobs.aggregate.AggregationJobConfig;
+import io.agentwatch.jobs.sink.ClickHouseSinkConfig;
+import io.agentwatch.store.ClickHouseStore;
+import io.agentwatch.store.Migrations;
+import io.agentwatch.store.NamedQueries;
+import io.agentwatch.store.StoreConfig;
+import io.agentwatch.store.StoreException;
+import io.agentwatch.store.Stores;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything on one machine: a real Kafka broker (KRaft, in this JVM), the ClickHouse store with
+ * its migrations applied, and the Flink jobs in a local MiniCluster. The sensor produces into the
+ * broker like any remote sensor would.
+ */
+public final class OneMachineStack implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OneMachineStack.class);
+
+  /**
+   * @param kafkaDir the broker's data directory
+   * @param store the ClickHouse store (embedded chDB by default)
+   * @param flowsTopic topic between sensor and jobs
+   * @param partitions partitions of the flows topic
+   * @param parallelism Flink parallelism of the jobs
+   */
+  public record Config(Path kafkaDir, StoreConfig store, String flowsTopic, int partitions, int parallelism) {
+
+    public static Config embedded(Path dataDir) {
+      return new Config(dataDir.resolve("kafka"), StoreConfig.embedded(dataDir.resolve("clickhouse").toString()),
+          "flows", 2, 2);
+    }
+
+    public Config validate() {
+      store.validate();
+      if (partitions < 1) {
+        throw new IllegalArgumentException("kafka.partitions: " + partitions + " must be at least 1");
+      }
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("job.parallelism: " + parallelism + " must be at least 1");
+      }
+      return this;
+    }
+  }
+
+  private final Config config;
+  private final KafkaBroker broker;
+  private final ClickHouseStore store;
+
+  private OneMachineStack(Config config, KafkaBroker broker, ClickHouseStore store) {
+    this.config = config;
+    this.broker = broker;
+    this.store = store;
+  }
+
+  /** Starts the broker, creates the flows topic, opens the store and applies the migrations. */
+  public static OneMachineStack start(Config config) throws StoreException {
+    config.validate();
+    ClickHouseStore store = Stores.open(config.store());
+    KafkaBroker broker = null;
+    try {
+      List<?> applied = Migrations.bundled(store).apply();
+      LOG.info("{}: {}", store.describe(),
+          applied.isEmpty() ? "schema up to date" : "applied migrations " + applied);
+      broker = new KafkaBroker(config.kafkaDir(), 0).start();
+      broker.createTopic(config.flowsTopic(), config.partitions());
+      return new OneMachineStack(config, broker, store);
+    } catch (RuntimeException | StoreException e) {
+      if (broker != null) {
+        broker.close();
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  public String flowsTopic() {
+    return config.flowsTopic();
+  }
+
+  public ClickHouseStore store() {
+    return store;
+  }
+
+  /**
+   * Runs the aggregation job over every record in the flows topic now, then returns: windows are
+   * closed by the end of input, so all results are in the store afterwards.
+   */
+  public JobExecutionResult aggregateAvailableFlows() throws Exception {
+    Configuration flink = new Configuration();
+    // A failing job must fail the run, not restart forever over the same bad input.
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+    env.setParallelism(config.parallelism());
+    AggregationJobConfig job = AggregationJobConfig
+        .defaults(broker.bootstrapServers(), ClickHouseSinkConfig.defaults(config.store()))
+        .withBounded(true);
+    AggregationJob.build(env, job);
+    long started = System.nanoTime();
+    JobExecutionResult result = env.execute("agentwatch aggregation");
+    LOG.info("aggregation job finished in {} ms", (System.nanoTime() - started) / 1_000_000);
+    return result;
+  }
+
+  /** What each host sent to and received from each AI vendor, as a table for people. */
+  public String hostTotals() throws StoreException {
+    return store.query(NamedQueries.load("host_totals") + "\nFORMAT PrettyCompactMonoBlock");
+  }
+
+  @Override
+  public void close() {
+    try {
+      broker.close();
+    } finally {
+      store.close();
+    }
+  }
+}
