@@ -16,8 +16,14 @@ import picocli.CommandLine.Spec;
 
 /** Runs the sensor over a capture and prints its flows instead of producing them to Kafka. */
 @Command(name = "flows", mixinStandardHelpOptions = true,
-    description = {"Print the flows the sensor sees in a capture file (all flows, not only AI vendors).",
-        "One JSON object per flow on stdout; a summary on stderr."})
+    description = {"Print the flows the sensor sees in a capture file.",
+        "",
+        "All flows, not only those to AI vendors: one JSON object per flow record on stdout",
+        "(fields: src_ip src_port dst_ip dst_port transport packets_up packets_down bytes_up",
+        "bytes_down first_seen last_seen sni vendor service identified_by end_reason; src is the",
+        "initiator, bytes are L3 bytes, times ISO-8601 UTC), a summary on stderr.",
+        "Exit codes: 0 done, 1 failure, 2 invalid setting, 3 capture unreadable or cut short",
+        "(flows seen before the problem are still printed)."})
 final class FlowsCommand implements Callable<Integer> {
 
   enum Format { jsonl }

@@ -29,9 +29,11 @@ import picocli.CommandLine.Spec;
  * capture through it and prints what each host sent to each AI vendor.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
-    description = {"Run everything on this machine: a Kafka broker (KRaft), the sensor, the Flink",
-        "aggregation job and the embedded ClickHouse engine (chDB). Replays a capture through the",
-        "pipeline, then prints per-host totals per AI vendor from ClickHouse."})
+    description = {"Run the whole pipeline on this machine and print per-host totals per AI vendor.",
+        "",
+        "Starts a Kafka broker (KRaft), the Flink aggregation job and the embedded ClickHouse",
+        "engine (chDB) in this process, replays a capture through the sensor into them, and",
+        "prints what each host sent to and received from each AI vendor, read from ClickHouse."})
 final class UpCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);

@@ -1,6 +1,7 @@
 package io.agentwatch.store;
 
 import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.FlowText;
 import java.util.List;
 
 /**

@@ -3,6 +3,7 @@ package io.agentwatch.capture.export;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.FlowText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * Writes each flow record as one JSON object per line. The field names and their order are a
@@ -50,7 +50,7 @@ public final class JsonLinesFlowWriter implements FlowSink {
       json.writeNumberField("src_port", record.getSrcPort());
       json.writeStringField("dst_ip", record.getDstIp());
       json.writeNumberField("dst_port", record.getDstPort());
-      json.writeStringField("transport", label(record.getTransport()));
+      json.writeStringField("transport", FlowText.of(record.getTransport()));
       json.writeNumberField("packets_up", record.getPacketsUp());
       json.writeNumberField("packets_down", record.getPacketsDown());
       json.writeNumberField("bytes_up", record.getBytesUp());
@@ -60,18 +60,13 @@ public final class JsonLinesFlowWriter implements FlowSink {
       json.writeStringField("sni", record.getSni());
       json.writeStringField("vendor", record.getVendor());
       json.writeStringField("service", record.getService());
-      json.writeStringField("identified_by", label(record.getIdentifiedBy()));
-      json.writeStringField("end_reason", label(record.getEndReason()));
+      json.writeStringField("identified_by", FlowText.of(record.getIdentifiedBy()));
+      json.writeStringField("end_reason", FlowText.of(record.getEndReason()));
       json.writeEndObject();
       json.writeRaw('\n');
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write flow record", e);
     }
-  }
-
-  /** The JSON spelling of an enum constant: ACTIVE_TIMEOUT becomes "active-timeout". */
-  public static String label(Enum<?> value) {
-    return value == null ? null : value.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** The JSON spelling of a time: 2015-10-20T07:09:33.614159Z. */

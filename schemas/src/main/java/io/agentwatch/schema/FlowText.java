@@ -1,10 +1,10 @@
-package io.agentwatch.store;
+package io.agentwatch.schema;
 
 import java.util.Locale;
 
 /**
- * The one text form of the schema's enums (Transport, Evidence, EndReason), used in ClickHouse
- * columns and meant for the JSON output too: lower case, words joined by hyphens ({@code TCP} →
+ * The one text form of the schema's enums (Transport, Evidence, EndReason), shared by the ClickHouse
+ * columns and the sensor's JSON output: lower case, words joined by hyphens ({@code TCP} →
  * "tcp", {@code IP_RANGE} → "ip-range", {@code END_OF_CAPTURE} → "end-of-capture"), matching the
  * words DESIGN.md uses.
  */
