@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwatch.capture.export.InMemoryFlowSink;
-import io.agentwatch.capture.export.JsonLinesFlowWriter;
+import io.agentwatch.capture.export.FlowFields;
 import io.agentwatch.capture.source.CaptureException;
 import io.agentwatch.capture.source.PcapFileSource;
 import io.agentwatch.capture.testing.Corpus;
@@ -57,7 +57,7 @@ class SensorCorpusTest {
       FlowRecord last = flow.records().get(flow.records().size() - 1);
       String expected = expectedCounts + " sni=" + expectedSni + " " + column(header, row, "TIME_FIRST") + "Z.." + column(header, row, "TIME_LAST") + "Z";
       String actual = flow.counts() + " sni=" + (flow.sni() == null ? "" : flow.sni()) + " "
-          + JsonLinesFlowWriter.time(first.getFirstSeen()) + ".." + JsonLinesFlowWriter.time(last.getLastSeen());
+          + FlowFields.time(first.getFirstSeen()) + ".." + FlowFields.time(last.getLastSeen());
       if (!expected.equals(actual)) {
         mismatches.add(src + ":" + srcPort + " -> " + dst + ":" + dstPort + "\n    expected " + expected + "\n    actual   " + actual);
       }

@@ -1,0 +1,64 @@
+package io.agentwatch.capture.export;
+
+import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.FlowText;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+/**
+ * The fields of the sensor's text outputs (JSON lines, CSV) in their contract order: names in
+ * snake_case, enums lower case with hyphens ("tcp", "sni", "active-timeout"), times ISO-8601 UTC
+ * with microseconds, absent text null. Every text output writes exactly this list, so they can
+ * never disagree; later versions may only append fields.
+ */
+public final class FlowFields {
+
+  /** One output field: a number or a piece of text (possibly null) taken from a record. */
+  public sealed interface Field permits NumberField, TextField {
+    String name();
+  }
+
+  public record NumberField(String name, ToLongFunction<FlowRecord> value) implements Field {}
+
+  public record TextField(String name, Function<FlowRecord, String> value) implements Field {}
+
+  private static final DateTimeFormatter MICROS_UTC =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  public static final List<Field> ALL = List.of(
+      text("src_ip", FlowRecord::getSrcIp),
+      number("src_port", FlowRecord::getSrcPort),
+      text("dst_ip", FlowRecord::getDstIp),
+      number("dst_port", FlowRecord::getDstPort),
+      text("transport", r -> FlowText.of(r.getTransport())),
+      number("packets_up", FlowRecord::getPacketsUp),
+      number("packets_down", FlowRecord::getPacketsDown),
+      number("bytes_up", FlowRecord::getBytesUp),
+      number("bytes_down", FlowRecord::getBytesDown),
+      text("first_seen", r -> time(r.getFirstSeen())),
+      text("last_seen", r -> time(r.getLastSeen())),
+      text("sni", FlowRecord::getSni),
+      text("vendor", FlowRecord::getVendor),
+      text("service", FlowRecord::getService),
+      text("identified_by", r -> FlowText.of(r.getIdentifiedBy())),
+      text("end_reason", r -> FlowText.of(r.getEndReason())));
+
+  private FlowFields() {}
+
+  /** The output spelling of a time: 2015-10-20T07:09:33.614159Z. */
+  public static String time(Instant instant) {
+    return instant == null ? null : MICROS_UTC.format(instant);
+  }
+
+  private static Field number(String name, ToLongFunction<FlowRecord> value) {
+    return new NumberField(name, value);
+  }
+
+  private static Field text(String name, Function<FlowRecord, String> value) {
+    return new TextField(name, value);
+  }
+}
