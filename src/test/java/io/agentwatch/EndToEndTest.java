@@ -51,10 +51,10 @@ class EndToEndTest {
 
       stack.aggregateAvailableFlows();
 
-      assertEquals(expected, windowsInClickHouse(stack), "per host × vendor × minute sums in host_vendor_1m");
+      assertEquals(expected, windowsInClickHouse(stack), "per host × vendor × minute sums in host_vendor_service_1m");
       assertEquals(String.valueOf(fleet.sessions().size()),
           stack.store().query("SELECT count() FROM flows").strip(), "raw flow rows");
-      assertEquals("0", stack.store().query("SELECT count() FROM host_vendor_1m WHERE vendor = ''").strip(),
+      assertEquals("0", stack.store().query("SELECT count() FROM host_vendor_service_1m WHERE vendor = ''").strip(),
           "only AI vendors are aggregated");
       assertNonVendorTrafficIsStoredButAttributedToNoVendor(fleet, stack);
     }
@@ -64,7 +64,7 @@ class EndToEndTest {
     String rows = stack.store().query("""
         SELECT host, vendor, toUnixTimestamp(window_start),
                sum(bytes_up), sum(bytes_down), sum(packets_up), sum(packets_down), sum(flows)
-        FROM host_vendor_1m
+        FROM host_vendor_service_1m FINAL
         GROUP BY host, vendor, window_start
         FORMAT TabSeparated""");
     Map<WindowKey, Totals> windows = new TreeMap<>();

@@ -10,6 +10,7 @@ import io.agentwatch.store.StoreConfig;
 import io.agentwatch.store.StoreException;
 import io.agentwatch.store.Stores;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
@@ -31,7 +32,7 @@ public final class OneMachineStack implements AutoCloseable {
    * @param kafkaDir the broker's data directory
    * @param store the ClickHouse store (embedded chDB by default)
    * @param flowsTopic topic between sensor and jobs
-   * @param partitions partitions of the flows topic
+   * @param partitions partitions of the flows and alerts topics
    * @param parallelism Flink parallelism of the jobs
    */
   public record Config(Path kafkaDir, StoreConfig store, String flowsTopic, int partitions, int parallelism) {
@@ -39,6 +40,11 @@ public final class OneMachineStack implements AutoCloseable {
     public static Config embedded(Path dataDir) {
       return new Config(dataDir.resolve("kafka"), StoreConfig.embedded(dataDir.resolve("clickhouse").toString()),
           "flows", 2, 2);
+    }
+
+    /** Topic the detection job sends ExposureAlert records to. */
+    public String alertsTopic() {
+      return "alerts";
     }
 
     public Config validate() {
@@ -74,6 +80,7 @@ public final class OneMachineStack implements AutoCloseable {
           applied.isEmpty() ? "schema up to date" : "applied migrations " + applied);
       broker = new KafkaBroker(config.kafkaDir(), 0).start();
       broker.createTopic(config.flowsTopic(), config.partitions());
+      broker.createTopic(config.alertsTopic(), config.partitions());
       return new OneMachineStack(config, broker, store);
     } catch (RuntimeException | StoreException e) {
       if (broker != null) {
@@ -97,18 +104,30 @@ public final class OneMachineStack implements AutoCloseable {
   }
 
   /**
-   * Runs the aggregation job over every record in the flows topic now, then returns: windows are
-   * closed by the end of input, so all results are in the store afterwards.
+   * The job's settings on this stack: reads the whole flows topic and finishes (bounded),
+   * exactly-once into the store, checkpoints every second beside the broker's data. On disk, not in
+   * the JobManager's memory: a checkpoint holds the rows waiting for it, more than the memory
+   * storage's 5 MB limit at a few tens of thousands of flows per second.
+   */
+  public AggregationJobConfig jobConfig() {
+    return AggregationJobConfig
+        .defaults(broker.bootstrapServers(), ClickHouseSinkConfig.defaults(config.store()))
+        .withTopics(config.flowsTopic(), config.alertsTopic())
+        .withCheckpoints(Duration.ofSeconds(1), config.kafkaDir().toAbsolutePath().resolveSibling("checkpoints").toUri().toString())
+        .withBounded(true);
+  }
+
+  /**
+   * Runs the aggregation and detection job over every record in the flows topic now, then
+   * returns: windows are closed by the end of input, so all results are in the store afterwards.
    */
   public JobExecutionResult aggregateAvailableFlows() throws Exception {
-    Configuration flink = new Configuration();
+    AggregationJobConfig job = jobConfig();
+    Configuration flink = AggregationJob.flinkSettings(job);
     // A failing job must fail the run, not restart forever over the same bad input.
     flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     env.setParallelism(config.parallelism());
-    AggregationJobConfig job = AggregationJobConfig
-        .defaults(broker.bootstrapServers(), ClickHouseSinkConfig.defaults(config.store()))
-        .withBounded(true);
     AggregationJob.build(env, job);
     long started = System.nanoTime();
     JobExecutionResult result = env.execute("agentwatch aggregation");

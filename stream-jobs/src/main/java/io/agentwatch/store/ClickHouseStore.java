@@ -23,7 +23,19 @@ public interface ClickHouseStore extends AutoCloseable {
    * Inserts a batch encoded as ClickHouse RowBinary (see {@link RowBinaryWriter}) with the given
    * columns, in that order, into {@code table}.
    */
-  void insertRowBinary(String table, java.util.List<String> columns, byte[] rows) throws StoreException;
+  default void insertRowBinary(String table, java.util.List<String> columns, byte[] rows) throws StoreException {
+    insertRowBinary(table, columns, rows, null);
+  }
+
+  /**
+   * Like {@link #insertRowBinary(String, java.util.List, byte[])}, with ClickHouse's
+   * {@code insert_deduplication_token}: a second insert with the same token into the same table is
+   * acknowledged and dropped (within the table's deduplication window; the tables set
+   * {@code non_replicated_deduplication_window}, see sql/migrations/004). This is what makes a
+   * retried or replayed batch land once. {@code deduplicationToken} null means no token.
+   */
+  void insertRowBinary(String table, java.util.List<String> columns, byte[] rows, String deduplicationToken)
+      throws StoreException;
 
   /** A short description for logs: "embedded chDB at DIR" or "ClickHouse at URL". */
   String describe();

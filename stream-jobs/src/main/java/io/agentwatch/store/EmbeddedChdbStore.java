@@ -51,12 +51,19 @@ public final class EmbeddedChdbStore implements ClickHouseStore {
   }
 
   @Override
-  public void insertRowBinary(String table, List<String> columns, byte[] rows) throws StoreException {
+  public void insertRowBinary(String table, List<String> columns, byte[] rows, String deduplicationToken)
+      throws StoreException {
     checkOpen();
     if (rows.length == 0) {
       return;
     }
-    insertStreamed(SqlNames.insertInto(table, columns), "RowBinary", rows);
+    String insert = SqlNames.insertInto(table, columns);
+    if (deduplicationToken != null) {
+      // The streaming insert takes query-level settings in the statement (checked on chDB 26.7:
+      // a repeated token is dropped by a MergeTree with non_replicated_deduplication_window > 0).
+      insert += " SETTINGS insert_deduplication_token = '" + SqlNames.deduplicationToken(deduplicationToken) + "'";
+    }
+    insertStreamed(insert, "RowBinary", rows);
   }
 
   /** Inserts data in any input format: {@code insert} is the statement without its FORMAT clause. */

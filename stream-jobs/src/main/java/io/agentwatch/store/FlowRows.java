@@ -5,8 +5,9 @@ import io.agentwatch.schema.FlowText;
 import java.util.List;
 
 /**
- * How a {@link FlowRecord} becomes a row of the {@code flows} table (sql/migrations/001_flows.sql):
- * the column list and the RowBinary encoding, in the same order.
+ * How a {@link FlowRecord} becomes a row of the {@code flows} table (sql/migrations/001_flows.sql,
+ * plus ech, community_id and confidence from 003_flows_identification.sql): the column list and
+ * the RowBinary encoding, in the same order.
  *
  * <p>Absent text (null SNI, vendor, ...) is stored as '' (the columns are not Nullable: see the
  * migration for why), addresses as IPv6 (IPv4 mapped to ::ffff:a.b.c.d), times with microseconds.
@@ -18,7 +19,8 @@ public final class FlowRows {
   public static final List<String> COLUMNS = List.of(
       "sensor_id", "sequence", "host", "src_ip", "src_port", "dst_ip", "dst_port", "transport",
       "first_seen", "last_seen", "packets_up", "packets_down", "bytes_up", "bytes_down",
-      "sni", "alpn", "ja4", "dns_name", "vendor", "service", "category", "identified_by", "end_reason");
+      "sni", "alpn", "ja4", "dns_name", "vendor", "service", "category", "identified_by", "end_reason",
+      "ech", "community_id", "confidence");
 
   private FlowRows() {}
 
@@ -46,7 +48,10 @@ public final class FlowRows {
         .lowCardinalityString(orEmpty(flow.getService()))
         .lowCardinalityString(orEmpty(flow.getCategory()))
         .lowCardinalityString(FlowText.of(flow.getIdentifiedBy()))
-        .lowCardinalityString(FlowText.of(flow.getEndReason()));
+        .lowCardinalityString(FlowText.of(flow.getEndReason()))
+        .uint8(flow.getEch() ? 1 : 0)
+        .string(orEmpty(flow.getCommunityId()))
+        .lowCardinalityString(orEmpty(flow.getConfidence()));
   }
 
   private static String orEmpty(String value) {

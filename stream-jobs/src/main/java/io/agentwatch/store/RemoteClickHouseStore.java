@@ -109,14 +109,22 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
   }
 
   @Override
-  public void insertRowBinary(String table, List<String> columns, byte[] rows) throws StoreException {
+  public void insertRowBinary(String table, List<String> columns, byte[] rows, String deduplicationToken)
+      throws StoreException {
     if (rows.length == 0) {
       return;
     }
-    String statement = SqlNames.insertInto(table, columns) + " FORMAT RowBinary";
+    InsertSettings settings = new InsertSettings();
+    String statement = SqlNames.insertInto(table, columns);
+    if (deduplicationToken != null) {
+      // Sent as the query parameter insert_deduplication_token: same setting as the embedded store.
+      settings.setDeduplicationToken(SqlNames.deduplicationToken(deduplicationToken));
+      statement += " SETTINGS insert_deduplication_token = '" + deduplicationToken + "'";
+    }
+    statement += " FORMAT RowBinary";
     List<String> quotedColumns = columns.stream().map(SqlNames::identifier).toList();
     try (InsertResponse ignored = await(client.insert(SqlNames.table(table), quotedColumns,
-        new ByteArrayInputStream(rows), ClickHouseFormat.RowBinary, new InsertSettings()), statement)) {
+        new ByteArrayInputStream(rows), ClickHouseFormat.RowBinary, settings), statement)) {
       // Written rows are in the response's metrics; the caller knows how many it sent.
     } catch (StoreException e) {
       throw e;

@@ -96,6 +96,15 @@ public final class RowBinaryWriter {
     return this;
   }
 
+  /** Array(String): LEB128 element count, then each string. */
+  public RowBinaryWriter stringArray(java.util.List<String> values) {
+    varUInt(values.size());
+    for (String value : values) {
+      string(value);
+    }
+    return this;
+  }
+
   /** Nullable(String): a 1 byte for NULL, else a 0 byte and the string. */
   public RowBinaryWriter nullableString(String value) {
     if (value == null) {

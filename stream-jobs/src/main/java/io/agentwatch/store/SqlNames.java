@@ -34,6 +34,19 @@ final class SqlNames {
     return "`" + name + "`";
   }
 
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
+
+  /**
+   * A deduplication token as it may appear inside a quoted SQL string: checked, not escaped, so a
+   * token can never change the statement.
+   */
+  static String deduplicationToken(String token) {
+    if (token == null || !TOKEN.matcher(token).matches()) {
+      throw new IllegalArgumentException("deduplication token '" + token + "' must match " + TOKEN.pattern());
+    }
+    return token;
+  }
+
   /** {@code INSERT INTO `t` (`a`, `b`)}: an insert without its FORMAT clause or data. */
   static String insertInto(String table, List<String> columns) {
     if (columns.isEmpty()) {

@@ -25,13 +25,16 @@ class MigrationsTest {
   void bundledMigrationsCreateTheTablesOnAFreshDirectoryAndASecondRunAppliesNothing() throws Exception {
     try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dataDir)) {
       List<Migration> first = Migrations.bundled(store).apply();
-      assertEquals(List.of("001_flows.sql", "002_host_vendor_1m.sql"), first.stream().map(Migration::name).toList());
-      assertEquals("flows\nhost_vendor_1m\nschema_migrations\n",
+      List<String> names = first.stream().map(Migration::name).toList();
+      // Others add migrations in parallel (003 is the sensor's): check the ones this module's code writes to.
+      assertTrue(names.containsAll(List.of("001_flows.sql", "002_host_vendor_1m.sql", "004_stream_jobs.sql")), names.toString());
+      assertEquals(names.stream().sorted().toList(), names, "applied in version order");
+      assertEquals("alerts\nflows\nhost_vendor_1m\nhost_vendor_service_1m\nlate_flows\nschema_migrations\n",
           store.query("SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name"));
-      assertEquals("SummingMergeTree\n", store.query("SELECT engine FROM system.tables WHERE name = 'host_vendor_1m'"));
+      assertEquals("ReplacingMergeTree\n", store.query("SELECT engine FROM system.tables WHERE name = 'host_vendor_service_1m'"));
 
       assertEquals(List.of(), Migrations.bundled(store).apply());
-      assertEquals("1\t001_flows.sql\n2\t002_host_vendor_1m.sql\n", store.query("SELECT version, name FROM schema_migrations ORDER BY version"));
+      assertEquals(names.size() + "\n", store.query("SELECT count() FROM schema_migrations"));
     }
     // A restart of the process (a new connection to the same directory) sees what was applied.
     try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dataDir)) {

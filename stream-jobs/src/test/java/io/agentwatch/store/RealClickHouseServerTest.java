@@ -64,10 +64,11 @@ class RealClickHouseServerTest {
     assertEquals("{\"n\":2}\n", store.query("SELECT count() AS n FROM flows FORMAT JSONEachRow"));
 
     out.reset();
-    HostVendorWindowRows.encode(out, SampleRecords.window("dev-laptop-7", "anthropic", "05:06:00", 1000, 700));
-    HostVendorWindowRows.encode(out, SampleRecords.window("dev-laptop-7", "anthropic", "05:06:00", 500, 900));
+    HostVendorWindowRows.encode(out, SampleRecords.window("dev-laptop-7", "anthropic", "05:06:00", 1000, 700, 2));
     store.insertRowBinary(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, out.toByteArray());
-    assertEquals("dev-laptop-7\tanthropic\t1500\t150\t30\t4\n", store.query(HostVendorWindowRowsTest.bundledQuery("host_totals.sql")));
+    HostVendorWindowRows.encode(out.reset(), SampleRecords.window("dev-laptop-7", "anthropic", "05:06:00", 1500, 900, 3));
+    store.insertRowBinary(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, out.toByteArray());
+    assertEquals("dev-laptop-7\tanthropic\t1500\t150\t15\t3\n", store.query(HostVendorWindowRowsTest.bundledQuery("host_totals.sql")));
 
     StoreException error = assertThrows(StoreException.class, () -> store.query("SELECT * FROM no_such_table"));
     assertFalse(error.isRetriable(), error.getMessage());

@@ -1,5 +1,6 @@
 package io.agentwatch.store;
 
+import io.agentwatch.schema.SchemaTrust;
 import io.agentwatch.schema.EndReason;
 import io.agentwatch.schema.Evidence;
 import io.agentwatch.schema.FlowRecord;
@@ -14,6 +15,12 @@ import java.time.ZoneOffset;
  * {@link #DAY}, yesterday: the tables' TTLs drop older rows as soon as they are written.
  */
 final class SampleRecords {
+
+  static {
+    // Records with nested record types are looked up by class: trust the schema package first.
+    SchemaTrust.ensure();
+  }
+
 
   static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(1);
   static final LocalDate NEXT_DAY = DAY.plusDays(1);
@@ -84,6 +91,12 @@ final class SampleRecords {
   }
 
   static HostVendorWindow window(String host, String vendor, String timeOnDay, long bytesUp, long maxUpload) {
+    return window(host, vendor, timeOnDay, bytesUp, maxUpload, 2);
+  }
+
+  /** A window as the job emits it, with {@code flows} records (a late update has more). */
+  static HostVendorWindow window(String host, String vendor, String timeOnDay, long bytesUp, long maxUpload,
+      long flows) {
     Instant start = at(DAY, timeOnDay);
     return HostVendorWindow.newBuilder()
         .setHost(host)
@@ -94,8 +107,10 @@ final class SampleRecords {
         .setBytesDown(bytesUp / 10)
         .setPacketsUp(10)
         .setPacketsDown(5)
-        .setFlows(2)
+        .setFlows(flows)
         .setMaxUpload(maxUpload)
+        .setService(vendor + "-api")
+        .setDistinctDestinations(1)
         .build();
   }
 }

@@ -1,31 +1,48 @@
 package io.agentwatch.jobs.aggregate;
 
+import io.agentwatch.jobs.alert.AlertKafkaSink;
+import io.agentwatch.jobs.detect.Detection;
 import io.agentwatch.jobs.sink.ClickHouseSink;
 import io.agentwatch.jobs.sink.TableEncoder;
 import io.agentwatch.jobs.source.FlowRecordDeserializer;
+import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.HostVendorWindow;
 import io.agentwatch.schema.SchemaTrust;
+import io.agentwatch.store.AlertRows;
 import io.agentwatch.store.FlowRows;
 import io.agentwatch.store.HostVendorWindowRows;
+import io.agentwatch.store.LateFlowRows;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Flow records in, per host × vendor × minute totals out:
+ * Flow records in; per host × vendor × service minutes, late flows and alerts out:
  *
  * <pre>
- *   flows topic ─┬─────────────────────────────────────────────────→ ClickHouse flows
- *                └─ AI vendors only → key (host, vendor) → 1-minute
- *                   event-time windows → sums ─────────────────────→ ClickHouse host_vendor_1m
+ *   flows topic ─┬──────────────────────────────────────────────────────→ ClickHouse flows
+ *                └─ AI vendors only → key (host, vendor, service) → 1-minute
+ *                   event-time windows (+ allowed lateness) ─┬──────────→ ClickHouse host_vendor_service_1m
+ *                        │                                   └─ detectors ─┬→ ClickHouse alerts
+ *                        └─ later than allowed: count ──→ ClickHouse       └→ Kafka alerts (ExposureAlert)
+ *                                                          late_flows
  * </pre>
  *
  * A flow record's event time is its {@code last_seen}: records are reported when their counts
@@ -41,12 +58,96 @@ public final class AggregationJob {
       new TableEncoder<>(FlowRows.TABLE, FlowRows.COLUMNS, FlowRows::encode);
   static final TableEncoder<HostVendorWindow> WINDOW_ROWS =
       new TableEncoder<>(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, HostVendorWindowRows::encode);
+  static final TableEncoder<ExposureAlert> ALERT_ROWS =
+      new TableEncoder<>(AlertRows.TABLE, AlertRows.COLUMNS, AlertRows::encode);
+
+  public static final OutputTag<FlowRecord> TOO_LATE =
+      new OutputTag<>("flows later than the allowed lateness", new AvroTypeInfo<>(FlowRecord.class));
 
   private AggregationJob() {}
 
+  /**
+   * Flink settings the job needs from its environment: checkpointing on, at the configured
+   * interval and storage. Pass them to {@code getExecutionEnvironment} (MiniCluster) or they are
+   * applied by {@link #build} on a cluster.
+   */
+  public static Configuration flinkSettings(AggregationJobConfig config) {
+    Configuration flink = new Configuration();
+    flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
+    if (config.checkpointDirectory() != null) {
+      flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDirectory());
+    }
+    return flink;
+  }
+
   /** Adds the job's operators to {@code env}; the caller executes it. */
   public static void build(StreamExecutionEnvironment env, AggregationJobConfig config) {
+    build(env, config, UnaryOperator.identity());
+  }
+
+  /**
+   * Like {@link #build(StreamExecutionEnvironment, AggregationJobConfig)}, with {@code afterSource}
+   * applied to the flow records before anything else (tests use it to fail the job mid-stream).
+   */
+  public static void build(StreamExecutionEnvironment env, AggregationJobConfig config,
+      UnaryOperator<DataStream<FlowRecord>> afterSource) {
     config.validate();
+    env.configure(flinkSettings(config));
+    DataStream<FlowRecord> flows = afterSource.apply(
+        env.fromSource(kafkaSource(config), watermarks(config), "flows topic"));
+
+    flows.sinkTo(new ClickHouseSink<>(config.sink(), FLOW_ROWS)).name("ClickHouse " + FLOW_ROWS.table());
+
+    DataStream<HostVendorWindow> windows = windows(flows, config);
+    if (config.detection() != null) {
+      DataStream<ExposureAlert> alerts = Detection.alerts(windows, config.window(), config.detection());
+      alerts.sinkTo(new ClickHouseSink<>(config.sink(), ALERT_ROWS)).name("ClickHouse " + ALERT_ROWS.table());
+      if (config.alertsTopic() != null) {
+        alerts.sinkTo(AlertKafkaSink.create(config)).name("Kafka " + config.alertsTopic());
+      }
+    }
+  }
+
+  /**
+   * AI-vendor flows → per host × vendor × service windows (written to ClickHouse); records later
+   * than the allowed lateness are counted and written to late_flows. Returns the windows, every
+   * firing of them (a late update emits the window again).
+   */
+  private static DataStream<HostVendorWindow> windows(DataStream<FlowRecord> flows, AggregationJobConfig config) {
+    SingleOutputStreamOperator<HostVendorWindow> windows =
+        hostVendorWindows(flows, config.window(), config.allowedLateness());
+    windows.sinkTo(new ClickHouseSink<>(config.sink(), WINDOW_ROWS)).name("ClickHouse " + WINDOW_ROWS.table());
+
+    Duration window = config.window();
+    TableEncoder<FlowRecord> lateRows = new TableEncoder<>(LateFlowRows.TABLE, LateFlowRows.COLUMNS,
+        (out, flow) -> LateFlowRows.encode(out, flow, window));
+    windows.getSideOutput(TOO_LATE)
+        .map(new CountLate()).name("count late flows")
+        .sinkTo(new ClickHouseSink<>(config.sink(), lateRows)).name("ClickHouse " + LateFlowRows.TABLE);
+    return windows;
+  }
+
+  /**
+   * The window aggregate alone (no sinks): AI-vendor flows keyed by host, vendor and service into
+   * tumbling event-time windows; records later than {@code allowedLateness} go to the side output
+   * {@link #TOO_LATE}.
+   */
+  public static SingleOutputStreamOperator<HostVendorWindow> hostVendorWindows(DataStream<FlowRecord> flows,
+      Duration window, Duration allowedLateness) {
+    return flows
+        .filter(flow -> flow.getVendor() != null).name("AI vendors only")
+        .keyBy(HostVendorKey::of)
+        .window(TumblingEventTimeWindows.of(window))
+        .allowedLateness(allowedLateness)
+        .sideOutputLateData(TOO_LATE)
+        .aggregate(new HostVendorAccumulator(), new EmitHostVendorWindow(),
+            TypeInformation.of(WindowTotals.class), TypeInformation.of(WindowTotals.class),
+            new AvroTypeInfo<>(HostVendorWindow.class))
+        .name("host × vendor × service windows");
+  }
+
+  private static KafkaSource<FlowRecord> kafkaSource(AggregationJobConfig config) {
     KafkaSourceBuilder<FlowRecord> source = KafkaSource.<FlowRecord>builder()
         .setBootstrapServers(config.bootstrapServers())
         .setTopics(config.flowsTopic())
@@ -58,27 +159,30 @@ public final class AggregationJob {
       // Resume where the group left off; a new group starts at the oldest record kept.
       source.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
     }
+    return source.build();
+  }
 
-    // On the source, so watermarks are tracked per Kafka partition.
-    WatermarkStrategy<FlowRecord> watermarks = WatermarkStrategy
+  /** On the source, so watermarks are tracked per Kafka partition. */
+  public static WatermarkStrategy<FlowRecord> watermarks(AggregationJobConfig config) {
+    return WatermarkStrategy
         .<FlowRecord>forBoundedOutOfOrderness(config.outOfOrderness())
         .withTimestampAssigner((flow, previous) -> flow.getLastSeen().toEpochMilli())
         .withIdleness(config.idleness());
+  }
 
-    DataStream<FlowRecord> flows = env.fromSource(source.build(), watermarks, "flows topic");
+  /** Counts records that missed their window for good ({@code lateFlowRecords}), passing them on. */
+  private static final class CountLate extends RichMapFunction<FlowRecord, FlowRecord> {
+    private transient Counter late;
 
-    flows.sinkTo(new ClickHouseSink<>(config.sink(), FLOW_ROWS))
-        .name("ClickHouse " + FLOW_ROWS.table());
+    @Override
+    public void open(OpenContext context) {
+      late = getRuntimeContext().getMetricGroup().counter("lateFlowRecords");
+    }
 
-    flows.filter(flow -> flow.getVendor() != null).name("AI vendors only")
-        .keyBy(HostVendorKey::of)
-        .window(TumblingEventTimeWindows.of(config.window()))
-        .aggregate(new HostVendorAccumulator(), new EmitHostVendorWindow(),
-            TypeInformation.of(HostVendorAccumulator.Totals.class),
-            TypeInformation.of(HostVendorAccumulator.Totals.class),
-            new AvroTypeInfo<>(HostVendorWindow.class))
-        .name("host × vendor windows")
-        .sinkTo(new ClickHouseSink<>(config.sink(), WINDOW_ROWS))
-        .name("ClickHouse " + WINDOW_ROWS.table());
+    @Override
+    public FlowRecord map(FlowRecord flow) {
+      late.inc();
+      return flow;
+    }
   }
 }

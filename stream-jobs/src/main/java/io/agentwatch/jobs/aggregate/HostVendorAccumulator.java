@@ -3,50 +3,30 @@ package io.agentwatch.jobs.aggregate;
 import io.agentwatch.schema.FlowRecord;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Sums one host's traffic to one vendor over a window, one flow record at a time. */
-public final class HostVendorAccumulator
-    implements AggregateFunction<FlowRecord, HostVendorAccumulator.Totals, HostVendorAccumulator.Totals> {
+/** Sums one host's traffic to one vendor's service over a window, one flow record at a time. */
+public final class HostVendorAccumulator implements AggregateFunction<FlowRecord, WindowTotals, WindowTotals> {
 
-  /** Running sums of a window (the key says whose); a Flink POJO so the state serializer needs no Kryo. */
-  public static final class Totals {
-    public long bytesUp;
-    public long bytesDown;
-    public long packetsUp;
-    public long packetsDown;
-    public long flows;
-    public long maxUpload;
+  @Override
+  public WindowTotals createAccumulator() {
+    return new WindowTotals();
   }
 
   @Override
-  public Totals createAccumulator() {
-    return new Totals();
-  }
-
-  @Override
-  public Totals add(FlowRecord flow, Totals totals) {
-    totals.bytesUp += flow.getBytesUp();
-    totals.bytesDown += flow.getBytesDown();
-    totals.packetsUp += flow.getPacketsUp();
-    totals.packetsDown += flow.getPacketsDown();
-    totals.flows++;
-    totals.maxUpload = Math.max(totals.maxUpload, flow.getBytesUp());
+  public WindowTotals add(FlowRecord flow, WindowTotals totals) {
+    totals.add(flow);
     return totals;
   }
 
   @Override
-  public Totals getResult(Totals totals) {
+  public WindowTotals getResult(WindowTotals totals) {
     return totals;
   }
 
   @Override
-  public Totals merge(Totals a, Totals b) {
-    Totals sum = new Totals();
-    sum.bytesUp = a.bytesUp + b.bytesUp;
-    sum.bytesDown = a.bytesDown + b.bytesDown;
-    sum.packetsUp = a.packetsUp + b.packetsUp;
-    sum.packetsDown = a.packetsDown + b.packetsDown;
-    sum.flows = a.flows + b.flows;
-    sum.maxUpload = Math.max(a.maxUpload, b.maxUpload);
+  public WindowTotals merge(WindowTotals a, WindowTotals b) {
+    WindowTotals sum = new WindowTotals();
+    sum.addAll(a);
+    sum.addAll(b);
     return sum;
   }
 }

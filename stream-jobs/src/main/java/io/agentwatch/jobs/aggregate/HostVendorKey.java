@@ -3,34 +3,40 @@ package io.agentwatch.jobs.aggregate;
 import io.agentwatch.schema.FlowRecord;
 import java.util.Objects;
 
-/** The aggregation key: one internal host and one AI vendor. A Flink POJO (public fields, no-arg constructor). */
+/**
+ * The aggregation key: one internal host and one AI vendor's service ('' when the catalog names
+ * no service). A Flink POJO (public fields, no-arg constructor).
+ */
 public final class HostVendorKey {
   public String host;
   public String vendor;
+  public String service;
 
   public HostVendorKey() {}
 
-  public HostVendorKey(String host, String vendor) {
+  public HostVendorKey(String host, String vendor, String service) {
     this.host = host;
     this.vendor = vendor;
+    this.service = service;
   }
 
   public static HostVendorKey of(FlowRecord flow) {
-    return new HostVendorKey(flow.getHost(), flow.getVendor());
+    return new HostVendorKey(flow.getHost(), flow.getVendor(), flow.getService() == null ? "" : flow.getService());
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof HostVendorKey k && Objects.equals(host, k.host) && Objects.equals(vendor, k.vendor);
+    return o instanceof HostVendorKey k && Objects.equals(host, k.host) && Objects.equals(vendor, k.vendor)
+        && Objects.equals(service, k.service);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(host, vendor);
+    return Objects.hash(host, vendor, service);
   }
 
   @Override
   public String toString() {
-    return host + "/" + vendor;
+    return host + "/" + vendor + "/" + service;
   }
 }

@@ -3,22 +3,44 @@ package io.agentwatch.jobs.sink;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.RowBinaryWriter;
 import io.agentwatch.store.StoreException;
-import io.agentwatch.store.Stores;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes records into one ClickHouse table through the {@link ClickHouseStore} interface, so the
- * same sink serves the embedded engine and a remote server. Rows are batched in RowBinary and
- * written when a batch is full, old enough, or a checkpoint is taken: a checkpoint completes only
- * after every row before it is in the store (at-least-once).
+ * same sink serves the embedded engine and a remote server. Rows are batched in RowBinary.
+ *
+ * <p>Exactly-once (the default): the writer cuts batches of at most {@code maxBatchRows} and hands
+ * them over at each checkpoint, each with a token fixed at that moment; the committer inserts them
+ * once the checkpoint is complete, with the token as ClickHouse's insert_deduplication_token. A job
+ * restored from that checkpoint commits the same batches with the same tokens again and the store
+ * drops the repeats; rows after the checkpoint were never written and come again from the source.
+ *
+ * <p>At-least-once: the writer inserts a batch when it is full, old enough, or a checkpoint is
+ * taken, without a token.
+ *
+ * <p>Either way a retriable store error is retried with exponential backoff until the store takes
+ * the batch: the sink holds back its input (back-pressure) rather than dropping rows. A fatal
+ * error (bad SQL, wrong types) fails the job.
  */
-public final class ClickHouseSink<T> implements Sink<T> {
+public final class ClickHouseSink<T> implements Sink<T>, SupportsCommitter<ClickHouseBatch> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSink.class);
 
   private final ClickHouseSinkConfig config;
   private final TableEncoder<T> encoder;
@@ -30,32 +52,88 @@ public final class ClickHouseSink<T> implements Sink<T> {
 
   @Override
   public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-    return new Writer<>(config, encoder, context);
+    return new Writer<>(config, encoder, context.metricGroup());
   }
 
-  static final class Writer<T> implements SinkWriter<T> {
+  @Override
+  public Committer<ClickHouseBatch> createCommitter(CommitterInitContext context) throws IOException {
+    return new BatchCommitter(config, encoder, context.metricGroup());
+  }
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSink.class);
+  @Override
+  public SimpleVersionedSerializer<ClickHouseBatch> getCommittableSerializer() {
+    return new ClickHouseBatch.Serializer();
+  }
 
+  /** Writes one batch, retrying retriable failures with exponential backoff until it lands. */
+  static final class Inserter implements AutoCloseable {
     private final ClickHouseSinkConfig config;
-    private final TableEncoder<T> encoder;
+    private final TableEncoder<?> encoder;
     private final ClickHouseStore store;
-    private final RowBinaryWriter batch = new RowBinaryWriter();
     private final Counter rowsWritten;
     private final Counter retries;
-    private int batchRows;
-    private long batchStartedNanos;
 
-    Writer(ClickHouseSinkConfig config, TableEncoder<T> encoder, WriterInitContext context) throws IOException {
+    Inserter(ClickHouseSinkConfig config, TableEncoder<?> encoder, MetricGroup metrics) throws IOException {
       this.config = config;
       this.encoder = encoder;
       try {
-        this.store = Stores.open(config.store());
+        this.store = config.opener().open(config.store());
       } catch (StoreException e) {
         throw new IOException("cannot open the store for table " + encoder.table() + ": " + e.getMessage(), e);
       }
-      this.rowsWritten = context.metricGroup().counter("clickhouseRowsWritten");
-      this.retries = context.metricGroup().counter("clickhouseRetries");
+      this.rowsWritten = metrics.counter("clickhouseRowsWritten");
+      this.retries = metrics.counter("clickhouseRetries");
+    }
+
+    void insert(byte[] rows, int rowCount, String token) throws IOException, InterruptedException {
+      long backoffMillis = config.initialBackoff().toMillis();
+      while (true) {
+        try {
+          store.insertRowBinary(encoder.table(), encoder.columns(), rows, token);
+          rowsWritten.inc(rowCount);
+          return;
+        } catch (StoreException e) {
+          if (!e.isRetriable()) {
+            throw new IOException("writing " + rowCount + " rows to " + encoder.table() + " in "
+                + store.describe() + " failed: " + e.getMessage(), e);
+          }
+          retries.inc();
+          LOG.warn("{} unavailable ({}); retrying {} rows for {} in {} ms",
+              store.describe(), e.getMessage(), rowCount, encoder.table(), backoffMillis);
+          Thread.sleep(backoffMillis);
+          backoffMillis = Math.min(backoffMillis * 2, config.maxBackoff().toMillis());
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      store.close();
+    }
+  }
+
+  static final class Writer<T> implements CommittingSinkWriter<T, ClickHouseBatch> {
+
+    private final ClickHouseSinkConfig config;
+    private final TableEncoder<T> encoder;
+    private final boolean exactlyOnce;
+    private final Inserter inserter;
+    private final RowBinaryWriter batch = new RowBinaryWriter();
+    private final List<ClickHouseBatch> cut = new ArrayList<>();
+    // A fresh id per writer instance: batches cut after a restore can never reuse a token that an
+    // earlier run's batch holds, whatever the checkpoint ids.
+    private final String tokenPrefix;
+    private long batchesCut;
+    private int batchRows;
+    private long batchStartedNanos;
+
+    Writer(ClickHouseSinkConfig config, TableEncoder<T> encoder, MetricGroup metrics) throws IOException {
+      this.config = config;
+      this.encoder = encoder;
+      this.exactlyOnce = config.delivery() == ClickHouseSinkConfig.Delivery.EXACTLY_ONCE;
+      // Exactly-once writers only cut batches; the committer writes them.
+      this.inserter = exactlyOnce ? null : new Inserter(config, encoder, metrics);
+      this.tokenPrefix = encoder.table() + "-" + UUID.randomUUID();
     }
 
     @Override
@@ -65,48 +143,67 @@ public final class ClickHouseSink<T> implements Sink<T> {
       }
       encoder.encode(batch, record);
       batchRows++;
-      if (batchRows >= config.maxBatchRows()
-          || System.nanoTime() - batchStartedNanos >= config.maxBatchAge().toNanos()) {
-        writeBatch();
+      if (batchRows >= config.maxBatchRows()) {
+        endBatch();
+      } else if (!exactlyOnce && System.nanoTime() - batchStartedNanos >= config.maxBatchAge().toNanos()) {
+        endBatch();
       }
     }
 
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
-      writeBatch();
+      endBatch();
     }
 
-    /** Writes the batch, retrying retriable failures with exponential backoff until it lands. */
-    private void writeBatch() throws IOException, InterruptedException {
+    @Override
+    public Collection<ClickHouseBatch> prepareCommit() {
+      List<ClickHouseBatch> ready = List.copyOf(cut);
+      cut.clear();
+      return ready;
+    }
+
+    /** Exactly-once: keeps the batch for the next checkpoint; at-least-once: writes it now. */
+    private void endBatch() throws IOException, InterruptedException {
       if (batchRows == 0) {
         return;
       }
-      byte[] rows = batch.toByteArray();
-      long backoffMillis = config.initialBackoff().toMillis();
-      while (true) {
-        try {
-          store.insertRowBinary(encoder.table(), encoder.columns(), rows);
-          break;
-        } catch (StoreException e) {
-          if (!e.isRetriable()) {
-            throw new IOException("writing " + batchRows + " rows to " + encoder.table() + " in "
-                + store.describe() + " failed: " + e.getMessage(), e);
-          }
-          retries.inc();
-          LOG.warn("{} unavailable ({}); retrying {} rows for {} in {} ms",
-              store.describe(), e.getMessage(), batchRows, encoder.table(), backoffMillis);
-          Thread.sleep(backoffMillis);
-          backoffMillis = Math.min(backoffMillis * 2, config.maxBackoff().toMillis());
-        }
+      if (exactlyOnce) {
+        cut.add(new ClickHouseBatch(tokenPrefix + "-" + batchesCut++, batchRows, batch.toByteArray()));
+      } else {
+        inserter.insert(batch.toByteArray(), batchRows, null);
       }
-      rowsWritten.inc(batchRows);
       batch.reset();
       batchRows = 0;
     }
 
     @Override
     public void close() {
-      store.close();
+      if (inserter != null) {
+        inserter.close();
+      }
+    }
+  }
+
+  /** Writes the batches of completed checkpoints; blocks (back-pressure) while the store is down. */
+  static final class BatchCommitter implements Committer<ClickHouseBatch> {
+
+    private final Inserter inserter;
+
+    BatchCommitter(ClickHouseSinkConfig config, TableEncoder<?> encoder, MetricGroup metrics) throws IOException {
+      this.inserter = new Inserter(config, encoder, metrics);
+    }
+
+    @Override
+    public void commit(Collection<CommitRequest<ClickHouseBatch>> requests) throws IOException, InterruptedException {
+      for (CommitRequest<ClickHouseBatch> request : requests) {
+        ClickHouseBatch batch = request.getCommittable();
+        inserter.insert(batch.rows(), batch.rowCount(), batch.token());
+      }
+    }
+
+    @Override
+    public void close() {
+      inserter.close();
     }
   }
 }

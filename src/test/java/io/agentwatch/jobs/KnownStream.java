@@ -1,0 +1,109 @@
+package io.agentwatch.jobs;
+
+import io.agentwatch.schema.EndReason;
+import io.agentwatch.schema.Evidence;
+import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.SingleObjectCodec;
+import io.agentwatch.schema.Transport;
+import io.agentwatch.store.ClickHouseStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Flow records with known per host × vendor × service × minute truth, for the job tests: a few
+ * hosts, three vendors with two services, a non-vendor destination, in event-time order over
+ * {@code minutes}. Deterministic per seed.
+ */
+final class KnownStream {
+
+  private static final String[][] SERVICES = {
+      {"anthropic", "anthropic-api"}, {"anthropic", "claude-web"}, {"openai", "openai-api"}, {"mistral", "mistral-api"}};
+
+  final List<FlowRecord> records = new ArrayList<>();
+  /** "host/vendor/service/epochSecondOfWindowStart" → "bytesUp bytesDown packetsUp packetsDown flows". */
+  final Map<String, String> truth;
+  final long vendorRecords;
+
+  KnownStream(int count, int hosts, int minutes, long seed) {
+    this(count, hosts, Instant.parse("2026-11-02T09:00:00Z"), minutes, seed);
+  }
+
+  KnownStream(int count, int hosts, Instant from, int minutes, long seed) {
+    Random random = new Random(seed);
+    long start = from.toEpochMilli();
+    Map<String, long[]> sums = new TreeMap<>();
+    long vendor = 0;
+    for (int i = 0; i < count; i++) {
+      long lastSeen = start + (long) i * minutes * 60_000L / count;
+      String host = "host-" + random.nextInt(hosts);
+      boolean ordinary = random.nextInt(10) == 0;
+      String[] service = SERVICES[random.nextInt(SERVICES.length)];
+      long up = 100 + random.nextInt(1_000_000);
+      long down = 100 + random.nextInt(3_000_000);
+      FlowRecord flow = FlowRecord.newBuilder()
+          .setSensorId("known").setSequence(i + 1).setHost(host)
+          .setSrcIp("10.0.0." + (1 + random.nextInt(200))).setSrcPort(40_000 + random.nextInt(20_000))
+          .setDstIp("160.79.104." + random.nextInt(4)).setDstPort(443).setTransport(Transport.TCP)
+          .setFirstSeen(Instant.ofEpochMilli(lastSeen - 5_000)).setLastSeen(Instant.ofEpochMilli(lastSeen))
+          .setPacketsUp(up / 1000 + 1).setPacketsDown(down / 1000 + 1).setBytesUp(up).setBytesDown(down)
+          .setSni(ordinary ? "www.debian.org" : "api." + service[0] + ".example")
+          .setVendor(ordinary ? null : service[0]).setService(ordinary ? null : service[1])
+          .setIdentifiedBy(ordinary ? Evidence.NONE : Evidence.SNI).setEndReason(EndReason.FIN)
+          .build();
+      records.add(flow);
+      if (!ordinary) {
+        vendor++;
+        long[] s = sums.computeIfAbsent(host + "/" + service[0] + "/" + service[1] + "/" + (lastSeen / 60_000 * 60),
+            k -> new long[5]);
+        s[0] += up;
+        s[1] += down;
+        s[2] += flow.getPacketsUp();
+        s[3] += flow.getPacketsDown();
+        s[4]++;
+      }
+    }
+    Map<String, String> t = new TreeMap<>();
+    sums.forEach((k, s) -> t.put(k, s[0] + " " + s[1] + " " + s[2] + " " + s[3] + " " + s[4]));
+    truth = t;
+    vendorRecords = vendor;
+  }
+
+  /** Produces every record to {@code topic}, keyed by host as the sensor does. */
+  void produce(String bootstrapServers, String topic) {
+    SingleObjectCodec<FlowRecord> codec = SingleObjectCodec.flowRecords();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ProducerConfig.LINGER_MS_CONFIG, 5,
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+      for (FlowRecord flow : records) {
+        producer.send(new ProducerRecord<>(topic, flow.getHost().getBytes(), codec.encode(flow)));
+      }
+      producer.flush();
+    }
+  }
+
+  /** The per-window sums in the store, in the form of {@link #truth}: the newest state of each window. */
+  static Map<String, String> windowsIn(ClickHouseStore store) throws Exception {
+    String rows = store.query("""
+        SELECT host, vendor, service, toUnixTimestamp(window_start), bytes_up, bytes_down, packets_up, packets_down, flows
+        FROM host_vendor_service_1m FINAL
+        FORMAT TabSeparated""");
+    Map<String, String> windows = new TreeMap<>();
+    for (String row : rows.strip().split("\n")) {
+      if (!row.isBlank()) {
+        String[] f = row.split("\t");
+        windows.put(f[0] + "/" + f[1] + "/" + f[2] + "/" + f[3], f[4] + " " + f[5] + " " + f[6] + " " + f[7] + " " + f[8]);
+      }
+    }
+    return windows;
+  }
+}

@@ -1,0 +1,90 @@
+package io.agentwatch.jobs.aggregate;
+
+import io.agentwatch.schema.FlowRecord;
+import java.util.Arrays;
+
+/**
+ * Running totals of one window (the key says whose): sums, the distinct destinations, and the few
+ * largest uploads by flow key. A Flink POJO with arrays only, so state needs no Kryo.
+ */
+public final class WindowTotals {
+
+  /** How many of the largest uploads a window remembers for alerts. */
+  public static final int TOP = 3;
+
+  public long bytesUp;
+  public long bytesDown;
+  public long packetsUp;
+  public long packetsDown;
+  public long flows;
+  public long maxUpload;
+  /** Sorted, distinct dst_ip texts: a window of one host and service has a handful. */
+  public String[] destinations = new String[0];
+  /** Largest uploads, largest first; parallel arrays. */
+  public String[] topKeys = new String[0];
+  public long[] topBytes = new long[0];
+
+  void add(FlowRecord flow) {
+    bytesUp += flow.getBytesUp();
+    bytesDown += flow.getBytesDown();
+    packetsUp += flow.getPacketsUp();
+    packetsDown += flow.getPacketsDown();
+    flows++;
+    maxUpload = Math.max(maxUpload, flow.getBytesUp());
+    addDestination(flow.getDstIp());
+    offerTop(FlowKeys.of(flow), flow.getBytesUp());
+  }
+
+  void addAll(WindowTotals other) {
+    bytesUp += other.bytesUp;
+    bytesDown += other.bytesDown;
+    packetsUp += other.packetsUp;
+    packetsDown += other.packetsDown;
+    flows += other.flows;
+    maxUpload = Math.max(maxUpload, other.maxUpload);
+    for (String d : other.destinations) {
+      addDestination(d);
+    }
+    for (int i = 0; i < other.topKeys.length; i++) {
+      offerTop(other.topKeys[i], other.topBytes[i]);
+    }
+  }
+
+  private void addDestination(String destination) {
+    int at = Arrays.binarySearch(destinations, destination);
+    if (at < 0) {
+      int insert = -at - 1;
+      String[] grown = new String[destinations.length + 1];
+      System.arraycopy(destinations, 0, grown, 0, insert);
+      grown[insert] = destination;
+      System.arraycopy(destinations, insert, grown, insert + 1, destinations.length - insert);
+      destinations = grown;
+    }
+  }
+
+  /** Keeps the {@link #TOP} largest uploads; ties keep the earlier one. */
+  public void offerTop(String key, long bytes) {
+    int at = topKeys.length;
+    while (at > 0 && topBytes[at - 1] < bytes) {
+      at--;
+    }
+    if (at >= TOP) {
+      return;
+    }
+    int size = Math.min(TOP, topKeys.length + 1);
+    String[] keys = new String[size];
+    long[] values = new long[size];
+    for (int i = 0, j = 0; i < size; i++) {
+      if (i == at) {
+        keys[i] = key;
+        values[i] = bytes;
+      } else {
+        keys[i] = topKeys[j];
+        values[i] = topBytes[j];
+        j++;
+      }
+    }
+    topKeys = keys;
+    topBytes = values;
+  }
+}

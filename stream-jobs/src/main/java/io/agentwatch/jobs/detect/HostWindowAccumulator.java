@@ -1,0 +1,63 @@
+package io.agentwatch.jobs.detect;
+
+import io.agentwatch.schema.SchemaTrust;
+import io.agentwatch.jobs.aggregate.WindowTotals;
+import io.agentwatch.schema.FlowContribution;
+import io.agentwatch.schema.HostVendorWindow;
+import org.apache.flink.api.common.functions.AggregateFunction;
+
+/** Adds up one host's vendor × service windows of one minute into the host's window. */
+final class HostWindowAccumulator implements AggregateFunction<HostVendorWindow, HostWindow, HostWindow> {
+
+  static {
+    // Records with nested record types are looked up by class: trust the schema package first.
+    SchemaTrust.ensure();
+  }
+
+
+  @Override
+  public HostWindow createAccumulator() {
+    return new HostWindow();
+  }
+
+  @Override
+  public HostWindow add(HostVendorWindow w, HostWindow host) {
+    host.host = w.getHost();
+    host.windowStart = w.getWindowStart().toEpochMilli();
+    host.windowEnd = w.getWindowEnd().toEpochMilli();
+    host.bytesUp += w.getBytesUp();
+    host.bytesDown += w.getBytesDown();
+    WindowTotals top = topOf(host);
+    for (FlowContribution flow : w.getTopUploads()) {
+      top.offerTop(flow.getFlowKey(), flow.getBytesUp());
+    }
+    host.topKeys = top.topKeys;
+    host.topBytes = top.topBytes;
+    return host;
+  }
+
+  @Override
+  public HostWindow getResult(HostWindow host) {
+    return host;
+  }
+
+  @Override
+  public HostWindow merge(HostWindow a, HostWindow b) {
+    WindowTotals top = topOf(a);
+    for (int i = 0; i < b.topKeys.length; i++) {
+      top.offerTop(b.topKeys[i], b.topBytes[i]);
+    }
+    a.bytesUp += b.bytesUp;
+    a.bytesDown += b.bytesDown;
+    a.topKeys = top.topKeys;
+    a.topBytes = top.topBytes;
+    return a;
+  }
+
+  private static WindowTotals topOf(HostWindow host) {
+    WindowTotals top = new WindowTotals();
+    top.topKeys = host.topKeys;
+    top.topBytes = host.topBytes;
+    return top;
+  }
+}

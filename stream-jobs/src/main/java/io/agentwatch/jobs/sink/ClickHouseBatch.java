@@ -1,0 +1,55 @@
+package io.agentwatch.jobs.sink;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/**
+ * Rows of one table waiting for their checkpoint to complete (the sink's committable). The token
+ * is fixed when the batch is cut and travels with it through the checkpoint, so the batch is
+ * written with the same token however often a restored job commits it again.
+ *
+ * @param token ClickHouse insert_deduplication_token
+ * @param rowCount rows in {@code rows}
+ * @param rows RowBinary rows
+ */
+public record ClickHouseBatch(String token, int rowCount, byte[] rows) {
+
+  /** Serializes batches into checkpoints. */
+  static final class Serializer implements SimpleVersionedSerializer<ClickHouseBatch> {
+
+    @Override
+    public int getVersion() {
+      return 1;
+    }
+
+    @Override
+    public byte[] serialize(ClickHouseBatch batch) throws IOException {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(batch.rows.length + 64);
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeUTF(batch.token);
+        out.writeInt(batch.rowCount);
+        out.writeInt(batch.rows.length);
+        out.write(batch.rows);
+      }
+      return bytes.toByteArray();
+    }
+
+    @Override
+    public ClickHouseBatch deserialize(int version, byte[] serialized) throws IOException {
+      if (version != 1) {
+        throw new IOException("unknown ClickHouseBatch serialization version " + version);
+      }
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
+        String token = in.readUTF();
+        int rowCount = in.readInt();
+        byte[] rows = new byte[in.readInt()];
+        in.readFully(rows);
+        return new ClickHouseBatch(token, rowCount, rows);
+      }
+    }
+  }
+}
