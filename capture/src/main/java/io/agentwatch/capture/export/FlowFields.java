@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -17,14 +18,17 @@ import java.util.function.ToLongFunction;
  */
 public final class FlowFields {
 
-  /** One output field: a number or a piece of text (possibly null) taken from a record. */
-  public sealed interface Field permits NumberField, TextField {
+  /** One output field: a number, a piece of text (possibly null) or a flag taken from a record. */
+  public sealed interface Field permits NumberField, TextField, BooleanField {
     String name();
   }
 
   public record NumberField(String name, ToLongFunction<FlowRecord> value) implements Field {}
 
   public record TextField(String name, Function<FlowRecord, String> value) implements Field {}
+
+  /** A flag: JSON true/false; text outputs write "true"/"false". */
+  public record BooleanField(String name, Predicate<FlowRecord> value) implements Field {}
 
   private static final DateTimeFormatter MICROS_UTC =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
@@ -45,7 +49,14 @@ public final class FlowFields {
       text("vendor", FlowRecord::getVendor),
       text("service", FlowRecord::getService),
       text("identified_by", r -> FlowText.of(r.getIdentifiedBy())),
-      text("end_reason", r -> FlowText.of(r.getEndReason())));
+      text("end_reason", r -> FlowText.of(r.getEndReason())),
+      text("alpn", FlowRecord::getAlpn),
+      text("ja4", FlowRecord::getJa4),
+      text("dns_name", FlowRecord::getDnsName),
+      text("category", FlowRecord::getCategory),
+      flag("ech", FlowRecord::getEch),
+      text("community_id", FlowRecord::getCommunityId),
+      text("confidence", FlowRecord::getConfidence));
 
   private FlowFields() {}
 
@@ -60,5 +71,9 @@ public final class FlowFields {
 
   private static Field text(String name, Function<FlowRecord, String> value) {
     return new TextField(name, value);
+  }
+
+  private static Field flag(String name, Predicate<FlowRecord> value) {
+    return new BooleanField(name, value);
   }
 }

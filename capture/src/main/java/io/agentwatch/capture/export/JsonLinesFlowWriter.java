@@ -41,6 +41,8 @@ public final class JsonLinesFlowWriter implements FlowSink {
           json.writeNumberField(n.name(), n.value().applyAsLong(record));
         } else if (field instanceof FlowFields.TextField t) {
           json.writeStringField(t.name(), t.value().apply(record));
+        } else if (field instanceof FlowFields.BooleanField b) {
+          json.writeBooleanField(b.name(), b.value().test(record));
         }
       }
       json.writeEndObject();

@@ -16,7 +16,8 @@ import java.util.Map;
  * Which AI vendor and service a host name belongs to, from catalog files (data, not code). The
  * built-in file ships as the resource {@value #BUILTIN_RESOURCE}; user files extend it, and an
  * entry for a domain in a later file replaces the entry for the same domain in an earlier one. The
- * longest matching suffix wins; a lookup costs one hash probe per label of the name.
+ * longest matching suffix wins; a lookup costs one hash probe per label of the name. Published
+ * address ranges are matched by longest prefix in a {@link CidrTable}.
  */
 public final class EndpointCatalog {
 
@@ -26,10 +27,12 @@ public final class EndpointCatalog {
   private record Rule(EndpointMatch name, EndpointMatch subdomains) {}
 
   private final Map<String, Rule> rulesBySuffix;
+  private final CidrTable<EndpointMatch> ranges;
   private final List<EndpointCatalogFile> files;
 
-  private EndpointCatalog(Map<String, Rule> rulesBySuffix, List<EndpointCatalogFile> files) {
+  private EndpointCatalog(Map<String, Rule> rulesBySuffix, CidrTable<EndpointMatch> ranges, List<EndpointCatalogFile> files) {
     this.rulesBySuffix = rulesBySuffix;
+    this.ranges = ranges;
     this.files = files;
   }
 
@@ -51,11 +54,13 @@ public final class EndpointCatalog {
   /** A catalog of exactly these files; later files override earlier ones domain by domain. */
   public static EndpointCatalog of(List<EndpointCatalogFile> files) {
     Map<String, Rule> rules = new HashMap<>();
+    CidrTable<EndpointMatch> ranges = new CidrTable<>();
     for (EndpointCatalogFile file : files) {
       Map<DomainPattern, String> ownerInThisFile = new HashMap<>();
       for (Vendor vendor : file.vendors()) {
         for (Service service : vendor.services()) {
           EndpointMatch match = new EndpointMatch(vendor.id(), service.id(), service.category());
+          service.ranges().forEach(range -> ranges.put(range, match));
           for (DomainPattern domain : service.domains()) {
             String owner = vendor.id() + "/" + service.id();
             String previous = ownerInThisFile.put(domain, owner);
@@ -68,7 +73,7 @@ public final class EndpointCatalog {
         }
       }
     }
-    return new EndpointCatalog(Map.copyOf(rules), List.copyOf(files));
+    return new EndpointCatalog(Map.copyOf(rules), ranges, List.copyOf(files));
   }
 
   private static EndpointCatalogFile builtinFile() {
@@ -105,6 +110,14 @@ public final class EndpointCatalog {
       }
     }
     return null;
+  }
+
+  /**
+   * The vendor and service whose published range holds the address (the longest prefix wins), or
+   * null. IPv4 addresses are in {@code lo} with {@code hi} 0, as flows carry them.
+   */
+  public EndpointMatch matchAddress(int ipVersion, long hi, long lo) {
+    return ranges.lookup(ipVersion, hi, lo);
   }
 
   /** The files this catalog was built from, in the order they were applied. */

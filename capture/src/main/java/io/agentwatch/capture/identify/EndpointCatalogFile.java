@@ -61,15 +61,25 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
     }
   }
 
-  /** @param category llm-api, chat-web, agent, ide-assistant, telemetry, ... */
-  public record Service(String id, String category, List<DomainPattern> domains) {
+  /**
+   * @param category llm-api, chat-web, agent, ide-assistant, telemetry, ...
+   * @param cidrs address ranges the vendor publishes for this service (optional)
+   */
+  public record Service(String id, String category, List<DomainPattern> domains, List<String> cidrs) {
     public Service {
       requireIdentifier("service id", id);
       requireIdentifier("service " + id + ": category", category);
-      if (domains == null || domains.isEmpty()) {
-        throw new IllegalArgumentException("service " + id + " lists no domains");
+      domains = domains == null ? List.of() : List.copyOf(domains);
+      cidrs = cidrs == null ? List.of() : List.copyOf(cidrs);
+      if (domains.isEmpty() && cidrs.isEmpty()) {
+        throw new IllegalArgumentException("service " + id + " lists no domains and no cidrs");
       }
-      domains = List.copyOf(domains);
+      cidrs.forEach(CidrTable.Range::parse); // rejects a bad range while the line is known
+    }
+
+    /** The published ranges, parsed. */
+    public List<CidrTable.Range> ranges() {
+      return cidrs.stream().map(CidrTable.Range::parse).toList();
     }
   }
 
@@ -151,7 +161,7 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
 
   private static final Set<String> TOP_KEYS = Set.of("version", "vendors");
   private static final Set<String> VENDOR_KEYS = Set.of("id", "name", "source", "services");
-  private static final Set<String> SERVICE_KEYS = Set.of("id", "category", "domains");
+  private static final Set<String> SERVICE_KEYS = Set.of("id", "category", "domains", "cidrs");
 
   private static void checkKeys(String name, byte[] yaml) throws IOException {
     try (JsonParser parser = YAML.getFactory().createParser(yaml)) {

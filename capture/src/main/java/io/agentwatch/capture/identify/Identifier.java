@@ -1,50 +1,189 @@
 package io.agentwatch.capture.identify;
 
+import io.agentwatch.capture.decode.DecodedPacket;
 import io.agentwatch.capture.flow.Flow;
 import io.agentwatch.capture.flow.InitiatorStream;
 import io.agentwatch.schema.Evidence;
 import io.agentwatch.schema.FlowRecord;
+import java.util.List;
 
 /**
- * Names the endpoint of a flow. While a TCP flow is young it reads the TLS ClientHello from the
- * initiator's first bytes; when a record is built it fills SNI, ALPN and, if the catalog knows the
- * name, vendor, service, category and the evidence used.
+ * Names the endpoint of a flow. While a flow is young it reads the initiator's first bytes: a TLS
+ * ClientHello or an HTTP/1 request over TCP, QUIC Initial packets over UDP. DNS responses feed a
+ * {@link DnsCache} that names the responder of each new flow. When a record is built it fills SNI,
+ * ALPN, JA4, ECH, DNS name, Community ID and, from the catalog, vendor, service and category with
+ * the evidence used and a confidence.
+ *
+ * <p>Evidence, strongest first; the first one that names a catalog entry wins:
+ *
+ * <ol>
+ *   <li>TLS SNI, or the SNI of a QUIC Initial ({@code sni}/{@code quic}): confidence high; medium
+ *       when the ClientHello offers Encrypted Client Hello ({@code ech}). Its SNI is then either
+ *       the real name (every Chromium sends a GREASE ECH extension, indistinguishable from a real
+ *       one by design) or the outer public name the server's operator chose. A catalog match on
+ *       it still names the vendor, but the service behind the outer name may differ, so it is not
+ *       high. An outer name that matches nothing (a CDN's ECH name) lets DNS and ranges decide,
+ *       and those carry their own, lower, confidence;
+ *   <li>HTTP/1 Host ({@code http-host}, medium);
+ *   <li>the name a DNS answer gave for the responder's address ({@code dns}, medium), for flows
+ *       without a name of their own (or only an ECH outer name): a shared address (CDN) may have
+ *       served another name, so DNS never overrides the name the client itself sent;
+ *   <li>a published address range ({@code ip-range}, low).
+ * </ol>
  */
 public final class Identifier {
 
+  public static final String CONFIDENCE_HIGH = "high";
+  public static final String CONFIDENCE_MEDIUM = "medium";
+  public static final String CONFIDENCE_LOW = "low";
+
+  private static final int DNS_PORT = 53;
+  /** Client packets after which a QUIC flow that gave no ClientHello is given up. */
+  private static final int MAX_QUIC_CLIENT_PACKETS = 16;
+
   private final EndpointCatalog catalog;
+  private final DnsCache dnsCache;
 
   public Identifier(EndpointCatalog catalog) {
-    this.catalog = catalog;
+    this(catalog, new DnsCache(DnsCache.DEFAULT_MAX_ENTRIES));
   }
 
-  /** Called after each packet is counted in its flow; cheap unless the initiator's stream grew. */
-  public void onPacket(Flow flow) {
-    if (!flow.initiatorStreamGrew()) {
-      return;
+  public Identifier(EndpointCatalog catalog, DnsCache dnsCache) {
+    this.catalog = catalog;
+    this.dnsCache = dnsCache;
+  }
+
+  /**
+   * Called after each packet is counted in its flow. Packets that need no identification work
+   * (the bulk of a flow) cost a few field reads and allocate nothing.
+   */
+  public void onPacket(Flow flow, DecodedPacket packet) {
+    if (flow.packetsUp() + flow.packetsDown() == 1) {
+      nameFromDns(flow, packet.timestampNanos());
     }
+    if (flow.initiatorStreamGrew()) {
+      readInitiatorStream(flow);
+    } else if (packet.protocol() == DecodedPacket.PROTOCOL_UDP && packet.capturedPayloadLength() > 0) {
+      if (packet.srcPort() == DNS_PORT) {
+        dnsCache.add(DnsResponse.parse(packet.data(), packet.payloadOffset(), packet.capturedPayloadLength()), packet.timestampNanos());
+      } else if (flow.lastPacketUp() && flow.collectingInitiatorBytes()) {
+        readQuicInitial(flow, packet);
+      }
+    }
+  }
+
+  private void nameFromDns(Flow flow, long nowNanos) {
+    String name = dnsCache.lookup(flow.key().ipVersion(), flow.responderAddressHi(), flow.responderAddressLo(), nowNanos);
+    if (name != null) {
+      flow.setDnsName(name);
+    }
+  }
+
+  /** TCP: a TLS ClientHello, or else the Host of an HTTP/1 request. */
+  private static void readInitiatorStream(Flow flow) {
     InitiatorStream stream = flow.initiatorStream();
     TlsClientHello.Result hello = TlsClientHello.parse(stream.bytes(), 0, stream.length());
+    boolean done = hello.isFinal();
     if (hello.status() == TlsClientHello.Status.CLIENT_HELLO) {
-      flow.setTlsClientHello(hello.sni(), hello.alpn());
+      recordClientHello(flow, hello, false);
+    } else if (hello.status() == TlsClientHello.Status.NOT_TLS) {
+      HttpHost.Result request = HttpHost.parse(stream.bytes(), 0, stream.length());
+      if (request.status() == HttpHost.Status.HOST) {
+        flow.setHttpHost(request.host());
+      }
+      done = request.isFinal();
     }
-    if (hello.isFinal() || stream.exhausted()) {
+    if (done || stream.exhausted()) {
       flow.stopCollectingInitiatorBytes();
     }
   }
 
+  /** UDP from the initiator: CRYPTO frames of QUIC Initials, reassembled by offset. */
+  private static void readQuicInitial(Flow flow, DecodedPacket packet) {
+    byte[] data = packet.data();
+    int offset = packet.payloadOffset();
+    int length = packet.capturedPayloadLength();
+    if (!QuicInitial.isKnownLongHeader(data, offset, length)) {
+      if (flow.initiatorStream() == null || flow.packetsUp() > MAX_QUIC_CLIENT_PACKETS) {
+        flow.stopCollectingInitiatorBytes(); // not IETF QUIC (DNS, gQUIC, ...), or given up
+      }
+      return;
+    }
+    InitiatorStream crypto = flow.openInitiatorStream();
+    crypto.startAt(0);
+    int before = crypto.length();
+    QuicInitial.read(data, offset, length, (cryptoOffset, bytes, from, cryptoLength) -> {
+      if (cryptoOffset < InitiatorStream.LIMIT) {
+        crypto.add((int) cryptoOffset, bytes, from, cryptoLength);
+      }
+    });
+    if (crypto.length() == before) {
+      if (flow.packetsUp() > MAX_QUIC_CLIENT_PACKETS) {
+        flow.stopCollectingInitiatorBytes();
+      }
+      return;
+    }
+    TlsClientHello.Result hello = TlsClientHello.parseHandshake(crypto.bytes(), 0, crypto.length());
+    if (hello.status() == TlsClientHello.Status.CLIENT_HELLO) {
+      recordClientHello(flow, hello, true);
+    }
+    if (hello.isFinal() || crypto.exhausted()) {
+      flow.stopCollectingInitiatorBytes();
+    }
+  }
+
+  private static void recordClientHello(Flow flow, TlsClientHello.Result hello, boolean quic) {
+    flow.setTlsClientHello(hello.sni(), hello.alpn());
+    flow.setClientHelloDetails(hello.ja4(quic), hello.ech(), quic);
+  }
+
   /** Sets the identification fields of a record of this flow. */
   public void describe(Flow flow, FlowRecord.Builder record) {
-    record.setSni(flow.sni()).setAlpn(flow.alpn());
-    EndpointMatch match = catalog.match(flow.sni());
-    if (match == null) {
+    record
+        .setSni(flow.sni())
+        .setAlpn(flow.alpn())
+        .setJa4(flow.ja4())
+        .setDnsName(flow.dnsName())
+        .setEch(flow.ech())
+        .setCommunityId(communityId(flow));
+    Identification identification = identify(flow);
+    if (identification == null) {
       record.setIdentifiedBy(Evidence.NONE);
       return;
     }
     record
-        .setVendor(match.vendor())
-        .setService(match.service())
-        .setCategory(match.category())
-        .setIdentifiedBy(Evidence.SNI);
+        .setVendor(identification.match().vendor())
+        .setService(identification.match().service())
+        .setCategory(identification.match().category())
+        .setIdentifiedBy(identification.evidence())
+        .setConfidence(identification.confidence());
+  }
+
+  private record Identification(EndpointMatch match, Evidence evidence, String confidence) {}
+
+  private Identification identify(Flow flow) {
+    Evidence sniEvidence = flow.sniFromQuic() ? Evidence.QUIC : Evidence.SNI;
+    boolean ownName = flow.sni() != null || flow.httpHost() != null;
+    List<Identification> candidates = List.of(
+        new Identification(catalog.match(flow.sni()), sniEvidence, flow.ech() ? CONFIDENCE_MEDIUM : CONFIDENCE_HIGH),
+        new Identification(catalog.match(flow.httpHost()), Evidence.HTTP_HOST, CONFIDENCE_MEDIUM),
+        new Identification(ownName && !flow.ech() ? null : catalog.match(flow.dnsName()), Evidence.DNS, CONFIDENCE_MEDIUM),
+        new Identification(
+            catalog.matchAddress(flow.key().ipVersion(), flow.responderAddressHi(), flow.responderAddressLo()),
+            Evidence.IP_RANGE, CONFIDENCE_LOW));
+    for (Identification candidate : candidates) {
+      if (candidate.match() != null) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private static String communityId(Flow flow) {
+    return CommunityId.of(
+        flow.key().ipVersion(),
+        flow.initiatorAddressHi(), flow.initiatorAddressLo(), flow.initiatorPort(),
+        flow.responderAddressHi(), flow.responderAddressLo(), flow.responderPort(),
+        flow.key().protocol());
   }
 }

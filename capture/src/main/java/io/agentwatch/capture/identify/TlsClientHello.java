@@ -2,11 +2,13 @@ package io.agentwatch.capture.identify;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Parses the server name (SNI) and the offered ALPN protocols from the first bytes a TLS client
- * sends. The input may be a prefix of the stream: the answer is then {@link Status#INCOMPLETE},
+ * Parses the server name (SNI), the offered ALPN protocols and versions, the Encrypted Client Hello
+ * flag and the inputs of the JA4 fingerprint from the first bytes a TLS client sends (over TCP:
+ * records; over QUIC: the bare handshake message, see {@link #parseHandshake}). The input may be a prefix of the stream: the answer is then {@link Status#INCOMPLETE},
  * and values are only reported once the whole ClientHello is present, so a missing segment can
  * never produce a wrong name. Every read is bounds-checked; no input makes {@link #parse} throw.
  */
@@ -23,15 +25,29 @@ public final class TlsClientHello {
     MALFORMED
   }
 
-  /** @param alpn protocols in the client's order; empty when the extension is absent */
-  public record Result(Status status, String sni, List<String> alpn) {
-    static final Result INCOMPLETE = new Result(Status.INCOMPLETE, null, List.of());
-    static final Result NOT_TLS = new Result(Status.NOT_TLS, null, List.of());
-    static final Result MALFORMED = new Result(Status.MALFORMED, null, List.of());
+  /**
+   * @param alpn protocols in the client's order; empty when the extension is absent
+   * @param ech the client offered Encrypted Client Hello (extension 0xfe0d): sni is the outer name
+   * @param hello the values JA4 is computed from; null unless status is CLIENT_HELLO
+   */
+  public record Result(Status status, String sni, List<String> alpn, boolean ech, Ja4.Hello hello) {
+    static final Result INCOMPLETE = new Result(Status.INCOMPLETE, null, List.of(), false, null);
+    static final Result NOT_TLS = new Result(Status.NOT_TLS, null, List.of(), false, null);
+    static final Result MALFORMED = new Result(Status.MALFORMED, null, List.of(), false, null);
 
     /** True when no more bytes can change the answer. */
     public boolean isFinal() {
       return status != Status.INCOMPLETE;
+    }
+
+    /** Versions offered in supported_versions (GREASE removed), or the legacy version alone. */
+    public List<Integer> versions() {
+      return hello == null ? List.of() : hello.offeredVersions();
+    }
+
+    /** The JA4 fingerprint; {@code quic} selects the 'q' transport letter. Null unless complete. */
+    public String ja4(boolean quic) {
+      return hello == null ? null : Ja4.fingerprint(hello, quic);
     }
   }
 
@@ -43,6 +59,10 @@ public final class TlsClientHello {
   private static final int MAX_CLIENT_HELLO = 64 * 1024;
   private static final int EXTENSION_SERVER_NAME = 0;
   private static final int EXTENSION_ALPN = 16;
+  private static final int EXTENSION_SIGNATURE_ALGORITHMS = 13;
+  private static final int EXTENSION_SUPPORTED_VERSIONS = 43;
+  private static final int EXTENSION_ENCRYPTED_CLIENT_HELLO = 0xfe0d;
+  private static final int MAX_LIST = 512;
   private static final int SERVER_NAME_HOST = 0;
 
   private TlsClientHello() {}
@@ -78,6 +98,28 @@ public final class TlsClientHello {
     return parseAcrossRecords(data, offset, end, helloLength);
   }
 
+  /**
+   * Parses a bare handshake message (no record layer), as QUIC carries it in CRYPTO frames:
+   * {@code data[offset, offset + length)} starts with the handshake type.
+   */
+  public static Result parseHandshake(byte[] data, int offset, int length) {
+    if (data == null || offset < 0 || length < 0 || offset > data.length - length) {
+      return Result.MALFORMED;
+    }
+    if (length < HANDSHAKE_HEADER) {
+      return length > 0 && (data[offset] & 0xff) != HANDSHAKE_CLIENT_HELLO ? Result.NOT_TLS : Result.INCOMPLETE;
+    }
+    if ((data[offset] & 0xff) != HANDSHAKE_CLIENT_HELLO) {
+      return Result.NOT_TLS;
+    }
+    int helloLength = u24(data, offset + 1);
+    if (helloLength > MAX_CLIENT_HELLO) {
+      return Result.MALFORMED;
+    }
+    int bodyStart = offset + HANDSHAKE_HEADER;
+    return bodyStart + helloLength > offset + length ? Result.INCOMPLETE : parseBody(data, bodyStart, bodyStart + helloLength);
+  }
+
   /** A ClientHello larger than one record continues in the following handshake records. */
   private static Result parseAcrossRecords(byte[] data, int offset, int end, int helloLength) {
     byte[] handshake = new byte[HANDSHAKE_HEADER + helloLength];
@@ -108,28 +150,55 @@ public final class TlsClientHello {
   private static Result parseBody(byte[] data, int start, int end) {
     Reader hello = new Reader(data, start, end);
     try {
-      hello.skip(2 + 32); // legacy_version, random
+      int legacyVersion = hello.u16();
+      hello.skip(32); // random
       hello.skip(hello.u8()); // legacy_session_id
-      hello.skip(hello.u16()); // cipher_suites
+      int[] ciphers = u16List(hello.sub(hello.u16()));
       hello.skip(hello.u8()); // legacy_compression_methods
       String sni = null;
       List<String> alpn = List.of();
+      boolean ech = false;
+      int[] signatureAlgorithms = new int[0];
+      int[] supportedVersions = new int[0];
+      int[] extensionTypes = new int[MAX_LIST];
+      int extensionCount = 0;
       if (hello.remaining() > 0) {
         Reader extensions = hello.sub(hello.u16());
         while (extensions.remaining() > 0) {
           int type = extensions.u16();
           Reader extension = extensions.sub(extensions.u16());
+          if (extensionCount < MAX_LIST) {
+            extensionTypes[extensionCount++] = type;
+          }
           if (type == EXTENSION_SERVER_NAME && sni == null) {
             sni = serverName(extension);
           } else if (type == EXTENSION_ALPN && alpn.isEmpty()) {
             alpn = protocols(extension);
+          } else if (type == EXTENSION_SIGNATURE_ALGORITHMS) {
+            signatureAlgorithms = u16List(extension.sub(extension.u16()));
+          } else if (type == EXTENSION_SUPPORTED_VERSIONS) {
+            supportedVersions = u16List(extension.sub(extension.u8()));
+          } else if (type == EXTENSION_ENCRYPTED_CLIENT_HELLO) {
+            ech = true;
           }
         }
       }
-      return new Result(Status.CLIENT_HELLO, sni, alpn);
+      Ja4.Hello fingerprintInput = new Ja4.Hello(
+          legacyVersion, supportedVersions, ciphers, Arrays.copyOf(extensionTypes, extensionCount), signatureAlgorithms,
+          alpn.isEmpty() ? null : alpn.get(0));
+      return new Result(Status.CLIENT_HELLO, sni, alpn, ech, fingerprintInput);
     } catch (OutOfBounds e) {
       return Result.MALFORMED;
     }
+  }
+
+  /** A list of 16-bit values (cipher suites, signature algorithms, versions). */
+  private static int[] u16List(Reader list) {
+    int[] values = new int[Math.min(MAX_LIST, list.remaining() / 2)];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = list.u16();
+    }
+    return values;
   }
 
   private static String serverName(Reader extension) {

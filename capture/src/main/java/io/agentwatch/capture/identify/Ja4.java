@@ -1,0 +1,150 @@
+package io.agentwatch.capture.identify;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JA4 TLS client fingerprint as FoxIO publishes it (github.com/FoxIO-LLC/ja4,
+ * technical_details/JA4.md): {@code a_b_c} where
+ *
+ * <ul>
+ *   <li>a = transport ({@code t} TCP, {@code q} QUIC) + highest offered version + {@code d} (SNI
+ *       extension present) or {@code i} + cipher count + extension count (two digits each, GREASE
+ *       not counted) + first and last character of the first ALPN ({@code 00} without ALPN);
+ *   <li>b = the first 12 hex digits of the SHA-256 of the sorted cipher suites, as 4-digit hex joined
+ *       by commas;
+ *   <li>c = the same over the sorted extensions without SNI and ALPN, then {@code _} and the
+ *       signature algorithms in their original order.
+ * </ul>
+ */
+public final class Ja4 {
+
+  /** What a ClientHello says that JA4 needs; the arrays are in wire order, GREASE included. */
+  public record Hello(
+      int legacyVersion, int[] supportedVersions, int[] ciphers, int[] extensions, int[] signatureAlgorithms, String firstAlpn) {
+
+    /** Offered versions without GREASE: supported_versions, or else the legacy version. */
+    public List<Integer> offeredVersions() {
+      List<Integer> versions = new ArrayList<>();
+      for (int version : supportedVersions) {
+        if (!isGrease(version)) {
+          versions.add(version);
+        }
+      }
+      return versions.isEmpty() ? List.of(legacyVersion) : List.copyOf(versions);
+    }
+  }
+
+  private static final Map<Integer, String> VERSION_CODES = Map.of(
+      0x0304, "13", 0x0303, "12", 0x0302, "11", 0x0301, "10", 0x0300, "s3", 0x0002, "s2",
+      0xfeff, "d1", 0xfefd, "d2", 0xfefc, "d3");
+  private static final int EXTENSION_SERVER_NAME = 0x0000;
+  private static final int EXTENSION_ALPN = 0x0010;
+  private static final String EMPTY_HASH = "000000000000";
+
+  private Ja4() {}
+
+  public static String fingerprint(Hello hello, boolean quic) {
+    int[] ciphers = withoutGrease(hello.ciphers());
+    int[] extensions = withoutGrease(hello.extensions());
+    int[] signatureAlgorithms = withoutGrease(hello.signatureAlgorithms());
+    boolean sniPresent = Arrays.stream(extensions).anyMatch(type -> type == EXTENSION_SERVER_NAME);
+    StringBuilder ja4 = new StringBuilder(36);
+    ja4.append(quic ? 'q' : 't')
+        .append(version(hello))
+        .append(sniPresent ? 'd' : 'i')
+        .append(twoDigits(ciphers.length))
+        .append(twoDigits(extensions.length))
+        .append(alpnCode(hello.firstAlpn()))
+        .append('_')
+        .append(truncatedHash(hexList(sorted(ciphers))));
+    int[] hashedExtensions = Arrays.stream(extensions).filter(type -> type != EXTENSION_SERVER_NAME && type != EXTENSION_ALPN).toArray();
+    String extensionText = hexList(sorted(hashedExtensions));
+    if (signatureAlgorithms.length > 0) {
+      extensionText = extensionText + "_" + hexList(signatureAlgorithms);
+    }
+    ja4.append('_').append(hashedExtensions.length == 0 ? EMPTY_HASH : truncatedHash(extensionText));
+    return ja4.toString();
+  }
+
+  /** GREASE values (RFC 8701) are 0x?a?a with both bytes equal. */
+  static boolean isGrease(int value) {
+    return (value & 0x0f0f) == 0x0a0a && (value >> 8) == (value & 0xff);
+  }
+
+  private static String version(Hello hello) {
+    int highest = -1;
+    for (int version : hello.supportedVersions()) {
+      if (!isGrease(version)) {
+        highest = Math.max(highest, version);
+      }
+    }
+    return VERSION_CODES.getOrDefault(highest >= 0 ? highest : hello.legacyVersion(), "00");
+  }
+
+  private static String twoDigits(int count) {
+    int capped = Math.min(count, 99);
+    return capped < 10 ? "0" + capped : Integer.toString(capped);
+  }
+
+  /** First and last character of the first ALPN; their hex digits if either is not alphanumeric. */
+  private static String alpnCode(String alpn) {
+    if (alpn == null || alpn.isEmpty()) {
+      return "00";
+    }
+    char first = alpn.charAt(0);
+    char last = alpn.charAt(alpn.length() - 1);
+    if (isAlphanumeric(first) && isAlphanumeric(last)) {
+      return "" + first + last;
+    }
+    String hex = HexFormat.of().formatHex(alpn.getBytes(StandardCharsets.ISO_8859_1));
+    return "" + hex.charAt(0) + hex.charAt(hex.length() - 1);
+  }
+
+  private static boolean isAlphanumeric(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  }
+
+  private static int[] withoutGrease(int[] values) {
+    return Arrays.stream(values).filter(value -> !isGrease(value)).toArray();
+  }
+
+  private static int[] sorted(int[] values) {
+    int[] copy = values.clone();
+    Arrays.sort(copy);
+    return copy;
+  }
+
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** "1301,1302,c02b": four lower-case hex digits per value (String.format cost a fifth of the sensor's time). */
+  private static String hexList(int[] values) {
+    StringBuilder text = new StringBuilder(values.length * 5);
+    for (int value : values) {
+      if (text.length() > 0) {
+        text.append(',');
+      }
+      HEX.toHexDigits(text, (byte) (value >>> 8));
+      HEX.toHexDigits(text, (byte) value);
+    }
+    return text.toString();
+  }
+
+  private static String truncatedHash(String text) {
+    if (text.isEmpty()) {
+      return EMPTY_HASH;
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII));
+      return HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}
