@@ -1,11 +1,18 @@
 package io.agentwatch.cli;
 
 import io.agentwatch.capture.SensorConfig;
+import io.agentwatch.capture.flow.FlowTableConfig;
 import io.agentwatch.capture.identify.EndpointCatalog;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** Sensor options shared by every command that runs the sensor. */
 final class SensorOptions {
@@ -18,9 +25,85 @@ final class SensorOptions {
       description = "Sensor identity written into every flow record (default: ${DEFAULT-VALUE}).")
   String sensorId;
 
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "End a flow after this long without packets, TCP and UDP alike (e.g. 60s, 5m; "
+          + "defaults: TCP 60s, UDP 30s).")
+  Duration idleTimeout;
+
+  @Option(names = "--tcp-idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Idle timeout of TCP flows only (overrides --idle-timeout).")
+  Duration tcpIdleTimeout;
+
+  @Option(names = "--udp-idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Idle timeout of UDP flows only (overrides --idle-timeout).")
+  Duration udpIdleTimeout;
+
+  @Option(names = "--active-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "A flow longer than this emits a record (counts since its previous record) and goes on "
+          + "(default: 5m).")
+  Duration activeTimeout;
+
+  @Option(names = "--max-flows", paramLabel = "N",
+      description = "Largest number of open flows; when full the least recently seen is exported early "
+          + "(reason evicted; default: 1000000).")
+  Integer maxFlows;
+
   SensorConfig config() {
     EndpointCatalog catalog = catalogs.isEmpty() ? EndpointCatalog.builtin() : EndpointCatalog.builtinWith(catalogs);
-    SensorConfig defaults = SensorConfig.defaults(sensorId);
-    return new SensorConfig(sensorId, defaults.flowTable(), catalog).validate();
+    return new SensorConfig(sensorId, flowTable(), catalog).validate();
+  }
+
+  FlowTableConfig flowTable() {
+    FlowTableConfig table = FlowTableConfig.defaults();
+    Duration tcp = firstSet(tcpIdleTimeout, idleTimeout, table.tcpIdleTimeout());
+    Duration udp = firstSet(udpIdleTimeout, idleTimeout, table.udpIdleTimeout());
+    table = table.withIdleTimeouts(tcp, udp);
+    if (activeTimeout != null) {
+      table = table.withActiveTimeout(activeTimeout);
+    }
+    if (maxFlows != null) {
+      table = table.withMaxFlows(maxFlows);
+    }
+    return table.validate();
+  }
+
+  private static Duration firstSet(Duration specific, Duration general, Duration fallback) {
+    return specific != null ? specific : general != null ? general : fallback;
+  }
+
+  /** "60s", "5m", "1h", "500ms", "1d"; picocli prefixes the option name to the error. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+
+    @Override
+    public Duration convert(String value) {
+      Matcher matcher = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
+      if (!matcher.matches()) {
+        throw new TypeConversionException("'" + value + "' is not a duration (use a number and a unit: 500ms, 60s, 5m, 1h, 1d)");
+      }
+      long amount = Long.parseLong(matcher.group(1));
+      Duration duration;
+      switch (matcher.group(2)) {
+        case "ms":
+          duration = Duration.ofMillis(amount);
+          break;
+        case "s":
+          duration = Duration.ofSeconds(amount);
+          break;
+        case "m":
+          duration = Duration.ofMinutes(amount);
+          break;
+        case "h":
+          duration = Duration.ofHours(amount);
+          break;
+        default:
+          duration = Duration.ofDays(amount);
+          break;
+      }
+      if (duration.isZero()) {
+        throw new TypeConversionException("'" + value + "' must be longer than zero");
+      }
+      return duration;
+    }
   }
 }

@@ -6,6 +6,7 @@ import io.agentwatch.capture.export.FlowSink;
 import io.agentwatch.capture.flow.Flow;
 import io.agentwatch.capture.flow.FlowTable;
 import io.agentwatch.capture.identify.Identifier;
+import io.agentwatch.capture.source.CaptureCounters;
 import io.agentwatch.capture.source.CaptureException;
 import io.agentwatch.capture.source.PacketSource;
 import io.agentwatch.schema.EndReason;
@@ -26,6 +27,9 @@ public final class Sensor {
   private final Identifier identifier;
   private long packetsRead;
   private long sequence;
+  private long startedNanos = System.nanoTime();
+  private long stoppedNanos;
+  private CaptureCounters captureCounters = CaptureCounters.NONE;
 
   public Sensor(SensorConfig config, FlowSink sink) {
     config.validate();
@@ -41,9 +45,11 @@ public final class Sensor {
    * before the exception propagates.
    */
   public SensorStats run(PacketSource source) throws CaptureException {
+    startedNanos = System.nanoTime();
     try {
       source.run(this::onPacket);
     } finally {
+      source.counters().ifPresent(counters -> captureCounters = counters);
       finish();
     }
     return stats();
@@ -53,6 +59,7 @@ public final class Sensor {
   public void finish() {
     flowTable.flushAll();
     sink.flush();
+    stoppedNanos = System.nanoTime();
   }
 
   /** One captured frame; public so a live source can drive the sensor directly. */
@@ -62,7 +69,7 @@ public final class Sensor {
       return;
     }
     Flow flow = flowTable.update(packet);
-    identifier.onPacket(flow);
+    identifier.onPacket(flow, packet);
   }
 
   private void export(Flow flow, EndReason reason) {
@@ -93,12 +100,18 @@ public final class Sensor {
     return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
   }
 
+  /** The counters so far; safe to call from another thread for progress (values may lag). */
   public SensorStats stats() {
+    long elapsed = (stoppedNanos != 0 ? stoppedNanos : System.nanoTime()) - startedNanos;
     return new SensorStats(
         packetsRead,
         decoder.stats().decodedPackets(),
         decoder.stats().skippedByReason(),
         flowTable.flowsCreated(),
-        sequence);
+        sequence,
+        flowTable.flowsEvicted(),
+        flowTable.size(),
+        elapsed,
+        captureCounters);
   }
 }

@@ -161,7 +161,7 @@ class SensorCorpusTest {
     assertEquals(6, run.stats.packetsRead());
     assertEquals(0, run.stats.packetsDecoded());
     assertEquals(2L, run.stats.packetsSkippedByReason().get("not-ip"), "ARP");
-    assertEquals(4L, run.stats.packetsSkippedByReason().get("unsupported-transport"), "ICMP, ICMPv6");
+    assertEquals(4L, run.stats.packetsSkippedByReason().get("icmp"), "ICMP, ICMPv6");
   }
 
   @Test

@@ -12,9 +12,15 @@ public final class DecodeStats {
     UNSUPPORTED_LINK,
     NOT_IP,
     UNSUPPORTED_TRANSPORT,
+    ICMP,
     TRUNCATED,
     BAD_HEADER,
     FRAGMENT;
+
+    /** Whether the frame was broken (cut short or inconsistent), not merely of a kind without flows. */
+    public boolean malformed() {
+      return this == TRUNCATED || this == BAD_HEADER;
+    }
 
     /** The reason as shown in stats: lower case with hyphens. */
     public String label() {

@@ -31,6 +31,8 @@ public final class PacketDecoder {
   private static final int IPV6_DESTINATION = 60;
 
   private static final int FRAGMENT_MEMORY = 4096;
+  private static final int PROTOCOL_ICMP = 1;
+  private static final int PROTOCOL_ICMPV6 = 58;
 
   private final DecodeStats stats = new DecodeStats();
   private final Ipv4FragmentPorts fragmentPorts = new Ipv4FragmentPorts(FRAGMENT_MEMORY);
@@ -289,7 +291,8 @@ public final class PacketDecoder {
       setPayload(start + 8, end, capturedEnd, out);
       return null;
     }
-    return SkipReason.UNSUPPORTED_TRANSPORT;
+    // ICMP makes no flow but is counted on its own: a SOC compares it with its other tools.
+    return protocol == PROTOCOL_ICMP || protocol == PROTOCOL_ICMPV6 ? SkipReason.ICMP : SkipReason.UNSUPPORTED_TRANSPORT;
   }
 
   private static void setPayload(int payloadStart, int end, int capturedEnd, DecodedPacket out) {

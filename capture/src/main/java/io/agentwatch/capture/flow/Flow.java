@@ -39,6 +39,11 @@ public final class Flow {
   private boolean initiatorStreamGrew;
   private String sni;
   private String alpn;
+  private String ja4;
+  private boolean ech;
+  private boolean sniFromQuic;
+  private String httpHost;
+  private String dnsName;
 
   Flow(FlowKey key, boolean initiatorIsA, long firstPacketNanos) {
     this.key = key;
@@ -46,7 +51,9 @@ public final class Flow {
     this.recordFirstSeenNanos = firstPacketNanos;
     this.recordLastSeenNanos = firstPacketNanos;
     this.lastPacketNanos = firstPacketNanos;
-    this.initiatorStreamDone = key.protocol() != DecodedPacket.PROTOCOL_TCP;
+    // TCP: the flow collects the initiator's bytes itself. UDP: the identify stage fills the
+    // stream (QUIC CRYPTO frames) through openInitiatorStream(); other transports carry nothing.
+    this.initiatorStreamDone = key.protocol() != DecodedPacket.PROTOCOL_TCP && key.protocol() != DecodedPacket.PROTOCOL_UDP;
   }
 
   static boolean initiatorIsA(DecodedPacket packet, boolean packetFromA) {
@@ -78,7 +85,7 @@ public final class Flow {
       tcpFlagsDown |= flags;
       finDown |= (flags & DecodedPacket.TCP_FIN) != 0;
     }
-    initiatorStreamGrew = !initiatorStreamDone && collectInitiatorBytes(packet, up);
+    initiatorStreamGrew = !initiatorStreamDone && packet.isTcp() && collectInitiatorBytes(packet, up);
   }
 
   private boolean collectInitiatorBytes(DecodedPacket packet, boolean up) {
@@ -143,9 +150,80 @@ public final class Flow {
     return !initiatorStreamDone;
   }
 
+  /**
+   * The stream for a datagram protocol whose identify stage reassembles it itself (QUIC CRYPTO
+   * frames, by their offset); null once collecting stopped.
+   */
+  public InitiatorStream openInitiatorStream() {
+    return initiatorStreamDone ? null : stream();
+  }
+
   public void setTlsClientHello(String sni, List<String> alpn) {
-    this.sni = sni;
-    this.alpn = alpn == null || alpn.isEmpty() ? null : String.join(",", alpn);
+    this.sni = shared(sni);
+    this.alpn = alpn == null || alpn.isEmpty() ? null : shared(String.join(",", alpn));
+  }
+
+  /**
+   * One copy of a name many flows carry (an SNI, an ALPN list, a JA4): thousands of open flows to
+   * the same API would otherwise hold thousands of equal strings, about half of a flow's heap.
+   */
+  private static String shared(String text) {
+    return text == null ? null : text.intern();
+  }
+
+  // --- identification hooks (identify stage): ClientHello extras, HTTP Host, DNS name
+
+  /** @param fromQuic the ClientHello came from QUIC Initial packets, not from TCP */
+  public void setClientHelloDetails(String ja4, boolean ech, boolean fromQuic) {
+    this.ja4 = shared(ja4);
+    this.ech = ech;
+    this.sniFromQuic = fromQuic;
+  }
+
+  public String ja4() {
+    return ja4;
+  }
+
+  /** True if the ClientHello offered Encrypted Client Hello: the SNI is only the outer name. */
+  public boolean ech() {
+    return ech;
+  }
+
+  public boolean sniFromQuic() {
+    return sniFromQuic;
+  }
+
+  public void setHttpHost(String httpHost) {
+    this.httpHost = httpHost;
+  }
+
+  public String httpHost() {
+    return httpHost;
+  }
+
+  public void setDnsName(String dnsName) {
+    this.dnsName = dnsName;
+  }
+
+  /** The name a DNS answer seen before the flow gave for the responder's address, or null. */
+  public String dnsName() {
+    return dnsName;
+  }
+
+  public long initiatorAddressHi() {
+    return key.addressHi(initiatorIsA);
+  }
+
+  public long initiatorAddressLo() {
+    return key.addressLo(initiatorIsA);
+  }
+
+  public long responderAddressHi() {
+    return key.addressHi(!initiatorIsA);
+  }
+
+  public long responderAddressLo() {
+    return key.addressLo(!initiatorIsA);
   }
 
   public String sni() {

@@ -108,6 +108,14 @@ public final class FlowKey {
     return endpointA ? aPort : bPort;
   }
 
+  long addressHi(boolean endpointA) {
+    return endpointA ? aHi : bHi;
+  }
+
+  long addressLo(boolean endpointA) {
+    return endpointA ? aLo : bLo;
+  }
+
   @Override
   public int hashCode() {
     return hash;

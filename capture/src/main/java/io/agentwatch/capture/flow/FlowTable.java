@@ -43,6 +43,7 @@ public final class FlowTable {
   private final FlowKey probe = new FlowKey();
   private long nextSweepNanos = Long.MIN_VALUE;
   private long flowsCreated;
+  private long flowsEvicted;
 
   public FlowTable(FlowTableConfig config, FlowRecordListener listener) {
     config.validate();
@@ -103,6 +104,7 @@ public final class FlowTable {
       Iterator<Flow> leastRecent = flows.values().iterator();
       Flow evicted = leastRecent.next();
       leastRecent.remove();
+      flowsEvicted++;
       emitFinal(evicted, EndReason.EVICTED);
     }
     FlowKey key = probe.copy();
@@ -173,5 +175,10 @@ public final class FlowTable {
 
   public long flowsCreated() {
     return flowsCreated;
+  }
+
+  /** Flows ended (and exported) early because the table was full. */
+  public long flowsEvicted() {
+    return flowsEvicted;
   }
 }

@@ -1,8 +1,11 @@
 package io.agentwatch.capture.source;
 
+import java.util.Optional;
+
 /**
- * Where frames come from: a capture file now, a live interface or a faster direct file reader
- * later. {@link #run} delivers every frame to the handler and returns at the end of the input.
+ * Where frames come from: a capture file ({@link DirectFileSource}, {@link PcapFileSource}) or live
+ * interfaces ({@link LiveCaptureSource}). {@link #run} delivers every frame to the handler and
+ * returns at the end of the input (or, live, when stopped).
  */
 public interface PacketSource extends AutoCloseable {
 
@@ -17,6 +20,11 @@ public interface PacketSource extends AutoCloseable {
    *     problem stay delivered
    */
   long run(PacketHandler handler) throws CaptureException;
+
+  /** libpcap's received/dropped counters of a live capture; empty for a file. */
+  default Optional<CaptureCounters> counters() {
+    return Optional.empty();
+  }
 
   @Override
   void close();

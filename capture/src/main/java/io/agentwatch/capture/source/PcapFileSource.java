@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -31,6 +32,29 @@ public final class PcapFileSource implements PacketSource {
    * @throws CaptureException if the file is missing, unreadable or not a pcap/pcapng capture
    */
   public static PcapFileSource open(Path path) throws CaptureException {
+    return open(path, null);
+  }
+
+  /**
+   * Opens a capture file and lets libpcap keep only the frames matching a BPF filter.
+   *
+   * @param filter BPF expression, or null for every frame
+   * @throws CaptureException if the file cannot be opened or the filter does not compile
+   */
+  public static PcapFileSource open(Path path, String filter) throws CaptureException {
+    PcapFileSource source = openUnfiltered(path);
+    if (filter != null && !filter.isBlank()) {
+      try {
+        source.handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
+      } catch (PcapNativeException | NotOpenException e) {
+        source.close();
+        throw new CaptureException(path + ": invalid BPF filter '" + filter + "' (" + e.getMessage() + ")", e);
+      }
+    }
+    return source;
+  }
+
+  private static PcapFileSource openUnfiltered(Path path) throws CaptureException {
     if (!Files.isRegularFile(path)) {
       throw new CaptureException(path + ": no such capture file", null);
     }
@@ -69,8 +93,7 @@ public final class PcapFileSource implements PacketSource {
       long timestampNanos;
       try {
         frame = handle.getNextRawPacketEx();
-        java.sql.Timestamp timestamp = handle.getTimestamp();
-        timestampNanos = Math.addExact(Math.multiplyExact(Math.floorDiv(timestamp.getTime(), 1000L), 1_000_000_000L), timestamp.getNanos());
+        timestampNanos = epochNanos(handle.getTimestamp());
       } catch (EOFException endOfFile) {
         return delivered;
       } catch (PcapNativeException e) {
@@ -84,6 +107,11 @@ public final class PcapFileSource implements PacketSource {
       handler.onPacket(timestampNanos, linkType, frame, 0, frame.length);
       delivered++;
     }
+  }
+
+  /** pcap4j's timestamp (a java.sql.Timestamp) as nanoseconds since the epoch. */
+  static long epochNanos(java.sql.Timestamp timestamp) {
+    return Math.addExact(Math.multiplyExact(Math.floorDiv(timestamp.getTime(), 1000L), 1_000_000_000L), timestamp.getNanos());
   }
 
   private String describe(String libpcapMessage, long delivered) {

@@ -150,6 +150,10 @@ class PacketDecoderTest {
     icmp[14 + 9] = 1;
     assertFalse(decode(PacketDecoder.DLT_EN10MB, icmp));
 
+    byte[] gre = tcpFrame.clone();
+    gre[14 + 9] = 47;
+    assertFalse(decode(PacketDecoder.DLT_EN10MB, gre));
+
     assertFalse(decode(PacketDecoder.DLT_EN10MB, Arrays.copyOf(tcpFrame, 14 + 20 + 10)));
     assertFalse(decode(PacketDecoder.DLT_EN10MB, Arrays.copyOf(tcpFrame, 10)));
 
@@ -167,6 +171,7 @@ class PacketDecoderTest {
 
     DecodeStats stats = decoder.stats();
     assertEquals(1, stats.skipped(SkipReason.NOT_IP));
+    assertEquals(1, stats.skipped(SkipReason.ICMP));
     assertEquals(1, stats.skipped(SkipReason.UNSUPPORTED_TRANSPORT));
     assertEquals(2, stats.skipped(SkipReason.TRUNCATED));
     assertEquals(1, stats.skipped(SkipReason.BAD_HEADER));

@@ -5,7 +5,7 @@ import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.SensorStats;
 import io.agentwatch.capture.export.InMemoryFlowSink;
 import io.agentwatch.capture.source.CaptureException;
-import io.agentwatch.capture.source.PcapFileSource;
+import io.agentwatch.capture.source.DirectFileSource;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.Transport;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ public final class SensorRun {
   public static SensorRun of(Path capture, SensorConfig config) throws CaptureException {
     InMemoryFlowSink sink = new InMemoryFlowSink();
     Sensor sensor = new Sensor(config, sink);
-    try (PcapFileSource source = PcapFileSource.open(capture)) {
+    try (DirectFileSource source = DirectFileSource.open(capture)) {
       SensorStats stats = sensor.run(source);
       return new SensorRun(sink.records(), stats);
     }

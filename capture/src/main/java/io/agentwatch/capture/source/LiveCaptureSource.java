@@ -1,0 +1,189 @@
+package io.agentwatch.capture.source;
+
+import java.io.EOFException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
+import org.pcap4j.core.PcapStat;
+
+/**
+ * Captures live from one or more interfaces through libpcap (pcap4j). {@link #run} delivers frames
+ * until {@link #stop()} is called (from another thread, e.g. a SIGINT/SIGTERM hook) and returns
+ * once every interface has stopped, so the caller can flush its flows. With several interfaces each
+ * is read on its own thread and frames reach the handler one at a time (the sensor is
+ * single-threaded); their order across interfaces is arrival order.
+ */
+public final class LiveCaptureSource implements PacketSource {
+
+  private final LiveCaptureConfig config;
+  private final List<PcapHandle> handles;
+  private final Object handlerLock = new Object();
+  private volatile boolean stopped;
+  private volatile CaptureException failure;
+  private long delivered;
+
+  private LiveCaptureSource(LiveCaptureConfig config, List<PcapHandle> handles) {
+    this.config = config;
+    this.handles = handles;
+  }
+
+  /**
+   * Opens every interface and applies the filter.
+   *
+   * @throws CaptureException naming the interface that cannot be opened or the filter that does not compile
+   */
+  public static LiveCaptureSource open(LiveCaptureConfig config) throws CaptureException {
+    config.validate();
+    List<PcapHandle> handles = new ArrayList<>();
+    try {
+      for (String name : config.interfaces()) {
+        handles.add(openInterface(config, name));
+      }
+    } catch (CaptureException e) {
+      handles.forEach(PcapHandle::close);
+      throw e;
+    }
+    return new LiveCaptureSource(config, handles);
+  }
+
+  private static PcapHandle openInterface(LiveCaptureConfig config, String name) throws CaptureException {
+    PcapHandle handle;
+    try {
+      handle = new PcapHandle.Builder(name)
+          .snaplen(config.snapLength())
+          .promiscuousMode(config.promiscuous() ? PromiscuousMode.PROMISCUOUS : PromiscuousMode.NONPROMISCUOUS)
+          .bufferSize(config.bufferBytes())
+          .immediateMode(config.immediate())
+          .timeoutMillis(config.pollMillis())
+          .timestampPrecision(PcapHandle.TimestampPrecision.NANO)
+          .build();
+    } catch (PcapNativeException | RuntimeException | UnsatisfiedLinkError e) {
+      throw new CaptureException(name + ": cannot capture on this interface (" + e.getMessage() + ")", e);
+    }
+    if (config.filter() != null && !config.filter().isBlank()) {
+      try {
+        handle.setFilter(config.filter(), BpfProgram.BpfCompileMode.OPTIMIZE);
+      } catch (PcapNativeException | NotOpenException e) {
+        handle.close();
+        throw new CaptureException(name + ": invalid BPF filter '" + config.filter() + "' (" + e.getMessage() + ")", e);
+      }
+    }
+    return handle;
+  }
+
+  @Override
+  public String name() {
+    return String.join("+", config.interfaces());
+  }
+
+  /**
+   * Ends {@link #run} soon; safe to call from any thread. In immediate mode libpcap ignores the read
+   * timeout and blocks until a packet comes, so the readers are woken with pcap_breakloop.
+   */
+  public void stop() {
+    stopped = true;
+    for (PcapHandle handle : handles) {
+      try {
+        handle.breakLoop();
+      } catch (NotOpenException alreadyClosed) {
+        // nothing left to wake
+      }
+    }
+  }
+
+  @Override
+  public long run(PacketHandler handler) throws CaptureException {
+    if (handles.size() == 1) {
+      capture(handles.get(0), config.interfaces().get(0), handler);
+    } else {
+      List<Thread> readers = new ArrayList<>();
+      for (int i = 0; i < handles.size(); i++) {
+        PcapHandle handle = handles.get(i);
+        String name = config.interfaces().get(i);
+        Thread reader = new Thread(() -> captureOrRecord(handle, name, handler), "capture-" + name);
+        reader.setDaemon(true);
+        reader.start();
+        readers.add(reader);
+      }
+      for (Thread reader : readers) {
+        joinUninterruptibly(reader);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return delivered;
+  }
+
+  private void captureOrRecord(PcapHandle handle, String name, PacketHandler handler) {
+    try {
+      capture(handle, name, handler);
+    } catch (CaptureException e) {
+      failure = e;
+      stopped = true;
+    }
+  }
+
+  private void capture(PcapHandle handle, String name, PacketHandler handler) throws CaptureException {
+    int linkType = handle.getDlt().value();
+    while (!stopped) {
+      byte[] frame;
+      long timestampNanos;
+      try {
+        frame = handle.getNextRawPacketEx();
+        timestampNanos = PcapFileSource.epochNanos(handle.getTimestamp());
+      } catch (TimeoutException nothingYet) {
+        continue;
+      } catch (EOFException | NotOpenException closed) {
+        return;
+      } catch (PcapNativeException e) {
+        throw new CaptureException(name + ": capture failed after " + delivered + " packets (" + e.getMessage() + ")", delivered, e);
+      }
+      synchronized (handlerLock) {
+        handler.onPacket(timestampNanos, linkType, frame, 0, frame.length);
+        delivered++;
+      }
+    }
+  }
+
+  private static void joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** libpcap's counters summed over the interfaces (since the capture opened). */
+  @Override
+  public Optional<CaptureCounters> counters() {
+    CaptureCounters sum = CaptureCounters.NONE;
+    for (PcapHandle handle : handles) {
+      try {
+        PcapStat stat = handle.getStats();
+        sum = sum.plus(new CaptureCounters(stat.getNumPacketsReceived(), stat.getNumPacketsDropped(), stat.getNumPacketsDroppedByIf()));
+      } catch (PcapNativeException | NotOpenException e) {
+        // a closed handle has no counters left to report
+      }
+    }
+    return Optional.of(sum);
+  }
+
+  @Override
+  public void close() {
+    stop();
+    handles.forEach(PcapHandle::close);
+  }
+}
