@@ -42,7 +42,7 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--read", paramLabel = "FILE", description = "pcap or pcapng file to replay.")
     Path file;
 
-    @Option(names = "--demo", description = "Replay a generated demo capture: 6 hosts, 5 AI vendors and 2 ordinary sites over 3 minutes.")
+    @Option(names = "--demo", description = "Replay a generated demo capture: 6 hosts, 6 AI vendors and 2 ordinary sites over 3 minutes, with one upload incident.")
     boolean demo;
   }
 
@@ -79,6 +79,9 @@ final class UpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("Per host and AI vendor, from ClickHouse (" + stack.store().describe() + "):");
         out.print(stack.hostTotals());
+        String alerts = stack.recentAlerts();
+        out.println(alerts.isBlank() ? "No alerts." : "Alerts (newest first, at most 20):");
+        out.print(alerts);
         out.flush();
       }
     }

@@ -103,9 +103,26 @@ public final class DemoFleet {
     return new DemoFleet(sessions);
   }
 
-  /** The fleet `agentwatch up --demo` replays: 6 hosts, 5 vendors, 3 minutes. */
+  /**
+   * The fleet `agentwatch up --demo` replays: 6 hosts, 5 vendors, 3 minutes, and one incident for
+   * the detectors to find: 10.20.0.14 uploads about 110 MB to DeepSeek's API within one minute,
+   * with little coming back.
+   */
   public static DemoFleet standard() {
-    return generate(Instant.parse("2026-11-02T09:00:00Z"), 6, 3, 8, 20261102L);
+    Instant start = Instant.parse("2026-11-02T09:00:00Z");
+    DemoFleet fleet = generate(start, 6, 3, 8, 20261102L);
+    int[] segments = new int[80_000];
+    java.util.Arrays.fill(segments, 1400);
+    TcpSession burst = TcpSessionBuilder.between("10.20.0.14", 45_000, "45.113.1.8", 443)
+        .startingAt(start.plusSeconds(65))
+        .packetInterval(Duration.ofNanos(400_000))
+        .serverName("api.deepseek.com")
+        .upload(segments)
+        .download(1200, 900)
+        .build();
+    List<Session> sessions = new ArrayList<>(fleet.sessions);
+    sessions.add(new Session("10.20.0.14", "deepseek", burst));
+    return new DemoFleet(sessions);
   }
 
   private static int[] sizes(Random random, int count, int max) {

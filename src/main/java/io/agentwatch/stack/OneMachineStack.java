@@ -137,7 +137,16 @@ public final class OneMachineStack implements AutoCloseable {
 
   /** What each host sent to and received from each AI vendor, as a table for people. */
   public String hostTotals() throws StoreException {
-    return store.query(NamedQueries.load("host_totals") + "\nFORMAT PrettyCompactMonoBlock");
+    return table("host_totals");
+  }
+
+  /** The newest alerts (at most 20), as a table for people; empty text when there are none. */
+  public String recentAlerts() throws StoreException {
+    return table("recent_alerts");
+  }
+
+  private String table(String namedQuery) throws StoreException {
+    return store.query(NamedQueries.load(namedQuery) + "\nFORMAT PrettyCompactMonoBlock");
   }
 
   @Override
