@@ -2,7 +2,6 @@ package io.agentwatch.jobs.aggregate;
 
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.FlowText;
-import org.apache.avro.Schema;
 
 /** How an alert names a flow: its Community ID when the record carries one, else its 5-tuple. */
 public final class FlowKeys {
@@ -10,14 +9,10 @@ public final class FlowKeys {
   private FlowKeys() {}
 
   public static String of(FlowRecord flow) {
-    // Looked up by name: FlowRecord gains community_id in the sensor's schema work; until then,
-    // or for records from older sensors, the 5-tuple names the flow.
-    Schema.Field communityId = flow.getSchema().getField("community_id");
-    if (communityId != null) {
-      Object id = flow.get(communityId.pos());
-      if (id != null && !id.toString().isEmpty()) {
-        return id.toString();
-      }
+    // Records from sensors older than community_id (the schema's default: null) fall back to the 5-tuple.
+    String communityId = flow.getCommunityId();
+    if (communityId != null && !communityId.isEmpty()) {
+      return communityId;
     }
     return FlowText.of(flow.getTransport()) + " " + endpoint(flow.getSrcIp(), flow.getSrcPort())
         + " > " + endpoint(flow.getDstIp(), flow.getDstPort());
