@@ -80,10 +80,10 @@ public final class DirectFileSource implements PacketSource {
 
   static DirectFileSource open(Path path, long windowSize) throws CaptureException {
     if (!Files.isRegularFile(path)) {
-      throw new CaptureException(path + ": no such capture file", null);
+      throw CaptureException.noSuchFile(path);
     }
     if (!Files.isReadable(path)) {
-      throw new CaptureException(path + ": capture file is not readable", null);
+      throw CaptureException.notReadable(path);
     }
     FileChannel channel;
     try {
@@ -120,7 +120,7 @@ public final class DirectFileSource implements PacketSource {
 
   private void readFileHeader(String shownName) throws CaptureException {
     if (!file.ensure(0, 4)) {
-      throw new CaptureException(shownName + ": not a readable pcap/pcapng capture (file too short)", null);
+      throw CaptureException.notACapture(shownName, "file too short", null);
     }
     int magic = file.buffer().getInt(0);
     if (magic == PCAPNG_SECTION_HEADER) {
@@ -129,16 +129,16 @@ public final class DirectFileSource implements PacketSource {
     }
     ByteOrder order = orderOfPcapMagic(magic);
     if (order == null) {
-      throw new CaptureException(shownName + ": not a readable pcap/pcapng capture (unknown file format)", null);
+      throw CaptureException.notACapture(shownName, "unknown file format", null);
     }
     if (!file.ensure(0, 24)) {
-      throw new CaptureException(shownName + ": not a readable pcap/pcapng capture (file header cut short)", null);
+      throw CaptureException.notACapture(shownName, "file header cut short", null);
     }
     file.order(order);
     ByteBuffer header = file.buffer();
     int major = header.getShort(file.index(4)) & 0xffff;
     if (major != 2) {
-      throw new CaptureException(shownName + ": not a readable pcap/pcapng capture (unsupported version " + major + ")", null);
+      throw CaptureException.notACapture(shownName, "unsupported version " + major, null);
     }
     boolean nanos = header.getInt(file.index(0)) == PCAP_MAGIC_NANOS;
     pcapFractionToNanos = nanos ? 1 : 1000;
@@ -390,16 +390,15 @@ public final class DirectFileSource implements PacketSource {
   }
 
   private CaptureException truncated(String detail) {
-    return new CaptureException(
-        name + ": truncated in the middle of a packet after " + delivered + " packets (" + detail + ")", delivered, null);
+    return CaptureException.truncated(name, delivered, detail, null);
   }
 
   private CaptureException corrupt(String detail) {
-    return new CaptureException(name + ": corrupt capture after " + delivered + " packets (" + detail + ")", delivered, null);
+    return CaptureException.corrupt(name, delivered, detail, null);
   }
 
   private CaptureException invalidTimestamp() {
-    return new CaptureException(name + ": corrupt record header (invalid timestamp) after " + delivered + " packets", delivered, null);
+    return CaptureException.invalidTimestamp(name, delivered, null);
   }
 
   @Override

@@ -71,7 +71,7 @@ public final class LiveCaptureSource implements PacketSource {
         handle.setFilter(config.filter(), BpfProgram.BpfCompileMode.OPTIMIZE);
       } catch (PcapNativeException | NotOpenException e) {
         handle.close();
-        throw new CaptureException(name + ": invalid BPF filter '" + config.filter() + "' (" + e.getMessage() + ")", e);
+        throw CaptureException.invalidFilter(name, config.filter(), e);
       }
     }
     return handle;

@@ -48,7 +48,7 @@ public final class PcapFileSource implements PacketSource {
         source.handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
       } catch (PcapNativeException | NotOpenException e) {
         source.close();
-        throw new CaptureException(path + ": invalid BPF filter '" + filter + "' (" + e.getMessage() + ")", e);
+        throw CaptureException.invalidFilter(path, filter, e);
       }
     }
     return source;
@@ -56,16 +56,16 @@ public final class PcapFileSource implements PacketSource {
 
   private static PcapFileSource openUnfiltered(Path path) throws CaptureException {
     if (!Files.isRegularFile(path)) {
-      throw new CaptureException(path + ": no such capture file", null);
+      throw CaptureException.noSuchFile(path);
     }
     if (!Files.isReadable(path)) {
-      throw new CaptureException(path + ": capture file is not readable", null);
+      throw CaptureException.notReadable(path);
     }
     try {
       return new PcapFileSource(
           path, Pcaps.openOffline(path.toString(), PcapHandle.TimestampPrecision.NANO));
     } catch (PcapNativeException e) {
-      throw new CaptureException(path + ": not a readable pcap/pcapng capture (" + e.getMessage() + ")", e);
+      throw CaptureException.notACapture(path, e.getMessage(), e);
     } catch (RuntimeException | UnsatisfiedLinkError e) {
       throw new CaptureException(path + ": cannot open with libpcap (" + e + ")", e);
     }
@@ -97,12 +97,12 @@ public final class PcapFileSource implements PacketSource {
       } catch (EOFException endOfFile) {
         return delivered;
       } catch (PcapNativeException e) {
-        throw new CaptureException(describe(e.getMessage(), delivered), delivered, e);
+        throw describe(e, delivered);
       } catch (TimeoutException | NotOpenException e) {
         throw new CaptureException(name + ": read failed after " + delivered + " packets (" + e + ")", delivered, e);
       } catch (IllegalArgumentException | ArithmeticException e) {
         // pcap4j builds a java.sql.Timestamp and rejects a nanosecond field outside 0..999999999.
-        throw new CaptureException(name + ": corrupt record header (invalid timestamp) after " + delivered + " packets", delivered, e);
+        throw CaptureException.invalidTimestamp(name, delivered, e);
       }
       handler.onPacket(timestampNanos, linkType, frame, 0, frame.length);
       delivered++;
@@ -114,13 +114,12 @@ public final class PcapFileSource implements PacketSource {
     return Math.addExact(Math.multiplyExact(Math.floorDiv(timestamp.getTime(), 1000L), 1_000_000_000L), timestamp.getNanos());
   }
 
-  private String describe(String libpcapMessage, long delivered) {
-    String message = libpcapMessage == null ? "" : libpcapMessage;
-    String lower = message.toLowerCase(Locale.ROOT);
-    if (lower.contains("truncated")) {
-      return name + ": truncated in the middle of a packet after " + delivered + " packets (" + message + ")";
-    }
-    return name + ": corrupt capture after " + delivered + " packets (" + message + ")";
+  /** libpcap says "truncated" in its own words; everything else it reports is corruption. */
+  private CaptureException describe(PcapNativeException e, long delivered) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    return message.toLowerCase(Locale.ROOT).contains("truncated")
+        ? CaptureException.truncated(name, delivered, message, e)
+        : CaptureException.corrupt(name, delivered, message, e);
   }
 
   @Override
