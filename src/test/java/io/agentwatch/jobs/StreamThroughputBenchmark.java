@@ -1,5 +1,7 @@
 package io.agentwatch.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.agentwatch.jobs.aggregate.AggregationJob;
 import io.agentwatch.jobs.aggregate.AggregationJobConfig;
 import io.agentwatch.jobs.sink.ClickHouseSinkConfig;
@@ -126,6 +128,9 @@ class StreamThroughputBenchmark {
             latencies[pacedRecords / 2] / 1e9, latencies[(int) (pacedRecords * 0.99)] / 1e9,
             latencies[pacedRecords - 1] / 1e9, uptime());
         System.out.print(report);
+        // Figures from a run that lost or doubled records would mean nothing.
+        assertEquals(String.valueOf(SATURATED + pacedRecords), stack.store().query("SELECT count() FROM flows").strip(),
+            "every produced record is stored exactly once");
         Path out = Path.of(System.getProperty("agentwatch.bench.out", "../target/app/stream-throughput.txt"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report);
