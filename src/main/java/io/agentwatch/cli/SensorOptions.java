@@ -2,6 +2,7 @@ package io.agentwatch.cli;
 
 import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.flow.FlowTableConfig;
+import io.agentwatch.capture.host.HostAttribution;
 import io.agentwatch.capture.identify.EndpointCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +51,7 @@ final class SensorOptions {
 
   SensorConfig config() {
     EndpointCatalog catalog = catalogs.isEmpty() ? EndpointCatalog.builtin() : EndpointCatalog.builtinWith(catalogs);
-    return new SensorConfig(sensorId, flowTable(), catalog).validate();
+    return new SensorConfig(sensorId, flowTable(), catalog, HostAttribution.initiatorAddress(), 0).validate();
   }
 
   FlowTableConfig flowTable() {

@@ -5,9 +5,11 @@ import io.agentwatch.capture.decode.PacketDecoder;
 import io.agentwatch.capture.export.FlowSink;
 import io.agentwatch.capture.flow.Flow;
 import io.agentwatch.capture.flow.FlowTable;
+import io.agentwatch.capture.host.HostAttribution;
 import io.agentwatch.capture.identify.Identifier;
 import io.agentwatch.capture.source.CaptureCounters;
 import io.agentwatch.capture.source.CaptureException;
+import io.agentwatch.capture.source.PacketHandler;
 import io.agentwatch.capture.source.PacketSource;
 import io.agentwatch.schema.EndReason;
 import io.agentwatch.schema.FlowRecord;
@@ -25,6 +27,8 @@ public final class Sensor {
   private final DecodedPacket packet = new DecodedPacket();
   private final FlowTable flowTable;
   private final Identifier identifier;
+  private final HostAttribution hosts;
+  private final long sequenceBefore;
   private long packetsRead;
   private long sequence;
   private long startedNanos = System.nanoTime();
@@ -37,6 +41,9 @@ public final class Sensor {
     this.sink = sink;
     this.flowTable = new FlowTable(config.flowTable(), this::export);
     this.identifier = new Identifier(config.catalog());
+    this.hosts = config.hosts();
+    this.sequenceBefore = config.lastSequence();
+    this.sequence = config.lastSequence();
   }
 
   /**
@@ -47,7 +54,17 @@ public final class Sensor {
   public SensorStats run(PacketSource source) throws CaptureException {
     startedNanos = System.nanoTime();
     try {
-      source.run(this::onPacket);
+      source.run(new PacketHandler() {
+        @Override
+        public void onPacket(long timestampNanos, int linkType, byte[] data, int offset, int length) {
+          Sensor.this.onPacket(timestampNanos, linkType, data, offset, length);
+        }
+
+        @Override
+        public void onClock(long nowNanos) {
+          flowTable.sweep(nowNanos);
+        }
+      });
     } finally {
       source.counters().ifPresent(counters -> captureCounters = counters);
       finish();
@@ -77,8 +94,6 @@ public final class Sensor {
         FlowRecord.newBuilder()
             .setSensorId(sensorId)
             .setSequence(++sequence)
-            .setHost(flow.initiatorAddress())
-            .setSrcIp(flow.initiatorAddress())
             .setSrcPort(flow.initiatorPort())
             .setDstIp(flow.responderAddress())
             .setDstPort(flow.responderPort())
@@ -91,6 +106,7 @@ public final class Sensor {
             .setBytesDown(flow.bytesDown())
             .setEndReason(reason);
     identifier.describe(flow, record);
+    hosts.describe(flow, record); // after identification: it may withdraw the community_id
     sink.accept(record.build());
   }
 
@@ -98,6 +114,15 @@ public final class Sensor {
   private static Instant instant(long epochNanos) {
     long micros = Math.floorDiv(epochNanos, 1000L);
     return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+  }
+
+  /**
+   * The sequence number of the last record handed to the sink (the configured last sequence before
+   * the first): a service keeps it after {@link #run} so that its next run continues the numbering.
+   * From another thread while the sensor runs the value may lag.
+   */
+  public long lastSequence() {
+    return sequence;
   }
 
   /** The counters so far; safe to call from another thread for progress (values may lag). */
@@ -108,7 +133,7 @@ public final class Sensor {
         decoder.stats().decodedPackets(),
         decoder.stats().skippedByReason(),
         flowTable.flowsCreated(),
-        sequence,
+        sequence - sequenceBefore,
         flowTable.flowsEvicted(),
         flowTable.size(),
         elapsed,

@@ -18,6 +18,8 @@ public final class DecodedPacket {
   public static final int TCP_ACK = 0x10;
 
   long timestampNanos;
+  long srcMac;
+  long dstMac;
   int vlanId;
   int ipVersion;
   long srcHi;
@@ -39,6 +41,8 @@ public final class DecodedPacket {
   void reset(long timestampNanos, byte[] data) {
     this.timestampNanos = timestampNanos;
     this.data = data;
+    srcMac = 0;
+    dstMac = 0;
     vlanId = 0;
     tcpFlags = 0;
     tcpSeq = 0;
@@ -50,6 +54,20 @@ public final class DecodedPacket {
 
   public long timestampNanos() {
     return timestampNanos;
+  }
+
+  /**
+   * The sending interface's 48-bit MAC address in the low bits, 0 when the link layer has none
+   * (raw IP, BSD loopback) or it is not a 6-byte address (Linux cooked capture of a non-Ethernet
+   * interface).
+   */
+  public long srcMac() {
+    return srcMac;
+  }
+
+  /** The receiving interface's MAC address; 0 also for Linux cooked captures, which only keep the sender's. */
+  public long dstMac() {
+    return dstMac;
   }
 
   /** The outermost 802.1Q/802.1ad VLAN id, 0 when untagged. */

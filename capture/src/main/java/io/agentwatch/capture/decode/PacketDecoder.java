@@ -64,6 +64,8 @@ public final class PacketDecoder {
         if (end - start < 14) {
           return SkipReason.TRUNCATED;
         }
+        out.dstMac = u48(data, start);
+        out.srcMac = u48(data, start + 6);
         return decodeEthertype(u16(data, start + 12), data, start + 14, end, out);
       case DLT_RAW:
       case DLT_RAW_BSD:
@@ -73,11 +75,13 @@ public final class PacketDecoder {
         if (end - start < 16) {
           return SkipReason.TRUNCATED;
         }
+        out.srcMac = cookedSourceMac(u16(data, start + 4), data, start + 6);
         return decodeEthertype(u16(data, start + 14), data, start + 16, end, out);
       case DLT_LINUX_SLL2:
         if (end - start < 20) {
           return SkipReason.TRUNCATED;
         }
+        out.srcMac = cookedSourceMac(data[start + 11] & 0xff, data, start + 12);
         return decodeEthertype(u16(data, start), data, start + 20, end, out);
       case DLT_NULL:
       case DLT_LOOP:
@@ -88,6 +92,14 @@ public final class PacketDecoder {
       default:
         return SkipReason.UNSUPPORTED_LINK;
     }
+  }
+
+  /**
+   * Linux cooked captures keep one link-layer address, the sender's, in an 8-byte slot; only a
+   * 6-byte one is a MAC (other interface types, e.g. tunnels, have none or another kind).
+   */
+  private static long cookedSourceMac(int addressLength, byte[] data, int addressAt) {
+    return addressLength == 6 ? u48(data, addressAt) : 0;
   }
 
   private SkipReason decodeEthertype(int etherType, byte[] data, int start, int end, DecodedPacket out) {
@@ -303,6 +315,10 @@ public final class PacketDecoder {
 
   private static int u16(byte[] data, int at) {
     return ((data[at] & 0xff) << 8) | (data[at + 1] & 0xff);
+  }
+
+  private static long u48(byte[] data, int at) {
+    return ((long) u16(data, at) << 32) | u32(data, at + 2);
   }
 
   private static long u32(byte[] data, int at) {

@@ -17,6 +17,7 @@ public final class Flow {
 
   private final FlowKey key;
   private final boolean initiatorIsA;
+  private final long initiatorMac;
 
   private long packetsUp;
   private long packetsDown;
@@ -45,9 +46,12 @@ public final class Flow {
   private String httpHost;
   private String dnsName;
 
-  Flow(FlowKey key, boolean initiatorIsA, long firstPacketNanos) {
+  Flow(FlowKey key, DecodedPacket firstPacket, boolean firstPacketFromA) {
+    long firstPacketNanos = firstPacket.timestampNanos();
     this.key = key;
-    this.initiatorIsA = initiatorIsA;
+    this.initiatorIsA = initiatorIsA(firstPacket, firstPacketFromA);
+    // A SYN-ACK seen first was sent by the responder: the initiator's MAC is its destination.
+    this.initiatorMac = firstPacketFromA == initiatorIsA ? firstPacket.srcMac() : firstPacket.dstMac();
     this.recordFirstSeenNanos = firstPacketNanos;
     this.recordLastSeenNanos = firstPacketNanos;
     this.lastPacketNanos = firstPacketNanos;
@@ -56,7 +60,7 @@ public final class Flow {
     this.initiatorStreamDone = key.protocol() != DecodedPacket.PROTOCOL_TCP && key.protocol() != DecodedPacket.PROTOCOL_UDP;
   }
 
-  static boolean initiatorIsA(DecodedPacket packet, boolean packetFromA) {
+  private static boolean initiatorIsA(DecodedPacket packet, boolean packetFromA) {
     boolean synAck = packet.isTcp() && packet.hasTcpFlag(DecodedPacket.TCP_SYN) && packet.hasTcpFlag(DecodedPacket.TCP_ACK);
     return synAck != packetFromA;
   }
@@ -254,6 +258,15 @@ public final class Flow {
 
   public String initiatorAddress() {
     return key.addressText(initiatorIsA);
+  }
+
+  /**
+   * The MAC address of the initiator's interface as seen on the first packet of the flow (48 bits,
+   * 0 when the link type carries none). Behind a router it is the router's, so only meaningful for
+   * hosts on the captured segment.
+   */
+  public long initiatorMac() {
+    return initiatorMac;
   }
 
   public int initiatorPort() {

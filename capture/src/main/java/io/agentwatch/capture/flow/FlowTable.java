@@ -69,7 +69,7 @@ public final class FlowTable {
       flow = endIfOver(flow, packet, now);
     }
     if (flow == null) {
-      flow = create(packet, fromA, now);
+      flow = create(packet, fromA);
     }
     flow.count(packet, fromA);
     if (packet.isTcp() && !flow.closing()) {
@@ -99,7 +99,7 @@ public final class FlowTable {
     return flow;
   }
 
-  private Flow create(DecodedPacket packet, boolean fromA, long now) {
+  private Flow create(DecodedPacket packet, boolean fromA) {
     if (flows.size() >= maxFlows) {
       Iterator<Flow> leastRecent = flows.values().iterator();
       Flow evicted = leastRecent.next();
@@ -108,7 +108,7 @@ public final class FlowTable {
       emitFinal(evicted, EndReason.EVICTED);
     }
     FlowKey key = probe.copy();
-    Flow flow = new Flow(key, Flow.initiatorIsA(packet, fromA), now);
+    Flow flow = new Flow(key, packet, fromA);
     flows.put(key, flow);
     flowsCreated++;
     return flow;

@@ -3,9 +3,10 @@ package io.agentwatch.capture.identify;
 import java.util.Locale;
 
 /**
- * Longest-prefix match of addresses against published CIDR ranges: a binary trie over the 128-bit
- * address space (IPv4 as ::ffff:a.b.c.d), so a lookup costs at most 128 steps whatever the number
- * of ranges, and allocates nothing.
+ * Longest-prefix match of addresses against CIDR ranges (a vendor's published ranges, a host
+ * inventory's networks and single addresses): a binary trie over the 128-bit address space (IPv4
+ * as ::ffff:a.b.c.d), so a lookup costs at most 128 steps whatever the number of ranges, and
+ * allocates nothing.
  *
  * @param <V> what a range maps to
  */
@@ -37,14 +38,24 @@ public final class CidrTable<V> {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("bad prefix length in '" + text + "'");
       }
+      return of(address, length, text).requireNoHostBits(text);
+    }
+
+    /** Parses one address, {@code a.b.c.d} or IPv6, as the range that holds only it. */
+    public static Range parseAddress(String text) {
+      String address = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+      return of(address, address.contains(":") ? 128 : 32, text);
+    }
+
+    private static Range of(String address, int length, String text) {
       if (address.contains(":")) {
         long[] v6 = parseIpv6(address, text);
         requireLength(length, 128, text);
-        return new Range(v6[0], v6[1], length).requireNoHostBits(text);
+        return new Range(v6[0], v6[1], length);
       }
       long v4 = parseIpv4(address, text);
       requireLength(length, 32, text);
-      return new Range(IPV4_MAPPED_HI, IPV4_MAPPED_LO_PREFIX | v4, 96 + length).requireNoHostBits(text);
+      return new Range(IPV4_MAPPED_HI, IPV4_MAPPED_LO_PREFIX | v4, 96 + length);
     }
 
     private Range requireNoHostBits(String text) {

@@ -1,6 +1,7 @@
 package io.agentwatch.capture.source;
 
 import java.io.EOFException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +21,8 @@ import org.pcap4j.core.PcapStat;
  * single-threaded); their order across interfaces is arrival order.
  */
 public final class LiveCaptureSource implements PacketSource {
+
+  private static final long CLOCK_MILLIS = 1000;
 
   private final LiveCaptureConfig config;
   private final List<PcapHandle> handles;
@@ -99,6 +102,38 @@ public final class LiveCaptureSource implements PacketSource {
 
   @Override
   public long run(PacketHandler handler) throws CaptureException {
+    Thread clock = new Thread(() -> tickUntilStopped(handler), "capture-clock");
+    clock.setDaemon(true);
+    clock.start();
+    try {
+      readAll(handler);
+    } finally {
+      clock.interrupt();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return delivered;
+  }
+
+  /** Tells the handler the time once a second, so idle flows end on a quiet link too. */
+  private void tickUntilStopped(PacketHandler handler) {
+    while (!stopped) {
+      try {
+        Thread.sleep(CLOCK_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      synchronized (handlerLock) {
+        if (!stopped) {
+          Instant now = Instant.now();
+          handler.onClock(now.getEpochSecond() * 1_000_000_000L + now.getNano());
+        }
+      }
+    }
+  }
+
+  private void readAll(PacketHandler handler) throws CaptureException {
     if (handles.size() == 1) {
       capture(handles.get(0), config.interfaces().get(0), handler);
     } else {
@@ -115,10 +150,6 @@ public final class LiveCaptureSource implements PacketSource {
         joinUninterruptibly(reader);
       }
     }
-    if (failure != null) {
-      throw failure;
-    }
-    return delivered;
   }
 
   private void captureOrRecord(PcapHandle handle, String name, PacketHandler handler) {

@@ -13,4 +13,11 @@ public interface PacketHandler {
    * @param length captured bytes available from {@code offset}
    */
   void onPacket(long timestampNanos, int linkType, byte[] data, int offset, int length);
+
+  /**
+   * Time has reached {@code nowNanos} without a packet: a live source calls this about once a
+   * second, so flows on a quiet link still end on their idle timeout. Never concurrent with
+   * {@link #onPacket}.
+   */
+  default void onClock(long nowNanos) {}
 }

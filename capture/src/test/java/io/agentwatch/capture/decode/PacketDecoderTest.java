@@ -90,6 +90,62 @@ class PacketDecoderTest {
     assertTcpPacket();
   }
 
+  // FrameBuilder sends every frame from 02:00:00:00:00:01 to 02:00:00:00:00:02.
+  private static final long CLIENT_MAC = 0x02_00_00_00_00_01L;
+  private static final long SERVER_MAC = 0x02_00_00_00_00_02L;
+
+  @Test
+  void ethernetFramesGiveBothMacs() {
+    assertTrue(decode(PacketDecoder.DLT_EN10MB, tcpFrame));
+    assertEquals(CLIENT_MAC, packet.srcMac());
+    assertEquals(SERVER_MAC, packet.dstMac());
+
+    byte[] tagged = new FrameBuilder(100).tcp("192.0.2.1", 40000, "198.51.100.7", 443, 1000, 0, 0x18, new byte[100]);
+    tagged[0] = (byte) 0xfe;
+    tagged[11] = (byte) 0xab;
+    assertTrue(decode(PacketDecoder.DLT_EN10MB, tagged));
+    assertEquals(0x02_00_00_00_00_abL, packet.srcMac());
+    assertEquals(0xfe_00_00_00_00_02L, packet.dstMac());
+    assertEquals(100, packet.vlanId());
+  }
+
+  @Test
+  void linuxCookedCapturesGiveOnlyTheSendersMacAndOnlyASixByteOne() {
+    byte[] sll = new byte[16];
+    sll[5] = 6; // address length
+    byte[] mac = {0x3c, 0x22, (byte) 0xfb, 0x01, 0x02, 0x03};
+    System.arraycopy(mac, 0, sll, 6, 6);
+    sll[14] = 0x08;
+    assertTrue(decode(PacketDecoder.DLT_LINUX_SLL, concat(sll, ipOf(tcpFrame))));
+    assertEquals(0x3c_22_fb_01_02_03L, packet.srcMac());
+    assertEquals(0, packet.dstMac());
+
+    byte[] sll2 = new byte[20];
+    sll2[0] = 0x08;
+    sll2[11] = 6;
+    System.arraycopy(mac, 0, sll2, 12, 6);
+    assertTrue(decode(PacketDecoder.DLT_LINUX_SLL2, concat(sll2, ipOf(tcpFrame))));
+    assertEquals(0x3c_22_fb_01_02_03L, packet.srcMac());
+    assertEquals(0, packet.dstMac());
+
+    sll[5] = 0; // a tunnel interface: no link-layer address, the slot holds leftovers
+    assertTrue(decode(PacketDecoder.DLT_LINUX_SLL, concat(sll, ipOf(tcpFrame))));
+    assertEquals(0, packet.srcMac());
+  }
+
+  @Test
+  void linkTypesWithoutMacsGiveZeroEvenAfterAnEthernetFrame() {
+    assertTrue(decode(PacketDecoder.DLT_EN10MB, tcpFrame));
+    assertTrue(decode(PacketDecoder.DLT_RAW, ipOf(tcpFrame)));
+    assertEquals(0, packet.srcMac());
+    assertEquals(0, packet.dstMac());
+
+    assertTrue(decode(PacketDecoder.DLT_EN10MB, tcpFrame));
+    assertTrue(decode(PacketDecoder.DLT_NULL, concat(new byte[] {2, 0, 0, 0}, ipOf(tcpFrame))));
+    assertEquals(0, packet.srcMac());
+    assertEquals(0, packet.dstMac());
+  }
+
   @Test
   void ipv4OptionsAreSkippedByTheHeaderLength() {
     byte[] ip = ipOf(tcpFrame);

@@ -7,6 +7,7 @@ import io.agentwatch.capture.Sensor;
 import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.SensorStats;
 import io.agentwatch.capture.export.InMemoryFlowSink;
+import io.agentwatch.capture.host.HostAttribution;
 import io.agentwatch.capture.identify.EndpointCatalog;
 import io.agentwatch.capture.source.DirectFileSource;
 import io.agentwatch.capture.synth.FrameBuilder;
@@ -86,7 +87,7 @@ class FlowMeteringPropertyTest {
         .withActiveTimeout(Duration.ofMillis(100 + random.nextInt(10_000)))
         .withMaxFlows(1 + random.nextInt(sessions + 2));
     InMemoryFlowSink sink = new InMemoryFlowSink();
-    Sensor sensor = new Sensor(new SensorConfig("property", table, EndpointCatalog.builtin()), sink);
+    Sensor sensor = new Sensor(new SensorConfig("property", table, EndpointCatalog.builtin(), HostAttribution.initiatorAddress(), 0), sink);
     SensorStats stats = sensor.run(DirectFileSource.of("random.pcap", ByteBuffer.wrap(file.toByteArray())));
 
     assertEquals(packets.size(), stats.packetsRead());
