@@ -1,6 +1,8 @@
 package io.agentwatch.capture.export;
 
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Where the sensor produces its flow records.
@@ -20,6 +22,23 @@ public record KafkaExportConfig(String bootstrapServers, String topic, Map<Strin
 
   public static KafkaExportConfig of(String bootstrapServers) {
     return new KafkaExportConfig(bootstrapServers, DEFAULT_TOPIC, Map.of());
+  }
+
+  /**
+   * The producer settings every sensor uses, then {@link #clientProperties} on top: idempotent with
+   * acks=all (a retried send never duplicates a record), batched, compressed.
+   */
+  public Properties producerProperties() {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "agentwatch-sensor");
+    props.putAll(clientProperties);
+    return props;
   }
 
   public KafkaExportConfig validate() {

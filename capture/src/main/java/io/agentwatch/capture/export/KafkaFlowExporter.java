@@ -3,12 +3,10 @@ package io.agentwatch.capture.export;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.SingleObjectCodec;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -32,15 +30,7 @@ public final class KafkaFlowExporter implements FlowSink {
 
   public KafkaFlowExporter(KafkaExportConfig config) {
     config.validate();
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "agentwatch-sensor");
-    props.putAll(config.clientProperties());
-    this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    this.producer = new KafkaProducer<>(config.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
     this.topic = config.topic();
   }
 

@@ -1,0 +1,245 @@
+package io.agentwatch.capture.export;
+
+import io.agentwatch.capture.spool.DiskSpool;
+import io.agentwatch.capture.spool.SpoolEntry;
+import io.agentwatch.capture.spool.SpoolStats;
+import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.SingleObjectCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers flow records to Kafka through a {@link DiskSpool}: {@link #accept} appends the encoded
+ * record to the spool and returns (the sensor never waits for the broker); a sender thread reads
+ * the spool in order and produces, keyed by host, with an idempotent acks=all producer, and
+ * acknowledges each record in the spool once the broker has it.
+ *
+ * <p>Why the producer is told to retry for ever ({@code delivery.timeout.ms} at its maximum): during
+ * a broker outage, the records already handed to it are retried by the producer itself with their
+ * original producer sequence numbers, so the broker de-duplicates them — no gap and no duplicate;
+ * meanwhile at most {@code maxInFlight} records wait in its memory and everything newer waits on
+ * disk. A producer that fails anyway (credentials rejected, topic missing, a fatal error) is closed
+ * and replaced after a back-off, and delivery restarts from the oldest unacknowledged record.
+ */
+public final class SpoolingKafkaExporter implements FlowSink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SpoolingKafkaExporter.class);
+
+  private final KafkaExportConfig config;
+  private final DiskSpool spool;
+  private final Settings settings;
+  private final SingleObjectCodec<FlowRecord> codec = SingleObjectCodec.flowRecords();
+  private final Thread sender;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicReference<Exception> failure = new AtomicReference<>();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong producerErrors = new AtomicLong();
+  private final AtomicLong lastAcknowledgedMillis = new AtomicLong();
+  private volatile String lastError;
+  private volatile boolean credentialsRejected;
+  private volatile boolean running = true;
+  private Producer<byte[], byte[]> producer;
+
+  /**
+   * @param maxInFlight records handed to the producer and not yet acknowledged, at most
+   * @param flushTimeout how long {@link #flush} waits for the broker before leaving the rest in the spool
+   * @param minBackoff first wait after a producer failure; doubles up to {@code maxBackoff}
+   */
+  public record Settings(int maxInFlight, Duration flushTimeout, Duration minBackoff, Duration maxBackoff) {
+    public static Settings defaults() {
+      return new Settings(10_000, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30));
+    }
+
+    public Settings withFlushTimeout(Duration timeout) {
+      return new Settings(maxInFlight, timeout, minBackoff, maxBackoff);
+    }
+  }
+
+  /** What the sender has done so far; for metrics and health. */
+  public record DeliveryStats(
+      long sent, long producerErrors, long lastAcknowledgedMillis, String lastError,
+      boolean credentialsRejected, SpoolStats spool) {}
+
+  public SpoolingKafkaExporter(KafkaExportConfig config, DiskSpool spool, Settings settings) {
+    this.config = config.validate();
+    this.spool = spool;
+    this.settings = settings;
+    this.sender = new Thread(this::sendLoop, "kafka-sender");
+    this.sender.setDaemon(true);
+    this.sender.start();
+  }
+
+  @Override
+  public void accept(FlowRecord record) {
+    spool.append(record.getSequence(), record.getHost().getBytes(StandardCharsets.UTF_8), codec.encode(record));
+  }
+
+  /**
+   * Waits until the broker has every record accepted so far, at most the flush timeout. What it does
+   * not acknowledge in time stays in the spool, on disk, for the sender (or the next run).
+   */
+  @Override
+  public void flush() {
+    try {
+      if (!spool.awaitDrained(settings.flushTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        SpoolStats stats = spool.stats();
+        LOG.warn("Kafka has not acknowledged {} flow records after {} s{}; they stay in the spool {} and are sent "
+                + "when the broker is back (or at the next start)", stats.pending(),
+            settings.flushTimeout().toSeconds(), lastError == null ? "" : " (last error: " + lastError + ")",
+            spool.directory());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    spool.sync();
+  }
+
+  public DeliveryStats stats() {
+    return new DeliveryStats(sent.get(), producerErrors.get(), lastAcknowledgedMillis.get(), lastError,
+        credentialsRejected, spool.stats());
+  }
+
+  @Override
+  public void close() {
+    flush();
+    running = false;
+    sender.interrupt();
+    try {
+      sender.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    spool.close();
+  }
+
+  // ---- the sender thread
+
+  private void sendLoop() {
+    Duration backoff = settings.minBackoff();
+    long sentAtLastFailure = 0;
+    long lastSync = System.nanoTime();
+    try {
+      while (running) {
+        if (failure.get() != null) {
+          sentAtLastFailure = sent.get();
+          recover(failure.get(), backoff);
+          backoff = min(backoff.multipliedBy(2), settings.maxBackoff());
+          continue;
+        }
+        if (sent.get() > sentAtLastFailure) {
+          backoff = settings.minBackoff();
+        }
+        if (producer == null) {
+          producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        if (System.nanoTime() - lastSync > TimeUnit.SECONDS.toNanos(1)) {
+          spool.sync();
+          lastSync = System.nanoTime();
+        }
+        if (inFlight.get() >= settings.maxInFlight()) {
+          Thread.sleep(5);
+          continue;
+        }
+        SpoolEntry entry = spool.next(100, TimeUnit.MILLISECONDS);
+        if (entry != null) {
+          send(entry);
+        }
+      }
+    } catch (InterruptedException stopping) {
+      // close() interrupts; what is not acknowledged stays in the spool
+    } catch (RuntimeException e) {
+      LOG.error("Kafka sender stopped: {}; flow records stay in the spool {}", e.getMessage(), spool.directory(), e);
+      lastError = e.getMessage();
+    } finally {
+      closeProducer(Duration.ofSeconds(5));
+    }
+  }
+
+  private void send(SpoolEntry entry) {
+    inFlight.incrementAndGet();
+    try {
+      producer.send(new ProducerRecord<>(config.topic(), entry.key(), entry.value()), (metadata, error) -> {
+        inFlight.decrementAndGet();
+        if (error == null) {
+          spool.acknowledge(entry);
+          sent.incrementAndGet();
+          lastAcknowledgedMillis.set(System.currentTimeMillis());
+          credentialsRejected = false;
+        } else {
+          failure.compareAndSet(null, error);
+        }
+      });
+    } catch (RuntimeException e) {
+      inFlight.decrementAndGet();
+      failure.compareAndSet(null, e);
+    }
+  }
+
+  /** Logs the failure once, drops the producer, waits, and hands every unacknowledged record out again. */
+  private void recover(Exception error, Duration backoff) throws InterruptedException {
+    producerErrors.incrementAndGet();
+    credentialsRejected = error instanceof AuthenticationException;
+    lastError = describe(error);
+    long pending = spool.stats().pending();
+    String message = "Kafka delivery to topic '{}' at {} failed: {}; {} flow records wait in the spool, retrying in {} s";
+    if (error instanceof RetriableException) {
+      LOG.warn(message, config.topic(), config.bootstrapServers(), lastError, pending, backoff.toSeconds());
+    } else {
+      LOG.error(message, config.topic(), config.bootstrapServers(), lastError, pending, backoff.toSeconds());
+    }
+    closeProducer(Duration.ZERO);
+    spool.rewind();
+    inFlight.set(0);
+    failure.set(null);
+    Thread.sleep(backoff.toMillis());
+  }
+
+  static String describe(Exception error) {
+    if (error instanceof AuthenticationException) {
+      return "the broker rejected the sensor's credentials (" + error.getMessage()
+          + "); check kafka.sasl-username and the password source";
+    }
+    if (error instanceof AuthorizationException) {
+      return "the sensor is not allowed to write the topic (" + error.getMessage() + ")";
+    }
+    return error.getClass().getSimpleName() + ": " + error.getMessage();
+  }
+
+  private Properties producerProperties() {
+    Properties props = config.producerProperties();
+    // Retrying for ever keeps the producer's own sequence numbers through an outage (see class doc).
+    props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Integer.MAX_VALUE));
+    props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+    return props;
+  }
+
+  private void closeProducer(Duration timeout) {
+    if (producer != null) {
+      try {
+        producer.close(timeout);
+      } catch (RuntimeException e) {
+        LOG.debug("closing the Kafka producer: {}", e.getMessage());
+      }
+      producer = null;
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}
