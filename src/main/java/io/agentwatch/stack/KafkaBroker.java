@@ -1,25 +1,43 @@
 package io.agentwatch.stack;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -29,13 +47,42 @@ import org.slf4j.LoggerFactory;
  * A real single-node Kafka broker in KRaft mode (broker and controller in one server), running in
  * this JVM from the Kafka jars. Used by the one-machine stack and by tests; production uses any
  * Kafka cluster through the same client settings.
+ *
+ * <p>The broker can be stopped and started again: {@link #stop()} keeps the data directory and
+ * both ports (client and controller, chosen once in the constructor), so {@link #start()} brings
+ * back the same broker with its topics, data and producer state. Idempotent producers that were
+ * sending before the stop resume by themselves without duplicates.
+ *
+ * <p>With {@link #withScramUser(String, String)} the broker gets a second listener,
+ * {@code SASL_PLAINTEXT} on {@link #saslBootstrapServers()}, that requires SASL (SCRAM-SHA-256,
+ * SCRAM-SHA-512 or PLAIN); the {@code PLAINTEXT} listener on {@link #bootstrapServers()} stays
+ * open for the caller's own admin and consumers. Passwords never reach the logs: the broker's own
+ * configuration dump masks password settings as {@code [hidden]}, the SCRAM credentials are
+ * created through the Admin API (which sends only a salt and salted hash; the broker's request
+ * logger {@code kafka.request.logger} prints those, base64, at DEBUG) and the properties file
+ * written to the data directory leaves the JAAS settings out.
  */
 public final class KafkaBroker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
 
+  /** SASL mechanisms the {@code SASL_PLAINTEXT} listener accepts. */
+  public static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN");
+
+  private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+  private static final int SCRAM_ITERATIONS = 4096;
+  private static final Duration SCRAM_READY_TIMEOUT = Duration.ofSeconds(15);
+  /** User names go into a JAAS option name for PLAIN, so they are kept to a safe alphabet. */
+  private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+  /** Ports picked by this JVM, so that two brokers here never get the same one. */
+  private static final Set<Integer> PICKED_PORTS = ConcurrentHashMap.newKeySet();
+
   private final Path dataDir;
   private final int port;
+  private final int controllerPort;
+  private final Map<String, String> scramUsers = new LinkedHashMap<>();
+  private int saslPort;
+  private boolean everStarted;
   private KafkaRaftServer server;
 
   /**
@@ -45,21 +92,103 @@ public final class KafkaBroker implements AutoCloseable {
   public KafkaBroker(Path dataDir, int port) {
     this.dataDir = dataDir;
     this.port = port == 0 ? freePort() : port;
+    this.controllerPort = freePort();
   }
 
-  public KafkaBroker start() {
-    long started = System.nanoTime();
-    Properties props = serverProperties();
-    format(props);
-    server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-    server.startup();
-    LOG.info("Kafka broker (KRaft) listening on {} in {} ms, data in {}",
-        bootstrapServers(), (System.nanoTime() - started) / 1_000_000, dataDir);
+  /**
+   * Adds a user that may connect to the {@code SASL_PLAINTEXT} listener with SCRAM-SHA-256,
+   * SCRAM-SHA-512 or PLAIN; the first call adds that listener. Call before the first
+   * {@link #start()}. The SCRAM credentials are (re)created on every start.
+   */
+  public synchronized KafkaBroker withScramUser(String user, String password) {
+    if (everStarted) {
+      throw new IllegalStateException("withScramUser must be called before the broker is first started");
+    }
+    if (user == null || !USER_NAME.matcher(user).matches()) {
+      throw new IllegalArgumentException("SCRAM user name must match " + USER_NAME + ", got '" + user + "'");
+    }
+    if (password == null || password.isEmpty()) {
+      throw new IllegalArgumentException("SCRAM password for user " + user + " must not be empty");
+    }
+    scramUsers.put(user, password);
+    if (saslPort == 0) {
+      saslPort = freePort();
+    }
     return this;
   }
 
+  /**
+   * Starts the broker, or starts it again after {@link #stop()} on the same ports with the same
+   * data. Returns once the broker accepts clients (and, with SCRAM users, once they can log in).
+   */
+  public synchronized KafkaBroker start() {
+    if (server != null) {
+      throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " is already running");
+    }
+    long started = System.nanoTime();
+    Properties props = serverProperties();
+    format(props);
+    KafkaRaftServer raftServer = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    try {
+      raftServer.startup();
+    } catch (RuntimeException e) {
+      try {
+        raftServer.shutdown();
+        raftServer.awaitShutdown();
+      } catch (RuntimeException shutdownFailure) {
+        e.addSuppressed(shutdownFailure);
+      }
+      throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " (controller port "
+          + controllerPort + ") did not start: " + rootCause(e), e);
+    }
+    server = raftServer;
+    boolean restart = everStarted;
+    everStarted = true;
+    if (!scramUsers.isEmpty()) {
+      try {
+        createScramCredentials();
+      } catch (RuntimeException e) {
+        stop(); // a half-started broker would outlive its caller, and its data directory
+        throw e;
+      }
+    }
+    LOG.info("Kafka broker (KRaft) {} on {}{} in {} ms, data in {}", restart ? "restarted" : "listening",
+        bootstrapServers(), scramUsers.isEmpty() ? "" : " and SASL on " + saslBootstrapServers(),
+        millisSince(started), dataDir);
+    return this;
+  }
+
+  /**
+   * Shuts the broker down cleanly (producer-state snapshots and log end offsets are written) but
+   * keeps its data directory and ports, so {@link #start()} can bring it back. Does nothing when
+   * the broker is not running.
+   */
+  public synchronized void stop() {
+    if (server == null) {
+      return;
+    }
+    long started = System.nanoTime();
+    server.shutdown();
+    server.awaitShutdown();
+    server = null;
+    LOG.info("Kafka broker on {} stopped in {} ms", bootstrapServers(), millisSince(started));
+  }
+
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /** The {@code PLAINTEXT} listener: no authentication. */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /** The {@code SASL_PLAINTEXT} listener added by {@link #withScramUser(String, String)}. */
+  public synchronized String saslBootstrapServers() {
+    if (saslPort == 0) {
+      throw new IllegalStateException("this broker has no SASL listener: call withScramUser(...) before start()");
+    }
+    return "127.0.0.1:" + saslPort;
   }
 
   /** Creates the topic unless it exists. */
@@ -82,28 +211,32 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** Stops the broker; the data directory is left in place. */
   @Override
   public void close() {
-    if (server != null) {
-      server.shutdown();
-      server.awaitShutdown();
-      server = null;
-      LOG.info("Kafka broker on {} stopped", bootstrapServers());
-    }
+    stop();
   }
 
   private Properties serverProperties() {
-    int controllerPort = freePort();
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    String listeners = "PLAINTEXT://127.0.0.1:" + port;
+    String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+    if (!scramUsers.isEmpty()) {
+      listeners += "," + SASL_LISTENER + "://127.0.0.1:" + saslPort;
+      protocols += "," + SASL_LISTENER + ":" + SASL_LISTENER;
+    }
+    p.put("listeners", listeners + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", listeners);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("listener.security.protocol.map", protocols);
     p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("log.dirs", dataDir.resolve("kraft").toString());
+    if (!scramUsers.isEmpty()) {
+      saslProperties(p);
+    }
+    p.put("log.dirs", logDir().toString());
     // One node: every replication factor and ISR must be 1, or consumers silently get nothing.
     p.put("offsets.topic.replication.factor", "1");
     p.put("offsets.topic.num.partitions", "1");
@@ -121,16 +254,98 @@ public final class KafkaBroker implements AutoCloseable {
     return p;
   }
 
+  /**
+   * SCRAM needs only an empty login module on the server (credentials live in the cluster
+   * metadata); PLAIN checks against the {@code user_NAME} options of its login module. Both JAAS
+   * settings are of the Password type, which Kafka prints as {@code [hidden]}.
+   */
+  private void saslProperties(Properties p) {
+    String prefix = "listener.name." + SASL_LISTENER.toLowerCase() + ".";
+    p.put(prefix + "sasl.enabled.mechanisms", String.join(",", SASL_MECHANISMS));
+    // Only the SASL listener uses SASL; the broker talks to itself over PLAINTEXT.
+    p.put("sasl.enabled.mechanisms", String.join(",", SASL_MECHANISMS));
+    String scramModule = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+    p.put(prefix + "scram-sha-256.sasl.jaas.config", scramModule);
+    p.put(prefix + "scram-sha-512.sasl.jaas.config", scramModule);
+    StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+    scramUsers.forEach((user, password) -> plain.append(" user_").append(user).append("=\"")
+        .append(jaasQuote(password)).append('"'));
+    p.put(prefix + "plain.sasl.jaas.config", plain.append(';').toString());
+  }
+
+  /** Upserts the SCRAM credentials over the PLAINTEXT listener, then waits until each user can log in. */
+  private void createScramCredentials() {
+    long started = System.nanoTime();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      // One request per mechanism: the broker refuses to alter one user twice in a request.
+      for (ScramMechanism mechanism : List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
+        List<UserScramCredentialAlteration> alterations = new ArrayList<>();
+        scramUsers.forEach((user, password) -> alterations.add(new UserScramCredentialUpsertion(user,
+            new ScramCredentialInfo(mechanism, SCRAM_ITERATIONS), password)));
+        admin.alterUserScramCredentials(alterations).all().get(SCRAM_READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot create SCRAM credentials for " + scramUsers.keySet() + " on "
+          + bootstrapServers() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating SCRAM credentials", e);
+    }
+    // The controller has committed the credentials; the broker applies them a moment later.
+    scramUsers.forEach(this::awaitScramLogin);
+    LOG.debug("SCRAM credentials for {} ready in {} ms", scramUsers.keySet(), millisSince(started));
+  }
+
+  private void awaitScramLogin(String user, String password) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, saslBootstrapServers());
+    config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SASL_LISTENER);
+    config.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-256");
+    config.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required"
+        + " username=\"" + user + "\" password=\"" + jaasQuote(password) + "\";");
+    long deadline = System.nanoTime() + SCRAM_READY_TIMEOUT.toNanos();
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      try (Admin admin = Admin.create(config)) {
+        admin.describeCluster().clusterId().get(5, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        last = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for SCRAM user " + user, e);
+      }
+      sleep(50);
+    }
+    throw new IllegalStateException("SCRAM user " + user + " cannot log in to " + saslBootstrapServers()
+        + " after " + SCRAM_READY_TIMEOUT.toSeconds() + " s: " + last);
+  }
+
+  /**
+   * Formats the storage on first use. A formatted directory is left alone: the storage tool would
+   * reject it for carrying another cluster id than the one it was asked to write.
+   */
   private void format(Properties props) {
+    if (Files.exists(logDir().resolve("meta.properties"))) {
+      return;
+    }
     try {
       Files.createDirectories(dataDir);
+      // The file is only for the storage tool; the JAAS settings (with the PLAIN passwords) stay out of it.
+      Properties forFile = new Properties();
+      props.forEach((key, value) -> {
+        if (!key.toString().endsWith(SaslConfigs.SASL_JAAS_CONFIG)) {
+          forFile.put(key, value);
+        }
+      });
       Path config = dataDir.resolve("server.properties");
       try (var out = Files.newOutputStream(config)) {
-        props.store(out, "written by AgentWatch for the embedded broker");
+        forFile.store(out, "written by AgentWatch for the embedded broker (JAAS settings left out)");
       }
       ByteArrayOutputStream output = new ByteArrayOutputStream();
       int rc = StorageTool.execute(new String[] {
-          "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"}, new PrintStream(output, true, StandardCharsets.UTF_8));
+          "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"},
+          new PrintStream(output, true, StandardCharsets.UTF_8));
       if (rc != 0) {
         throw new IllegalStateException("formatting Kafka storage in " + dataDir + " failed: "
             + output.toString(StandardCharsets.UTF_8));
@@ -140,11 +355,80 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  private Path logDir() {
+    return dataDir.resolve("kraft");
+  }
+
+  /** Escapes a value for a double-quoted JAAS option (Kafka parses it with a StreamTokenizer). */
+  private static String jaasQuote(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+
+  /**
+   * A free port on 127.0.0.1 below the kernel's ephemeral range. Ports inside that range are what
+   * the kernel hands out for outgoing connections and for "any free port" requests, so while a
+   * broker is stopped another socket could take its port and the restart would fail; below the
+   * range nothing takes a port unless asked for it by number. Falls back to a kernel-chosen port
+   * when the ephemeral range leaves no room below it.
+   */
   static int freePort() {
+    int ephemeralLow = ephemeralRangeStart();
+    int low = 10_000;
+    if (ephemeralLow - low >= 1_000) {
+      for (int attempt = 0; attempt < 200; attempt++) {
+        int candidate = ThreadLocalRandom.current().nextInt(low, ephemeralLow);
+        if (!PICKED_PORTS.contains(candidate) && canBind(candidate) && PICKED_PORTS.add(candidate)) {
+          return candidate;
+        }
+      }
+    }
     try (ServerSocket socket = new ServerSocket(0)) {
+      PICKED_PORTS.add(socket.getLocalPort());
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free local port", e);
+    }
+  }
+
+  private static boolean canBind(int candidate) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), candidate));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The first port of {@code net.ipv4.ip_local_port_range} (Linux), or the IANA 49152 elsewhere. */
+  private static int ephemeralRangeStart() {
+    // Read line by line: Files.readString trusts the size procfs reports, which may be wrong.
+    try (BufferedReader reader = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+      return Integer.parseInt(reader.readLine().trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 49_152;
+    }
+  }
+
+  /** Kafka wraps a bind failure three levels deep; the innermost message says what went wrong. */
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 }
