@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = {
         "Measures what AI coding agents and LLM clients send out of a network:",
         "flow metadata per host and AI vendor, never payloads.", ""},
-    subcommands = {FlowsCommand.class, UpCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {FlowsCommand.class, SensorCommand.class, UpCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Run 'agentwatch help COMMAND' for a command's options."})
 public final class AgentWatch implements Runnable {
 
@@ -26,6 +26,7 @@ public final class AgentWatch implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new AgentWatch());
     cli.setExecutionExceptionHandler(new UserFacingErrors());
+    SensorCommand.addSettingsHelp(cli.getSubcommands().get("sensor"));
     return cli;
   }
 

@@ -1,6 +1,7 @@
 package io.agentwatch.cli;
 
 import io.agentwatch.capture.SensorConfig;
+import io.agentwatch.capture.config.ValueParsers;
 import io.agentwatch.capture.flow.FlowTableConfig;
 import io.agentwatch.capture.host.HostAttribution;
 import io.agentwatch.capture.identify.EndpointCatalog;
@@ -8,9 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -72,39 +70,15 @@ final class SensorOptions {
     return specific != null ? specific : general != null ? general : fallback;
   }
 
-  /** "60s", "5m", "1h", "500ms", "1d"; picocli prefixes the option name to the error. */
+  /** "60s", "5m", "1h", "500ms", "1d" (the configuration's spelling); picocli prefixes the option name to the error. */
   static final class DurationConverter implements ITypeConverter<Duration> {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
-
     @Override
     public Duration convert(String value) {
-      Matcher matcher = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-      if (!matcher.matches()) {
-        throw new TypeConversionException("'" + value + "' is not a duration (use a number and a unit: 500ms, 60s, 5m, 1h, 1d)");
+      try {
+        return ValueParsers.duration(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
       }
-      long amount = Long.parseLong(matcher.group(1));
-      Duration duration;
-      switch (matcher.group(2)) {
-        case "ms":
-          duration = Duration.ofMillis(amount);
-          break;
-        case "s":
-          duration = Duration.ofSeconds(amount);
-          break;
-        case "m":
-          duration = Duration.ofMinutes(amount);
-          break;
-        case "h":
-          duration = Duration.ofHours(amount);
-          break;
-        default:
-          duration = Duration.ofDays(amount);
-          break;
-      }
-      if (duration.isZero()) {
-        throw new TypeConversionException("'" + value + "' must be longer than zero");
-      }
-      return duration;
     }
   }
 }

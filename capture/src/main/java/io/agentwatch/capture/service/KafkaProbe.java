@@ -1,0 +1,67 @@
+package io.agentwatch.capture.service;
+
+import io.agentwatch.capture.export.KafkaExportConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks the cluster, once at start, whether the sensor can deliver: wrong credentials end the start
+ * with a clear error (a sensor that would spool for ever with a typo in its password helps no
+ * one); an unreachable broker does not (that is what the spool is for) and a missing topic is
+ * reported but not fatal (the broker may create it on first use).
+ */
+final class KafkaProbe {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaProbe.class);
+  private static final long TIMEOUT_SECONDS = 10;
+
+  private KafkaProbe() {}
+
+  static void check(KafkaExportConfig kafka, Path spool) {
+    Properties props = new Properties();
+    kafka.producerProperties().forEach((key, value) -> {
+      if (AdminClientConfig.configNames().contains((String) key)) {
+        props.put(key, value);
+      }
+    });
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "agentwatch-sensor-probe");
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)));
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)));
+    try (Admin admin = Admin.create(props)) {
+      admin.describeTopics(List.of(kafka.topic())).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof AuthenticationException) {
+        throw new KafkaRejectedException("Kafka at " + kafka.bootstrapServers() + " rejected the sensor's credentials: "
+            + cause.getMessage() + " Check kafka.sasl-username, kafka.sasl-mechanism and the password.", cause);
+      }
+      if (cause instanceof AuthorizationException) {
+        throw new KafkaRejectedException("Kafka at " + kafka.bootstrapServers() + " does not allow the sensor to use topic '"
+            + kafka.topic() + "': " + cause.getMessage(), cause);
+      }
+      if (cause instanceof UnknownTopicOrPartitionException) {
+        LOG.warn("Kafka topic '{}' does not exist at {}; records wait in the spool until it is created "
+            + "(or the broker creates it on first use)", kafka.topic(), kafka.bootstrapServers());
+        return;
+      }
+      LOG.warn("cannot check Kafka at {} ({}); flow records wait in the spool {} until it answers",
+          kafka.bootstrapServers(), cause.getMessage(), spool);
+    } catch (TimeoutException e) {
+      LOG.warn("Kafka at {} does not answer within {} s; flow records wait in the spool {} until it does",
+          kafka.bootstrapServers(), TIMEOUT_SECONDS, spool);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
