@@ -1,10 +1,13 @@
 package io.agentwatch.schema;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BadHeaderException;
@@ -41,8 +44,29 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
     this.decoder = decoder;
   }
 
+  /** Earlier FlowRecord versions still readable (sensors are upgraded one by one), oldest first. */
+  static final List<String> FLOW_RECORD_HISTORY = List.of("/avro-history/FlowRecord-1.avsc");
+
   public static SingleObjectCodec<FlowRecord> flowRecords() {
-    return new SingleObjectCodec<>(FlowRecord.getClassSchema(), FlowRecord.getEncoder(), FlowRecord.getDecoder());
+    BinaryMessageDecoder<FlowRecord> decoder = FlowRecord.createDecoder(null);
+    history(FLOW_RECORD_HISTORY).forEach(decoder::addSchema);
+    return new SingleObjectCodec<>(FlowRecord.getClassSchema(), FlowRecord.getEncoder(), decoder);
+  }
+
+  /** Writer schemas of earlier versions, from the resources where each released version is kept. */
+  static List<Schema> history(List<String> resources) {
+    List<Schema> schemas = new ArrayList<>();
+    for (String resource : resources) {
+      try (InputStream in = SingleObjectCodec.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("schema history " + resource + " is missing from the classpath");
+        }
+        schemas.add(new Schema.Parser().parse(in));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read schema history " + resource, e);
+      }
+    }
+    return schemas;
   }
 
   public static SingleObjectCodec<HostVendorWindow> hostVendorWindows() {

@@ -65,4 +65,28 @@ class SingleObjectCodecTest {
     assertThrows(SingleObjectCodec.MalformedMessageException.class, () -> codec.decode(cut));
     assertArrayEquals(message, codec.encode(sampleFlow()));
   }
+
+  @Test
+  void aRecordFromASensorWithTheFirstFlowRecordVersionIsStillRead() throws Exception {
+    org.apache.avro.Schema first = SingleObjectCodec.history(SingleObjectCodec.FLOW_RECORD_HISTORY).get(0);
+    assertTrue(first.getField("host_owner") == null, "history file is not the first version");
+    org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(first)
+        .set("sensor_id", "old-sensor").set("sequence", 7L).set("host", "10.0.0.7")
+        .set("src_ip", "10.0.0.7").set("src_port", 50123).set("dst_ip", "160.79.104.10").set("dst_port", 443)
+        .set("transport", new org.apache.avro.generic.GenericData.EnumSymbol(first.getField("transport").schema(), "TCP"))
+        .set("first_seen", 1L).set("last_seen", 2L)
+        .set("packets_up", 1L).set("packets_down", 2L).set("bytes_up", 3L).set("bytes_down", 4L)
+        .set("identified_by", new org.apache.avro.generic.GenericData.EnumSymbol(first.getField("identified_by").schema(), "SNI"))
+        .set("end_reason", new org.apache.avro.generic.GenericData.EnumSymbol(first.getField("end_reason").schema(), "FIN"))
+        .set("vendor", "anthropic")
+        .build();
+    ByteBuffer message = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+        org.apache.avro.generic.GenericData.get(), first).encode(old);
+    byte[] bytes = new byte[message.remaining()];
+    message.get(bytes);
+    FlowRecord read = codec.decode(bytes);
+    assertEquals("old-sensor", read.getSensorId());
+    assertEquals("anthropic", read.getVendor());
+    assertEquals(null, read.getHostOwner());
+  }
 }
