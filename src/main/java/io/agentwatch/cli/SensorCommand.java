@@ -3,6 +3,7 @@ package io.agentwatch.cli;
 import io.agentwatch.capture.config.ConfigException;
 import io.agentwatch.capture.config.Setting;
 import io.agentwatch.capture.config.Settings;
+import io.agentwatch.capture.host.HostInventoryException;
 import io.agentwatch.capture.service.KafkaRejectedException;
 import io.agentwatch.capture.service.SensorService;
 import io.agentwatch.capture.service.SensorServiceConfig;
@@ -121,7 +122,7 @@ final class SensorCommand implements Callable<Integer> {
       return 0;
     } catch (CaptureException e) {
       throw new UserError(e.getMessage(), 3, e);
-    } catch (KafkaRejectedException e) {
+    } catch (KafkaRejectedException | HostInventoryException e) {
       throw new UserError(e.getMessage(), 2, e);
     } finally {
       try {

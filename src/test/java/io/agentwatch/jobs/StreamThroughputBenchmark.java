@@ -78,6 +78,7 @@ class StreamThroughputBenchmark {
       try (KafkaProducer<byte[], byte[]> producer = producer(stack.bootstrapServers())) {
         String uptimeBefore = uptime();
         long t0 = System.nanoTime();
+        System.out.printf("phase saturated from %d%n", System.currentTimeMillis());
         for (int i = 0; i < SATURATED; i++) {
           producer.send(new ProducerRecord<>(stack.flowsTopic(), messages.get(i)));
         }
@@ -85,6 +86,7 @@ class StreamThroughputBenchmark {
         long produced = System.nanoTime();
         waitForRows(stack, SATURATED, null);
         long done = System.nanoTime();
+        System.out.printf("phase saturated to %d%n", System.currentTimeMillis());
         String report = String.format("variant: detection %s, delivery %s%n", job.detection() != null,
             job.sink().delivery()) + String.format("saturated: %d records produced in %.1f s (%.0f/s), all queryable in flows after"
                 + " %.1f s: %.0f flows/s end to end; load before: %s, after: %s%n",

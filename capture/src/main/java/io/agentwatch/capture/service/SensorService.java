@@ -8,6 +8,7 @@ import io.agentwatch.capture.host.HostAttribution;
 import io.agentwatch.capture.host.HostInventory;
 import io.agentwatch.capture.host.Pseudonymizer;
 import io.agentwatch.capture.identify.EndpointCatalog;
+import io.agentwatch.capture.metrics.Health;
 import io.agentwatch.capture.metrics.MetricsConfig;
 import io.agentwatch.capture.metrics.MetricsServer;
 import io.agentwatch.capture.metrics.SensorMetrics;
@@ -43,6 +44,7 @@ public final class SensorService implements AutoCloseable {
   private volatile PacketSource source;
   private Sensor sensor;
   private MetricsServer metrics;
+  private HostInventory inventory;
   private volatile boolean stopping;
 
   public SensorService(SensorServiceConfig config) {
@@ -130,10 +132,12 @@ public final class SensorService implements AutoCloseable {
 
   private HostAttribution hosts() {
     SensorServiceConfig.Hosts hosts = config.hosts();
+    if (hosts.inventory() != null) {
+      inventory = HostInventory.load(hosts.inventory(), hosts.inventoryCheckInterval());
+    }
     HostAttribution attribution = hosts.mode() == SensorServiceConfig.HostMode.ENDPOINT
         ? HostAttribution.endpoint(hosts.name())
-        : hosts.inventory() == null ? HostAttribution.initiatorAddress()
-            : HostAttribution.network(HostInventory.load(hosts.inventory(), hosts.inventoryCheckInterval()));
+        : inventory == null ? HostAttribution.initiatorAddress() : HostAttribution.network(inventory);
     return hosts.pseudonymKey() == null ? attribution
         : HostAttribution.pseudonymized(attribution, new Pseudonymizer(hosts.pseudonymKey()));
   }
@@ -146,6 +150,14 @@ public final class SensorService implements AutoCloseable {
         .addSource(new SensorMetrics(sensor::stats, source::counters))
         .addSource(new DeliveryMetrics(exporter::stats))
         .addHealthCheck(new DeliveryMetrics(exporter::stats));
+    if (inventory != null) {
+      HostInventory hosts = inventory;
+      metrics.addSource(out -> out.gauge("agentwatch_host_inventory_entries", "Addresses the host inventory names.", hosts.size()))
+          .addHealthCheck(() -> hosts.reloadProblem()
+              .map(problem -> Health.degraded("host inventory " + hosts.file() + " not reloaded (" + problem
+                  + "); the previous version is in use"))
+              .orElse(Health.ok("host inventory: " + hosts.size() + " entries")));
+    }
     try {
       metrics.start();
       LOG.info("metrics on http://{}:{}/metrics, health on /health", metrics.address().getHostString(), metrics.port());
