@@ -8,6 +8,7 @@ import io.agentwatch.schema.SingleObjectCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +54,9 @@ public final class SpoolingKafkaExporter implements FlowSink {
   private volatile String lastError;
   private volatile boolean credentialsRejected;
   private volatile boolean running = true;
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  /** Records appended when the last {@link #flush} ended; {@link #close} need not wait for them again. */
+  private volatile long appendedAtLastFlush = -1;
   private Producer<byte[], byte[]> producer;
 
   /**
@@ -95,6 +99,7 @@ public final class SpoolingKafkaExporter implements FlowSink {
    */
   @Override
   public void flush() {
+    appendedAtLastFlush = -1;
     try {
       if (!spool.awaitDrained(settings.flushTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
         SpoolStats stats = spool.stats();
@@ -107,6 +112,7 @@ public final class SpoolingKafkaExporter implements FlowSink {
       Thread.currentThread().interrupt();
     }
     spool.sync();
+    appendedAtLastFlush = spool.stats().appended();
   }
 
   public DeliveryStats stats() {
@@ -114,13 +120,16 @@ public final class SpoolingKafkaExporter implements FlowSink {
         credentialsRejected, spool.stats());
   }
 
+  /** Flushes (unless nothing came since the last flush), stops the sender and closes the spool. */
   @Override
   public void close() {
-    flush();
+    if (spool.stats().appended() != appendedAtLastFlush) {
+      flush();
+    }
     running = false;
-    sender.interrupt();
+    stopping.countDown();
     try {
-      sender.join(TimeUnit.SECONDS.toMillis(10));
+      sender.join(TimeUnit.SECONDS.toMillis(15));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -160,11 +169,13 @@ public final class SpoolingKafkaExporter implements FlowSink {
           send(entry);
         }
       }
-    } catch (InterruptedException stopping) {
-      // close() interrupts; what is not acknowledged stays in the spool
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      LOG.error("Kafka sender stopped: {}; flow records stay in the spool {}", e.getMessage(), spool.directory(), e);
-      lastError = e.getMessage();
+      if (running) {
+        LOG.error("Kafka sender stopped: {}; flow records stay in the spool {}", e.getMessage(), spool.directory(), e);
+        lastError = e.getMessage();
+      }
     } finally {
       closeProducer(Duration.ofSeconds(5));
     }
@@ -206,7 +217,7 @@ public final class SpoolingKafkaExporter implements FlowSink {
     spool.rewind();
     inFlight.set(0);
     failure.set(null);
-    Thread.sleep(backoff.toMillis());
+    stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   static String describe(Exception error) {
