@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwatch.capture.testing.Corpus;
+import io.agentwatch.capture.testing.NdpiResults;
 import io.agentwatch.capture.testing.SensorRun;
 import io.agentwatch.schema.FlowRecord;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,12 +29,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * hashes must agree.
  */
 class NdpiPublishedResultsTest {
-
-  // 	1	TCP 192.168.2.16:32996 <-> 216.239.38.120:443 [proto: 91.126/TLS.Google]...
-  private static final Pattern FLOW = Pattern.compile(
-      "^\\s*\\d+\\s+(TCP|UDP) (\\[?[0-9a-fA-F:.]+\\]?):(\\d+) <-> (\\[?[0-9a-fA-F:.]+\\]?):(\\d+) \\[proto: ([^\\]]+)\\]");
-  private static final Pattern SNI = Pattern.compile("\\[Hostname/SNI: ([^\\]]+)\\]");
-  private static final Pattern JA4 = Pattern.compile("\\[JA4: ([^\\]]+)\\]");
 
   record Published(String a, int aPort, String b, int bPort, String sni, String ja4) {}
 
@@ -78,26 +69,20 @@ class NdpiPublishedResultsTest {
 
   private static List<Published> published(String capture) throws Exception {
     List<Published> flows = new ArrayList<>();
-    for (String line : Files.readAllLines(Corpus.file("ndpi/result/" + capture + ".out"))) {
-      Matcher flow = FLOW.matcher(line);
-      if (!flow.find()) {
+    for (NdpiResults.Flow flow : NdpiResults.of(capture)) {
+      if (!flow.tcpOrUdp() || !flow.bidirectional()) {
         continue;
       }
-      String proto = flow.group(6);
+      String proto = flow.protocol();
       boolean tls = proto.startsWith("91") || proto.contains("/TLS");
-      boolean ietfQuic = proto.startsWith("188") && !line.contains("[QUIC ver: Q0");
+      boolean ietfQuic = proto.startsWith("188") && !flow.line().contains("[QUIC ver: Q0");
       if (!tls && !ietfQuic) {
         continue;
       }
-      Matcher sni = SNI.matcher(line);
-      Matcher ja4 = JA4.matcher(line);
-      String name = sni.find() ? sni.group(1) : null;
-      String fingerprint = ja4.find() ? ja4.group(1) : null;
-      if (name == null && fingerprint == null) {
+      if (flow.hostname() == null && flow.ja4() == null) {
         continue;
       }
-      flows.add(new Published(strip(flow.group(2)), Integer.parseInt(flow.group(3)),
-          strip(flow.group(4)), Integer.parseInt(flow.group(5)), name, fingerprint));
+      flows.add(new Published(flow.a(), flow.aPort(), flow.b(), flow.bPort(), flow.hostname(), flow.ja4()));
     }
     assertTrue(!flows.isEmpty(), capture + ": no TLS/QUIC flow with a name or JA4 in nDPI's results");
     return flows;
@@ -118,9 +103,5 @@ class NdpiPublishedResultsTest {
       }
     }
     return matching;
-  }
-
-  private static String strip(String address) {
-    return Objects.requireNonNull(address).replace("[", "").replace("]", "");
   }
 }
