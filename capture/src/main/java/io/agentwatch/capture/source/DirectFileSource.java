@@ -53,6 +53,7 @@ public final class DirectFileSource implements PacketSource {
   // Classic pcap
   private int pcapLinkType;
   private int pcapSnapshot;
+  private LengthOrder pcapLengthsSwapped = LengthOrder.NORMAL;
   private long pcapFractionToNanos;
 
   // pcapng: per interface of the current section
@@ -118,6 +119,9 @@ public final class DirectFileSource implements PacketSource {
     return name;
   }
 
+  /** Where a classic pcap record keeps its captured length (see {@link #readFileHeader}). */
+  private enum LengthOrder { NORMAL, SWAPPED, MAYBE_SWAPPED }
+
   private void readFileHeader(String shownName) throws CaptureException {
     if (!file.ensure(0, 4)) {
       throw CaptureException.notACapture(shownName, "file too short", null);
@@ -140,6 +144,10 @@ public final class DirectFileSource implements PacketSource {
     if (major != 2) {
       throw CaptureException.notACapture(shownName, "unsupported version " + major, null);
     }
+    int minor = header.getShort(file.index(6)) & 0xffff;
+    // Writers before format 2.3 put the wire length where the captured length belongs; libpcap
+    // swaps them back (always before 2.3, when they look swapped in 2.3), and so do we.
+    pcapLengthsSwapped = minor < 3 ? LengthOrder.SWAPPED : minor == 3 ? LengthOrder.MAYBE_SWAPPED : LengthOrder.NORMAL;
     boolean nanos = header.getInt(file.index(0)) == PCAP_MAGIC_NANOS;
     pcapFractionToNanos = nanos ? 1 : 1000;
     int snapLength = header.getInt(file.index(16));
@@ -190,6 +198,12 @@ public final class DirectFileSource implements PacketSource {
     long seconds = buffer.getInt(at) & 0xffffffffL;
     long fraction = (buffer.getInt(at + 4) & 0xffffffffL) * pcapFractionToNanos;
     int capturedLength = buffer.getInt(at + 8);
+    if (pcapLengthsSwapped != LengthOrder.NORMAL) {
+      int wireLength = buffer.getInt(at + 12);
+      if (pcapLengthsSwapped == LengthOrder.SWAPPED || Integer.compareUnsigned(capturedLength, wireLength) > 0) {
+        capturedLength = wireLength;
+      }
+    }
     if (capturedLength < 0 || capturedLength > MAXIMUM_SNAPLEN) {
       throw corrupt("invalid packet capture length " + Integer.toUnsignedString(capturedLength)
           + ", bigger than maximum of " + MAXIMUM_SNAPLEN);
