@@ -9,6 +9,7 @@ import io.agentwatch.capture.export.InMemoryFlowSink;
 import io.agentwatch.capture.export.FlowFields;
 import io.agentwatch.capture.source.CaptureException;
 import io.agentwatch.capture.source.PcapFileSource;
+import io.agentwatch.capture.testing.UnirecCsv;
 import io.agentwatch.capture.testing.Corpus;
 import io.agentwatch.capture.testing.SensorRun;
 import io.agentwatch.capture.testing.SensorRun.FlowTotals;
@@ -39,11 +40,11 @@ class SensorCorpusTest {
   void everyTlsFlowMatchesIpfixprobeCountsTimesAndSni() throws Exception {
     SensorRun run = SensorRun.of(Corpus.file("ipfixprobe/inputs/tls.pcap"));
     List<String> lines = Files.readAllLines(Corpus.file("ipfixprobe/outputs/tls"));
-    List<String> header = csv(lines.get(lines.size() - 1));
+    List<String> header = UnirecCsv.split(lines.get(lines.size() - 1));
     List<String> mismatches = new ArrayList<>();
     int checked = 0;
     for (String line : lines.subList(0, lines.size() - 1)) {
-      List<String> row = csv(line);
+      List<String> row = UnirecCsv.split(line);
       String src = column(header, row, "SRC_IP");
       int srcPort = Integer.parseInt(column(header, row, "SRC_PORT"));
       String dst = column(header, row, "DST_IP");
@@ -192,25 +193,6 @@ class SensorCorpusTest {
 
     assertTrue(error.getMessage().startsWith("fuzz-2021-10-13.pcap: "), error.getMessage());
     assertEquals(sensor.stats().recordsExported(), sink.records().size());
-  }
-
-  /** Splits a unirec CSV line; quoted fields may hold commas. */
-  private static List<String> csv(String line) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (char c : line.toCharArray()) {
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ',' && !quoted) {
-        fields.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    fields.add(field.toString());
-    return fields;
   }
 
   /** The value of a column; header cells read "type NAME". */

@@ -18,6 +18,7 @@ import io.agentwatch.capture.source.CaptureException;
 import io.agentwatch.capture.source.DirectFileSource;
 import io.agentwatch.capture.source.PacketSource;
 import io.agentwatch.capture.source.PcapFileSource;
+import io.agentwatch.capture.testing.UnirecCsv;
 import io.agentwatch.capture.testing.Corpus;
 import io.agentwatch.capture.testing.NdpiResults;
 import io.agentwatch.capture.testing.SensorRun;
@@ -124,13 +125,13 @@ class PublishedFlowCountsTest {
   void everyIpfixprobeFlowHasThePublishedPacketsAndL3BytesPerDirection(String output, String input, Rows rows) throws Exception {
     List<String> lines = Files.readAllLines(Corpus.file("ipfixprobe/outputs/" + output));
     List<String> header = new ArrayList<>();
-    for (String column : csv(lines.get(lines.size() - 1))) {
+    for (String column : UnirecCsv.split(lines.get(lines.size() - 1))) {
       header.add(column.substring(column.indexOf(' ') + 1)); // "uint64 BYTES" -> "BYTES"
     }
     boolean byVlan = header.contains("VLAN_ID");
     Map<FlowId, List<Expected>> byFlow = new LinkedHashMap<>();
     for (String line : lines.subList(0, lines.size() - 1)) {
-      List<String> values = csv(line);
+      List<String> values = UnirecCsv.split(line);
       assertEquals(header.size(), values.size(), output + ": columns of " + line);
       Map<String, String> row = new HashMap<>();
       for (int i = 0; i < header.size(); i++) {
@@ -453,25 +454,6 @@ class PublishedFlowCountsTest {
     } catch (UnknownHostException e) {
       throw new AssertionError("not an address: " + address, e);
     }
-  }
-
-  /** Splits a unirec CSV line; quoted fields may hold commas. */
-  private static List<String> csv(String line) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (char c : line.toCharArray()) {
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ',' && !quoted) {
-        fields.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    fields.add(field.toString());
-    return fields;
   }
 
   /** Offsets of the record headers of a classic pcap file (either byte order). */

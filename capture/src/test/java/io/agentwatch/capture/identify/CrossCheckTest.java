@@ -3,6 +3,7 @@ package io.agentwatch.capture.identify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentwatch.capture.testing.Tshark;
 import io.agentwatch.capture.testing.Corpus;
 import io.agentwatch.capture.testing.SensorRun;
 import io.agentwatch.schema.FlowRecord;

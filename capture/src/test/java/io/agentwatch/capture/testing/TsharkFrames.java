@@ -1,13 +1,11 @@
 package io.agentwatch.capture.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Every frame of a capture as tshark (Debian package "tshark", the second implementation) dissects
@@ -42,28 +40,11 @@ public final class TsharkFrames {
       int number, long capLen, String transport, String src, int srcPort, String dst, int dstPort, int vlan, long l3Length) {}
 
   public static List<Frame> read(Path capture) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("tshark", "-r", capture.toString(), "-n", "-o", "ip.defragment:FALSE",
-        "-T", "fields", "-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=,"));
-    for (String field : FIELDS) {
-      command.add("-e");
-      command.add(field);
-    }
-    Process process;
-    try {
-      process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    } catch (IOException e) {
-      throw new AssertionError("tshark is needed for this cross-check: apt-get install tshark (" + e.getMessage() + ")", e);
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new AssertionError("tshark failed on " + capture + ": exit " + process.exitValue());
-    }
+    List<String[]> rows = Tshark.fields(capture, null, List.of("-n", "-o", "ip.defragment:FALSE"), FIELDS);
     Map<String, int[]> firstFragmentPorts = new HashMap<>();
     List<Frame> frames = new ArrayList<>();
-    for (String line : output.split("\n")) {
-      if (!line.isBlank()) {
-        frames.add(frame(line.split("\\|", -1), firstFragmentPorts));
-      }
+    for (String[] row : rows) {
+      frames.add(frame(row, firstFragmentPorts));
     }
     return frames;
   }

@@ -1,4 +1,4 @@
-package io.agentwatch.capture.identify;
+package io.agentwatch.capture.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,14 +8,22 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs tshark (Debian package "tshark") as the second implementation; fails, never skips, without it. */
-final class Tshark {
+public final class Tshark {
 
   private Tshark() {}
 
-  /** One line per matching packet: the fields separated by '|', repeated values joined by ','. */
-  static List<String[]> fields(Path capture, String filter, List<String> options, String... fields) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("tshark", "-r", capture.toString(), "-Y", filter, "-T", "fields",
+  /**
+   * One line per matching packet: the fields separated by '|', repeated values joined by ','.
+   *
+   * @param filter a display filter, or null for every packet
+   */
+  public static List<String[]> fields(Path capture, String filter, List<String> options, String... fields)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("tshark", "-r", capture.toString(), "-T", "fields",
         "-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=,"));
+    if (filter != null) {
+      command.addAll(List.of("-Y", filter));
+    }
     command.addAll(options);
     for (String field : fields) {
       command.add("-e");
@@ -28,7 +36,7 @@ final class Tshark {
       throw new AssertionError("tshark is needed for this cross-check: apt-get install tshark (" + e.getMessage() + ")", e);
     }
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new AssertionError("tshark failed on " + capture + ": exit " + process.exitValue());
     }
     List<String[]> rows = new ArrayList<>();
