@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -61,6 +62,13 @@ import org.slf4j.LoggerFactory;
  * created through the Admin API (which sends only a salt and salted hash; the broker's request
  * logger {@code kafka.request.logger} prints those, base64, at DEBUG) and the properties file
  * written to the data directory leaves the JAAS settings out.
+ *
+ * <p>With {@link #withTls(TlsFiles, boolean)} the broker gets an {@code SSL} listener on
+ * {@link #sslBootstrapServers()}, with its certificate and key from PEM or PKCS12 files and,
+ * optionally, requiring a client certificate signed by a CA in its truststore (mTLS). The key or
+ * keystore password is a Password setting too (Kafka prints those as {@code [hidden]}; being
+ * prefixed with the listener name it is not in the broker's configuration dump at all) and stays
+ * out of the properties file like the JAAS settings.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -70,6 +78,7 @@ public final class KafkaBroker implements AutoCloseable {
   public static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN");
 
   private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+  private static final String SSL_LISTENER = "SSL";
   private static final int SCRAM_ITERATIONS = 4096;
   private static final Duration SCRAM_READY_TIMEOUT = Duration.ofSeconds(15);
   /** User names go into a JAAS option name for PLAIN, so they are kept to a safe alphabet. */
@@ -82,6 +91,9 @@ public final class KafkaBroker implements AutoCloseable {
   private final int controllerPort;
   private final Map<String, String> scramUsers = new LinkedHashMap<>();
   private int saslPort;
+  private TlsFiles tls;
+  private boolean requireClientCertificate;
+  private int sslPort;
   private boolean everStarted;
   private KafkaRaftServer server;
 
@@ -113,6 +125,48 @@ public final class KafkaBroker implements AutoCloseable {
     scramUsers.put(user, password);
     if (saslPort == 0) {
       saslPort = freePort();
+    }
+    return this;
+  }
+
+  /**
+   * The broker's certificate and key, and the CAs whose client certificates it accepts. Each file is
+   * PEM when its name ends in {@code .pem} or {@code .crt} (the keystore then holds the private key,
+   * PKCS#8, and the certificate chain), else PKCS12.
+   *
+   * @param keystorePassword for PEM the password of an encrypted key ({@code ssl.key.password}), for
+   *     PKCS12 that of the store ({@code ssl.keystore.password}); null when there is none
+   * @param truststore the CAs whose client certificates to accept (a PKCS12 one is opened without a
+   *     password); null when no client certificate is asked for
+   */
+  public record TlsFiles(Path keystore, String keystorePassword, Path truststore) {
+    @Override
+    public String toString() {
+      return "TlsFiles[keystore=" + keystore + ", truststore=" + truststore + "]";
+    }
+  }
+
+  /**
+   * Adds the {@code SSL} listener at {@link #sslBootstrapServers()}. With
+   * {@code requireClientCertificate} it sets {@code ssl.client.auth=required}: a client must show a
+   * certificate signed by a CA in {@link TlsFiles#truststore()}. Call before the first
+   * {@link #start()}.
+   */
+  public synchronized KafkaBroker withTls(TlsFiles files, boolean requireClientCertificate) {
+    if (everStarted) {
+      throw new IllegalStateException("withTls must be called before the broker is first started");
+    }
+    if (files == null || files.keystore() == null || !Files.isReadable(files.keystore())) {
+      throw new IllegalArgumentException("TLS keystore " + (files == null ? null : files.keystore()) + " is not a readable file");
+    }
+    if (requireClientCertificate && (files.truststore() == null || !Files.isReadable(files.truststore()))) {
+      throw new IllegalArgumentException("a client certificate can be required only with a readable truststore, got "
+          + files.truststore());
+    }
+    this.tls = files;
+    this.requireClientCertificate = requireClientCertificate;
+    if (sslPort == 0) {
+      sslPort = freePort();
     }
     return this;
   }
@@ -152,8 +206,9 @@ public final class KafkaBroker implements AutoCloseable {
         throw e;
       }
     }
-    LOG.info("Kafka broker (KRaft) {} on {}{} in {} ms, data in {}", restart ? "restarted" : "listening",
+    LOG.info("Kafka broker (KRaft) {} on {}{}{} in {} ms, data in {}", restart ? "restarted" : "listening",
         bootstrapServers(), scramUsers.isEmpty() ? "" : " and SASL on " + saslBootstrapServers(),
+        tls == null ? "" : " and " + (requireClientCertificate ? "mTLS" : "TLS") + " on " + sslBootstrapServers(),
         millisSince(started), dataDir);
     return this;
   }
@@ -189,6 +244,14 @@ public final class KafkaBroker implements AutoCloseable {
       throw new IllegalStateException("this broker has no SASL listener: call withScramUser(...) before start()");
     }
     return "127.0.0.1:" + saslPort;
+  }
+
+  /** The {@code SSL} listener added by {@link #withTls(TlsFiles, boolean)}. */
+  public synchronized String sslBootstrapServers() {
+    if (sslPort == 0) {
+      throw new IllegalStateException("this broker has no SSL listener: call withTls(...) before start()");
+    }
+    return "127.0.0.1:" + sslPort;
   }
 
   /** Creates the topic unless it exists. */
@@ -228,6 +291,10 @@ public final class KafkaBroker implements AutoCloseable {
       listeners += "," + SASL_LISTENER + "://127.0.0.1:" + saslPort;
       protocols += "," + SASL_LISTENER + ":" + SASL_LISTENER;
     }
+    if (tls != null) {
+      listeners += "," + SSL_LISTENER + "://127.0.0.1:" + sslPort;
+      protocols += "," + SSL_LISTENER + ":" + SSL_LISTENER;
+    }
     p.put("listeners", listeners + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.put("advertised.listeners", listeners);
     p.put("controller.listener.names", "CONTROLLER");
@@ -235,6 +302,9 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("inter.broker.listener.name", "PLAINTEXT");
     if (!scramUsers.isEmpty()) {
       saslProperties(p);
+    }
+    if (tls != null) {
+      sslProperties(p);
     }
     p.put("log.dirs", logDir().toString());
     // One node: every replication factor and ISR must be 1, or consumers silently get nothing.
@@ -271,6 +341,31 @@ public final class KafkaBroker implements AutoCloseable {
     scramUsers.forEach((user, password) -> plain.append(" user_").append(user).append("=\"")
         .append(jaasQuote(password)).append('"'));
     p.put(prefix + "plain.sasl.jaas.config", plain.append(';').toString());
+  }
+
+  /**
+   * The SSL listener's own settings (prefixed with its name, so nothing else changes). Kafka wants
+   * the password of a PEM key as {@code ssl.key.password} and refuses {@code ssl.keystore.password}
+   * with PEM; a PKCS12 store's password is {@code ssl.keystore.password} (its key has the same one).
+   */
+  private void sslProperties(Properties p) {
+    String prefix = "listener.name." + SSL_LISTENER.toLowerCase() + ".";
+    boolean pemKeystore = isPem(tls.keystore());
+    p.put(prefix + "ssl.keystore.type", pemKeystore ? "PEM" : "PKCS12");
+    p.put(prefix + "ssl.keystore.location", tls.keystore().toString());
+    if (tls.keystorePassword() != null) {
+      p.put(prefix + (pemKeystore ? "ssl.key.password" : "ssl.keystore.password"), tls.keystorePassword());
+    }
+    if (tls.truststore() != null) {
+      p.put(prefix + "ssl.truststore.type", isPem(tls.truststore()) ? "PEM" : "PKCS12");
+      p.put(prefix + "ssl.truststore.location", tls.truststore().toString());
+    }
+    p.put(prefix + "ssl.client.auth", requireClientCertificate ? "required" : "none");
+  }
+
+  private static boolean isPem(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return name.endsWith(".pem") || name.endsWith(".crt");
   }
 
   /** Upserts the SCRAM credentials over the PLAINTEXT listener, then waits until each user can log in. */
@@ -331,16 +426,18 @@ public final class KafkaBroker implements AutoCloseable {
     }
     try {
       Files.createDirectories(dataDir);
-      // The file is only for the storage tool; the JAAS settings (with the PLAIN passwords) stay out of it.
+      // The file is only for the storage tool; the JAAS settings (with the PLAIN passwords) and the
+      // TLS key and store passwords stay out of it.
       Properties forFile = new Properties();
       props.forEach((key, value) -> {
-        if (!key.toString().endsWith(SaslConfigs.SASL_JAAS_CONFIG)) {
+        String name = key.toString();
+        if (!name.endsWith(SaslConfigs.SASL_JAAS_CONFIG) && !name.endsWith(".password")) {
           forFile.put(key, value);
         }
       });
       Path config = dataDir.resolve("server.properties");
       try (var out = Files.newOutputStream(config)) {
-        forFile.store(out, "written by AgentWatch for the embedded broker (JAAS settings left out)");
+        forFile.store(out, "written by AgentWatch for the embedded broker (JAAS settings and passwords left out)");
       }
       ByteArrayOutputStream output = new ByteArrayOutputStream();
       int rc = StorageTool.execute(new String[] {

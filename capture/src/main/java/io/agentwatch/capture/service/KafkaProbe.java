@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -38,10 +40,24 @@ final class KafkaProbe {
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "agentwatch-sensor-probe");
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)));
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)));
-    try (Admin admin = Admin.create(props)) {
+    Admin admin;
+    try {
+      admin = Admin.create(props);
+    } catch (KafkaException e) {
+      // e.g. a keystore the JDK cannot open: the reason is several causes down
+      throw new KafkaRejectedException("the Kafka client cannot start with these settings: " + rootMessage(e)
+          + "; check kafka.ssl-truststore, kafka.ssl-keystore (an encrypted PEM key must use an algorithm the JDK "
+          + "knows, e.g. openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES, or no encryption) and kafka.properties", e);
+    }
+    try (admin) {
       admin.describeTopics(List.of(kafka.topic())).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof SslAuthenticationException) {
+        throw new KafkaRejectedException("Kafka at " + kafka.bootstrapServers() + " rejected the sensor's credentials: "
+            + rootMessage(cause) + ". The TLS handshake failed: check kafka.ssl-truststore (the broker's CA) and, if the "
+            + "broker requires client certificates, kafka.ssl-keystore.", cause);
+      }
       if (cause instanceof AuthenticationException) {
         throw new KafkaRejectedException("Kafka at " + kafka.bootstrapServers() + " rejected the sensor's credentials: "
             + cause.getMessage() + " Check kafka.sasl-username, kafka.sasl-mechanism and the password.", cause);
@@ -63,5 +79,13 @@ final class KafkaProbe {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == error ? String.valueOf(error.getMessage()) : error.getMessage() + ": " + root.getMessage();
   }
 }
