@@ -88,6 +88,7 @@ public final class DiskSpool implements AutoCloseable {
   private long pending;
   private long lastSequence;
   private boolean unsynced;
+  private boolean stateChanged;
   private boolean closed;
 
   private DiskSpool(Path directory, long maxBytes, long segmentBytes) {
@@ -145,6 +146,7 @@ public final class DiskSpool implements AutoCloseable {
       totalBytes += entryLength;
       appended++;
       pending++;
+      stateChanged = true;
       lastSequence = Math.max(lastSequence, sequence);
       enforceLimit();
       readable.signalAll();
@@ -185,6 +187,7 @@ public final class DiskSpool implements AutoCloseable {
       ticket.acknowledged = true;
       ticket.segment.unacknowledged--;
       acknowledged++;
+      stateChanged = true;
       pending--;
       while (!inFlight.isEmpty() && inFlight.peekFirst().acknowledged) {
         inFlight.removeFirst();
@@ -215,6 +218,7 @@ public final class DiskSpool implements AutoCloseable {
       }
       inFlight.clear();
       generation++;
+      stateChanged = true;
     } finally {
       lock.unlock();
     }
@@ -253,7 +257,10 @@ public final class DiskSpool implements AutoCloseable {
         writeSegment().channel.force(false);
         unsynced = false;
       }
-      saveState();
+      if (stateChanged) {
+        saveState(); // an idle sensor writes nothing
+        stateChanged = false;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("spool " + directory + ": cannot sync: " + e.getMessage(), e);
     } finally {
