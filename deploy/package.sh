@@ -27,14 +27,16 @@ out=${out:-"$root/target/agentwatch-$version"}
 rm -rf "$out"
 mkdir -p "$out/lib" "$out/deploy"
 cp "$jar" "$out/lib/"
-tr ':' '\n' < "$app/classpath.txt" | while read -r dependency; do
+# classpath.txt has no final newline: read the last entry too, and stay in this shell so that
+# `exit` stops the script.
+while IFS= read -r dependency || [ -n "$dependency" ]; do
   [ -n "$dependency" ] || continue
   if [ -e "$out/lib/$(basename "$dependency")" ]; then
     echo "package: two dependencies are named $(basename "$dependency"); cannot flatten lib/" >&2
     exit 1
   fi
   cp "$dependency" "$out/lib/"
-done
+done < <(tr ':' '\n' < "$app/classpath.txt")
 cp "$app/jvm.options" "$out/jvm.options"
 cp -r deploy/systemd deploy/chdb deploy/README.md "$out/deploy/"
 
