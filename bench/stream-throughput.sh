@@ -9,6 +9,6 @@ mvn -q -B -o -pl schemas,stream-jobs,capture install -DskipTests
 uptime
 mvn -q -B -o -pl src test -Dtest=StreamThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dagentwatch.bench=true -Dagentwatch.bench.records="${1:-1000000}" -Dagentwatch.bench.rate="${2:-50000}" \
-  -Dagentwatch.bench.out="$PWD/target/app/stream-throughput.txt" 2>&1 | grep -E '^(generating|saturated|paced)' || true
+  -Dagentwatch.bench.out="$PWD/target/app/stream-throughput.txt" 2>&1 | grep -E '^(generating|warm-up|saturated|paced)' || true
 uptime
 cat target/app/stream-throughput.txt

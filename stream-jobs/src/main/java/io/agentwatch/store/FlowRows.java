@@ -33,7 +33,7 @@ public final class FlowRows {
         .uint16(flow.getSrcPort())
         .ipv6(flow.getDstIp())
         .uint16(flow.getDstPort())
-        .lowCardinalityString(FlowText.of(flow.getTransport()))
+        .lowCardinalityString(text(flow.getTransport()))
         .dateTime64(flow.getFirstSeen(), 6)
         .dateTime64(flow.getLastSeen(), 6)
         .uint64(flow.getPacketsUp())
@@ -47,12 +47,29 @@ public final class FlowRows {
         .lowCardinalityString(orEmpty(flow.getVendor()))
         .lowCardinalityString(orEmpty(flow.getService()))
         .lowCardinalityString(orEmpty(flow.getCategory()))
-        .lowCardinalityString(FlowText.of(flow.getIdentifiedBy()))
-        .lowCardinalityString(FlowText.of(flow.getEndReason()))
+        .lowCardinalityString(text(flow.getIdentifiedBy()))
+        .lowCardinalityString(text(flow.getEndReason()))
         .uint8(flow.getEch() ? 1 : 0)
         .string(orEmpty(flow.getCommunityId()))
         .lowCardinalityString(orEmpty(flow.getConfidence()));
   }
+
+  /** {@link FlowText#of}, computed once per constant rather than once per row. */
+  private static String text(Enum<?> value) {
+    return ENUM_TEXTS.get(value.getDeclaringClass())[value.ordinal()];
+  }
+
+  private static final ClassValue<String[]> ENUM_TEXTS = new ClassValue<>() {
+    @Override
+    protected String[] computeValue(Class<?> type) {
+      Object[] constants = type.getEnumConstants();
+      String[] texts = new String[constants.length];
+      for (int i = 0; i < constants.length; i++) {
+        texts[i] = FlowText.of((Enum<?>) constants[i]);
+      }
+      return texts;
+    }
+  };
 
   private static String orEmpty(String value) {
     return value == null ? "" : value;

@@ -88,6 +88,26 @@ public final class RowBinaryWriter {
 
   /** String: LEB128 byte length, then UTF-8. */
   public RowBinaryWriter string(String value) {
+    // Most values (hosts, vendors, addresses, Community IDs) are ASCII: written in place, no copy.
+    int length = value.length();
+    if (length < 128) {
+      ensure(length + 1);
+      int start = size;
+      buffer[size++] = (byte) length;
+      int i = 0;
+      while (i < length) {
+        char c = value.charAt(i);
+        if (c >= 0x80) {
+          break;
+        }
+        buffer[size++] = (byte) c;
+        i++;
+      }
+      if (i == length) {
+        return this;
+      }
+      size = start;
+    }
     byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
     varUInt(utf8.length);
     ensure(utf8.length);
@@ -144,7 +164,63 @@ public final class RowBinaryWriter {
 
   /** IPv6 from an address literal (IPv4 or IPv6 text); never resolves a name. */
   public RowBinaryWriter ipv6(String literal) {
+    long ipv4 = plainIpv4(literal);
+    if (ipv4 >= 0) {
+      ensure(16);
+      Arrays.fill(buffer, size, size + 10, (byte) 0);
+      buffer[size + 10] = (byte) 0xFF;
+      buffer[size + 11] = (byte) 0xFF;
+      buffer[size + 12] = (byte) (ipv4 >>> 24);
+      buffer[size + 13] = (byte) (ipv4 >>> 16);
+      buffer[size + 14] = (byte) (ipv4 >>> 8);
+      buffer[size + 15] = (byte) ipv4;
+      size += 16;
+      return this;
+    }
     return ipv6(parseAddressLiteral(literal));
+  }
+
+  /**
+   * The common case without a regex or an InetAddress: four decimal octets 0-255 without leading
+   * zeros, as the sensor writes them. -1 for anything else, which {@link #parseAddressLiteral} judges.
+   */
+  private static long plainIpv4(String literal) {
+    if (literal == null || literal.length() < 7 || literal.length() > 15) {
+      return -1;
+    }
+    long address = 0;
+    int octets = 0;
+    int i = 0;
+    int length = literal.length();
+    while (i < length) {
+      int start = i;
+      int octet = 0;
+      while (i < length && i - start < 3) {
+        char c = literal.charAt(i);
+        if (c < '0' || c > '9') {
+          break;
+        }
+        octet = octet * 10 + (c - '0');
+        i++;
+      }
+      int digits = i - start;
+      if (digits == 0 || octet > 255 || (digits > 1 && literal.charAt(start) == '0')) {
+        return -1;
+      }
+      address = (address << 8) | octet;
+      octets++;
+      if (i == length) {
+        break;
+      }
+      if (literal.charAt(i) != '.' || octets == 4) {
+        return -1;
+      }
+      i++;
+      if (i == length) {
+        return -1;
+      }
+    }
+    return octets == 4 ? address : -1;
   }
 
   /** DateTime64(precision, tz): Int64 ticks of 10^-precision s since the epoch; finer parts are cut. */

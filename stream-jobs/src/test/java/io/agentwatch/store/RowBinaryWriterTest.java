@@ -50,6 +50,35 @@ class RowBinaryWriterTest {
   }
 
   @Test
+  void stringsAreLengthPrefixedUtf8WhateverTheirCharacters() {
+    for (String text : List.of("", "a", "x".repeat(127), "x".repeat(128), "Grüße", "x".repeat(126) + "é", "日本",
+        "api.anthropic.example")) {
+      byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+      int length = utf8.length;
+      while (length >= 0x80) {
+        expected.write((length & 0x7F) | 0x80);
+        length >>>= 7;
+      }
+      expected.write(length);
+      expected.writeBytes(utf8);
+      assertArrayEquals(expected.toByteArray(), new RowBinaryWriter(16).string(text).toByteArray(), text);
+    }
+  }
+
+  @Test
+  void ipv4TextEncodesLikeTheParsedAddress() throws Exception {
+    for (String text : List.of("0.0.0.0", "10.0.0.1", "160.79.104.3", "255.255.255.255", "1.22.133.4",
+        "::ffff:10.0.0.1", "2001:db8::1")) {
+      assertArrayEquals(new RowBinaryWriter().ipv6(java.net.InetAddress.getByName(text)).toByteArray(),
+          new RowBinaryWriter().ipv6(text).toByteArray(), text);
+    }
+    for (String text : List.of("1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.", ".1.2.3", "1.2.3.4a", "1234.1.1.1")) {
+      assertThrows(IllegalArgumentException.class, () -> new RowBinaryWriter().ipv6(text), text);
+    }
+  }
+
+  @Test
   void stringLengthIsLeb128() {
     byte[] bytes = new RowBinaryWriter().string("a".repeat(300)).toByteArray();
     assertEquals(302, bytes.length);

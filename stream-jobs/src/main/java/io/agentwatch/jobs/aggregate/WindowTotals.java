@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * Running totals of one window (the key says whose): sums, the distinct destinations, and the few
- * largest uploads by flow key. A Flink POJO with arrays only, so state needs no Kryo.
+ * largest uploads by flow key. In state through {@link WindowTotalsSerializer} (no Kryo, no
+ * character-at-a-time POJO text).
  */
 public final class WindowTotals {
 

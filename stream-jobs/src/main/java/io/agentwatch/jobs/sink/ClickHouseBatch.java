@@ -5,6 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
@@ -28,6 +30,33 @@ public record ClickHouseBatch(String token, int rowCount, byte[] rows) {
 
     @Override
     public byte[] serialize(ClickHouseBatch batch) throws IOException {
+      // Every checkpoint writes every waiting batch (megabytes each): one exact-size array, one copy
+      // of the rows, in the layout DataOutputStream gives (writeUTF, int, int, bytes).
+      if (!plainAscii(batch.token)) {
+        return serializeAnyToken(batch);
+      }
+      byte[] token = batch.token.getBytes(StandardCharsets.US_ASCII);
+      ByteBuffer out = ByteBuffer.allocate(2 + token.length + 8 + batch.rows.length);
+      out.putShort((short) token.length).put(token).putInt(batch.rowCount).putInt(batch.rows.length).put(batch.rows);
+      return out.array();
+    }
+
+    /** Where modified UTF-8 (writeUTF) and ASCII are the same bytes: characters 1-127, up to 65535. */
+    private static boolean plainAscii(String token) {
+      if (token.length() > 0xFFFF) {
+        return false;
+      }
+      for (int i = 0; i < token.length(); i++) {
+        char c = token.charAt(i);
+        if (c == 0 || c >= 0x80) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Tokens that are not plain ASCII (tables are named in ASCII, so not expected). */
+    private static byte[] serializeAnyToken(ClickHouseBatch batch) throws IOException {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(batch.rows.length + 64);
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         out.writeUTF(batch.token);

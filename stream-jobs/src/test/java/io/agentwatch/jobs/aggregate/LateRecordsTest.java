@@ -54,6 +54,7 @@ class LateRecordsTest {
     flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     env.setParallelism(1);
+    env.getConfig().enableObjectReuse(); // as AggregationJob runs
     DataStream<FlowRecord> flows = env.fromSequence(0, SECONDS.length - 1)
         .map(new RecordAt(), new AvroTypeInfo<>(FlowRecord.class))
         .assignTimestampsAndWatermarks(WatermarkStrategy

@@ -107,6 +107,7 @@ class DetectionAccuracyTest {
     flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     env.setParallelism(2);
+    env.getConfig().enableObjectReuse(); // as AggregationJob runs
     // One ordered reader: the records are sorted by event time, so no window sees a late record.
     DataStream<FlowRecord> flows = env.fromSequence(0, fleet.records.size() - 1).setParallelism(1)
         .map(new RecordAt(SEED), new AvroTypeInfo<>(FlowRecord.class)).setParallelism(1)
