@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * How a {@link FlowRecord} becomes a row of the {@code flows} table (sql/migrations/001_flows.sql,
- * plus ech, community_id and confidence from 003_flows_identification.sql): the column list and
+ * plus ech, community_id and confidence from 003_flows_identification.sql, host_owner and host_team
+ * from 005_flows_host_owner_team.sql): the column list and
  * the RowBinary encoding, in the same order.
  *
  * <p>Absent text (null SNI, vendor, ...) is stored as '' (the columns are not Nullable: see the
@@ -20,7 +21,7 @@ public final class FlowRows {
       "sensor_id", "sequence", "host", "src_ip", "src_port", "dst_ip", "dst_port", "transport",
       "first_seen", "last_seen", "packets_up", "packets_down", "bytes_up", "bytes_down",
       "sni", "alpn", "ja4", "dns_name", "vendor", "service", "category", "identified_by", "end_reason",
-      "ech", "community_id", "confidence");
+      "ech", "community_id", "confidence", "host_owner", "host_team");
 
   private FlowRows() {}
 
@@ -51,7 +52,9 @@ public final class FlowRows {
         .lowCardinalityString(text(flow.getEndReason()))
         .uint8(flow.getEch() ? 1 : 0)
         .string(orEmpty(flow.getCommunityId()))
-        .lowCardinalityString(orEmpty(flow.getConfidence()));
+        .lowCardinalityString(orEmpty(flow.getConfidence()))
+        .lowCardinalityString(orEmpty(flow.getHostOwner()))
+        .lowCardinalityString(orEmpty(flow.getHostTeam()));
   }
 
   /** {@link FlowText#of}, computed once per constant rather than once per row. */

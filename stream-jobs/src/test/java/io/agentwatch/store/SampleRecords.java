@@ -38,6 +38,8 @@ final class SampleRecords {
         .setSensorId("sensor-1")
         .setSequence(sequence)
         .setHost("dev-laptop-7")
+        .setHostOwner("alice")
+        .setHostTeam("payments")
         .setSrcIp("10.1.2.3")
         .setSrcPort(51234)
         .setDstIp("160.79.104.10")
