@@ -107,7 +107,7 @@ final class SensorCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw new UserError(e.getMessage(), 2, e);
     }
-    Map<String, String> effective = SensorServiceConfig.describe(settings);
+    Map<String, String> effective = config.describe(settings);
     if (printConfig) {
       effective.forEach((key, value) -> out.println(key + " = " + value));
       out.flush();

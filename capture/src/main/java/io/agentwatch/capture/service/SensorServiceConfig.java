@@ -152,8 +152,25 @@ public record SensorServiceConfig(
         spool, spoolMax, flushTimeout, metrics);
   }
 
-  /** The effective settings as "key = value" lines, secrets masked: for the start-up log and --print-config. */
-  public static Map<String, String> describe(Settings settings) {
+  /**
+   * The effective settings as "key = value" lines, secrets masked: for the start-up log and
+   * --print-config. Defaults that depend on the machine show what they resolved to.
+   */
+  public Map<String, String> describe(Settings settings) {
+    Map<String, String> lines = describeSettings(settings);
+    resolved(lines, settings, "sensor.id", sensorId);
+    resolved(lines, settings, "hosts.name", hosts.name());
+    resolved(lines, settings, "spool.directory", spoolDirectory.toString());
+    return lines;
+  }
+
+  private static void resolved(Map<String, String> lines, Settings settings, String key, String value) {
+    if (!settings.isSet(key)) {
+      lines.put(key, value + "  (default)");
+    }
+  }
+
+  private static Map<String, String> describeSettings(Settings settings) {
     Map<String, String> lines = new LinkedHashMap<>();
     for (Setting setting : settings.known()) {
       if (setting.kind() == Setting.Kind.MAP) {

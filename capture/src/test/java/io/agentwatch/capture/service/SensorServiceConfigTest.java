@@ -113,7 +113,8 @@ class SensorServiceConfigTest {
         """);
     environment.put("AGENTWATCH_KAFKA_SASL_PASSWORD", "envsecret");
     Settings settings = Settings.load(SensorServiceConfig.SETTINGS, file, environment, flags);
-    Map<String, String> lines = SensorServiceConfig.describe(settings);
+    Map<String, String> lines = SensorServiceConfig.from(settings, environment).describe(settings);
+    assertFalse(lines.get("sensor.id").contains("the host name"), "the resolved host name, not the help text: " + lines);
     assertEquals("[hidden]", lines.get("kafka.properties.ssl.keystore.password"));
     assertEquals("50", lines.get("kafka.properties.linger.ms"));
     assertTrue(lines.get("kafka.sasl-password").startsWith("[hidden]"));
