@@ -38,7 +38,15 @@ final class SensorRig {
    * from 20 hosts: each ends with FIN, so the sensor emits a steady stream of records.
    */
   static Path knownCapture(Path dir, int seconds, int everyMillis) throws IOException {
-    Path file = dir.resolve("known-" + seconds + "s.pcap");
+    return knownCapture(dir, seconds, everyMillis, false);
+  }
+
+  /**
+   * The same, plus (when {@code withLongSession}) one upload that lasts the whole capture, a packet
+   * every 100 ms: a flow that is open whenever the capture is stopped.
+   */
+  static Path knownCapture(Path dir, int seconds, int everyMillis, boolean withLongSession) throws IOException {
+    Path file = dir.resolve("known-" + seconds + "s" + (withLongSession ? "-long" : "") + ".pcap");
     Instant start = Instant.parse("2026-11-20T09:00:00Z");
     List<TcpSession> sessions = new ArrayList<>();
     int count = seconds * 1000 / everyMillis;
@@ -51,6 +59,13 @@ final class SensorRig {
           .download(600)
           .seed(i)
           .build());
+    }
+    if (withLongSession) {
+      int[] uploads = new int[seconds * 10];
+      java.util.Arrays.fill(uploads, 1000);
+      sessions.add(TcpSessionBuilder.between("10.1.9.9", 39_999, "160.79.104.10", 443)
+          .startingAt(start).packetInterval(Duration.ofMillis(50)).serverName("api.anthropic.com")
+          .upload(uploads).download(600).seed(-1).build());
     }
     try (SyntheticPcapWriter writer = SyntheticPcapWriter.create(file)) {
       writer.writeInTimeOrder(sessions);
