@@ -122,7 +122,7 @@ final class SensorCommand implements Callable<Integer> {
       return 0;
     } catch (CaptureException e) {
       throw new UserError(e.getMessage(), 3, e);
-    } catch (KafkaRejectedException | HostInventoryException e) {
+    } catch (KafkaRejectedException | HostInventoryException | ConfigException e) {
       throw new UserError(e.getMessage(), 2, e);
     } finally {
       try {

@@ -67,4 +67,13 @@ class SensorCommandTest {
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("configuration file " + dir.resolve("nope.yaml") + " does not exist"), run.err());
   }
+
+  @Test
+  void anUnusableSpoolDirectoryIsNamedWithExitCodeTwo() throws Exception {
+    Path notADirectory = Files.writeString(dir.resolve("a-file"), "x");
+    FlowsCommandTest.Run run = agentwatch("sensor", "--read", FlowsCommandTest.CORPUS.resolve("flowtest/pcap/tls12.pcap").toString(),
+        "--bootstrap-servers", "127.0.0.1:1", "--metrics-listen", "off", "--spool-dir", notADirectory.resolve("spool").toString());
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.err().startsWith("sensor: spool.directory: " + notADirectory.resolve("spool") + " cannot be used ("), run.err());
+  }
 }

@@ -3,6 +3,7 @@ package io.agentwatch.capture.service;
 import io.agentwatch.capture.Sensor;
 import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.SensorStats;
+import io.agentwatch.capture.config.ConfigException;
 import io.agentwatch.capture.export.SpoolingKafkaExporter;
 import io.agentwatch.capture.host.HostAttribution;
 import io.agentwatch.capture.host.HostInventory;
@@ -56,9 +57,16 @@ public final class SensorService implements AutoCloseable {
    *
    * @throws CaptureException when the interfaces or the file cannot be read
    * @throws KafkaRejectedException when the broker rejects the sensor's credentials at start
+   * @throws ConfigException when the spool directory cannot be created, read or written
    */
   public SensorStats run() throws CaptureException {
-    spool = DiskSpool.open(config.spoolDirectory(), config.spoolMaxBytes(), SPOOL_SEGMENT_BYTES);
+    try {
+      spool = DiskSpool.open(config.spoolDirectory(), config.spoolMaxBytes(), SPOOL_SEGMENT_BYTES);
+    } catch (UncheckedIOException e) {
+      Throwable reason = e.getCause() == null ? e : e.getCause();
+      throw new ConfigException("spool.directory: " + config.spoolDirectory() + " cannot be used ("
+          + reason.getClass().getSimpleName() + ": " + reason.getMessage() + ")");
+    }
     KafkaProbe.check(config.kafka(), spool.directory());
     exporter = new SpoolingKafkaExporter(config.kafka(), spool,
         SpoolingKafkaExporter.Settings.defaults().withFlushTimeout(config.flushTimeout()));
