@@ -107,6 +107,11 @@ public final class Settings {
     }
   }
 
+  /** The definition of a key (for its environment variable, its help). */
+  public Setting setting(String key) {
+    return known.get(requireKnown(key));
+  }
+
   public List<Setting> known() {
     return List.copyOf(known.values());
   }

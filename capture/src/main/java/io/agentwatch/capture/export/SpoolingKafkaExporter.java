@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,7 +45,6 @@ public final class SpoolingKafkaExporter implements FlowSink {
   private final Settings settings;
   private final SingleObjectCodec<FlowRecord> codec = SingleObjectCodec.flowRecords();
   private final Thread sender;
-  private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicReference<Exception> failure = new AtomicReference<>();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong producerErrors = new AtomicLong();
@@ -160,7 +158,7 @@ public final class SpoolingKafkaExporter implements FlowSink {
           spool.sync();
           lastSync = System.nanoTime();
         }
-        if (inFlight.get() >= settings.maxInFlight()) {
+        if (spool.inFlight() >= settings.maxInFlight()) {
           Thread.sleep(5);
           continue;
         }
@@ -182,10 +180,8 @@ public final class SpoolingKafkaExporter implements FlowSink {
   }
 
   private void send(SpoolEntry entry) {
-    inFlight.incrementAndGet();
     try {
       producer.send(new ProducerRecord<>(config.topic(), entry.key(), entry.value()), (metadata, error) -> {
-        inFlight.decrementAndGet();
         if (error == null) {
           spool.acknowledge(entry);
           sent.incrementAndGet();
@@ -196,7 +192,6 @@ public final class SpoolingKafkaExporter implements FlowSink {
         }
       });
     } catch (RuntimeException e) {
-      inFlight.decrementAndGet();
       failure.compareAndSet(null, e);
     }
   }
@@ -215,7 +210,6 @@ public final class SpoolingKafkaExporter implements FlowSink {
     }
     closeProducer(Duration.ZERO);
     spool.rewind();
-    inFlight.set(0);
     failure.set(null);
     stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
   }

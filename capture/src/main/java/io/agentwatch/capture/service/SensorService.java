@@ -154,10 +154,11 @@ public final class SensorService implements AutoCloseable {
     if (config.metricsAddress() == null) {
       return;
     }
+    DeliveryMetrics delivery = new DeliveryMetrics(exporter::stats);
     metrics = new MetricsServer(new MetricsConfig(config.metricsAddress().getHostString(), config.metricsAddress().getPort()))
         .addSource(new SensorMetrics(sensor::stats, source::counters))
-        .addSource(new DeliveryMetrics(exporter::stats))
-        .addHealthCheck(new DeliveryMetrics(exporter::stats));
+        .addSource(delivery)
+        .addHealthCheck(delivery);
     if (inventory != null) {
       HostInventory hosts = inventory;
       metrics.addSource(out -> out.gauge("agentwatch_host_inventory_entries", "Addresses the host inventory names.", hosts.size()))

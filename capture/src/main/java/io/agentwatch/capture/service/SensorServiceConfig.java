@@ -318,7 +318,7 @@ public record SensorServiceConfig(
     String value = optionalSecret(settings, key);
     if (value == null && !settings.isSet(key + "-file")) {
       settings.problem(key, "missing; set environment variable "
-          + settings.known().stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow().environmentVariable()
+          + settings.setting(key).environmentVariable()
           + " or name a file with " + key + "-file");
     }
     return value;

@@ -278,6 +278,16 @@ public final class DiskSpool implements AutoCloseable {
     }
   }
 
+  /** Records handed out by {@link #next} and not yet acknowledged (cleared by {@link #rewind}). */
+  public int inFlight() {
+    lock.lock();
+    try {
+      return inFlight.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The highest sequence number appended so far, in this run or an earlier one. */
   public long lastSequence() {
     lock.lock();
