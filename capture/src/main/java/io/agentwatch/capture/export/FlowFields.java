@@ -3,6 +3,7 @@ package io.agentwatch.capture.export;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.FlowText;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -62,7 +63,41 @@ public final class FlowFields {
 
   /** The output spelling of a time: 2015-10-20T07:09:33.614159Z. */
   public static String time(Instant instant) {
-    return instant == null ? null : MICROS_UTC.format(instant);
+    if (instant == null) {
+      return null;
+    }
+    long seconds = instant.getEpochSecond();
+    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, SECONDS_PER_DAY));
+    if (date.getYear() < 0 || date.getYear() > 9999) {
+      return MICROS_UTC.format(instant);
+    }
+    // By hand: DateTimeFormatter took a fifth of the time to write a flow record as JSON.
+    int secondOfDay = (int) Math.floorMod(seconds, SECONDS_PER_DAY);
+    char[] text = new char[27];
+    digits(text, 0, date.getYear(), 4);
+    text[4] = '-';
+    digits(text, 5, date.getMonthValue(), 2);
+    text[7] = '-';
+    digits(text, 8, date.getDayOfMonth(), 2);
+    text[10] = 'T';
+    digits(text, 11, secondOfDay / 3600, 2);
+    text[13] = ':';
+    digits(text, 14, secondOfDay / 60 % 60, 2);
+    text[16] = ':';
+    digits(text, 17, secondOfDay % 60, 2);
+    text[19] = '.';
+    digits(text, 20, instant.getNano() / 1000, 6);
+    text[26] = 'Z';
+    return new String(text);
+  }
+
+  private static final long SECONDS_PER_DAY = 86_400;
+
+  private static void digits(char[] text, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      text[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   private static Field number(String name, ToLongFunction<FlowRecord> value) {

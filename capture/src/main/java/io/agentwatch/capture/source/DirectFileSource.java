@@ -8,15 +8,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Reads classic pcap (microsecond and nanosecond magic, either byte order) and pcapng (several
  * sections, interfaces and link types; EPB, SPB, OPB; other blocks skipped) straight from the file,
- * memory-mapped in windows so files larger than 2 GB work. About ten times faster than libpcap
+ * read in windows of a few megabytes so files of any size work. About ten times faster than libpcap
  * through pcap4j (see capture/README.md), because a frame costs no JNA call and no array.
  *
- * <p>Each frame is copied into one reused array and handed over as a slice of it: nothing is
- * allocated per packet. Timestamps are nanoseconds since the epoch, computed as libpcap computes
+ * <p>Each frame is handed over in place, as a slice of the window's array: nothing is allocated or
+ * copied per packet, and a handler must not keep the array or read past the slice. Timestamps are nanoseconds since the epoch, computed as libpcap computes
  * them at nanosecond precision, and link types are libpcap DLT values, so the frames, times and
  * link types delivered are the same as {@link PcapFileSource}'s (a test checks every corpus file).
  * A truncated or corrupt file ends with a {@link CaptureException} worded like libpcap's source.
@@ -25,8 +29,10 @@ public final class DirectFileSource implements PacketSource {
 
   /** Largest frame libpcap accepts (MAXIMUM_SNAPLEN); a larger record length means corruption. */
   static final int MAXIMUM_SNAPLEN = 262_144;
-  /** Mapped window size; a record never spans two windows (the window is moved to the record). */
-  static final long DEFAULT_WINDOW = 64L << 20;
+  /** Largest pcapng block accepted, as libpcap's limit for its largest snapshot length. */
+  static final int MAXIMUM_BLOCK = 16 << 20;
+  /** Bytes read at a time; a record never spans two windows (the window is moved to the record). */
+  static final long DEFAULT_WINDOW = 4L << 20;
 
   private static final int PCAP_MAGIC_MICROS = 0xa1b2c3d4;
   private static final int PCAP_MAGIC_NANOS = 0xa1b23c4d;
@@ -46,7 +52,6 @@ public final class DirectFileSource implements PacketSource {
   private final String name;
   private final Path path;
   private final Window file;
-  private final byte[] frame = new byte[MAXIMUM_SNAPLEN];
   private long position;
   private long delivered;
 
@@ -126,7 +131,7 @@ public final class DirectFileSource implements PacketSource {
     if (!file.ensure(0, 4)) {
       throw CaptureException.notACapture(shownName, "file too short", null);
     }
-    int magic = file.buffer().getInt(0);
+    int magic = file.buffer().getInt(file.index(0));
     if (magic == PCAPNG_SECTION_HEADER) {
       pcapng = true;
       return; // the section header is read as the first block
@@ -193,13 +198,12 @@ public final class DirectFileSource implements PacketSource {
       }
       return false;
     }
-    ByteBuffer buffer = file.buffer();
     int at = file.index(position);
-    long seconds = buffer.getInt(at) & 0xffffffffL;
-    long fraction = (buffer.getInt(at + 4) & 0xffffffffL) * pcapFractionToNanos;
-    int capturedLength = buffer.getInt(at + 8);
+    long seconds = file.intAt(at) & 0xffffffffL;
+    long fraction = (file.intAt(at + 4) & 0xffffffffL) * pcapFractionToNanos;
+    int capturedLength = file.intAt(at + 8);
     if (pcapLengthsSwapped != LengthOrder.NORMAL) {
-      int wireLength = buffer.getInt(at + 12);
+      int wireLength = file.intAt(at + 12);
       if (pcapLengthsSwapped == LengthOrder.SWAPPED || Integer.compareUnsigned(capturedLength, wireLength) > 0) {
         capturedLength = wireLength;
       }
@@ -229,17 +233,17 @@ public final class DirectFileSource implements PacketSource {
       return false;
     }
     ByteBuffer buffer = file.buffer();
-    int type = buffer.getInt(file.index(position));
+    int type = file.intAt(file.index(position));
     if (type == PCAPNG_SECTION_HEADER) {
       readSectionHeader();
       buffer = file.buffer();
     }
-    long blockLength = buffer.getInt(file.index(position + 4)) & 0xffffffffL;
+    long blockLength = file.intAt(file.index(position + 4)) & 0xffffffffL;
     if (blockLength < 12 || blockLength % 4 != 0) {
       throw corrupt("block of type " + type + " has invalid length " + blockLength);
     }
-    if (blockLength > Integer.MAX_VALUE - 8) {
-      throw corrupt("block of type " + type + " is too large (" + blockLength + " bytes)");
+    if (blockLength > MAXIMUM_BLOCK) {
+      throw corrupt("block of type " + type + " is too large (" + blockLength + " bytes, maximum " + MAXIMUM_BLOCK + ")");
     }
     if (!file.ensure(position, (int) blockLength)) {
       throw truncated("block of " + blockLength + " bytes, only " + file.remaining(position) + " left");
@@ -247,7 +251,7 @@ public final class DirectFileSource implements PacketSource {
     buffer = file.buffer();
     int start = file.index(position);
     int bodyEnd = start + (int) blockLength - 4;
-    if (buffer.getInt(bodyEnd) != (int) blockLength) {
+    if (file.intAt(bodyEnd) != (int) blockLength) {
       throw corrupt("block of type " + type + " has mismatched trailing length");
     }
     switch (type) {
@@ -255,13 +259,13 @@ public final class DirectFileSource implements PacketSource {
         readInterface(buffer, start + 8, bodyEnd);
         break;
       case PCAPNG_ENHANCED_PACKET:
-        readPacketBlock(handler, buffer, start + 8, bodyEnd, buffer.getInt(start + 8), 12);
+        readPacketBlock(handler, start + 8, bodyEnd, file.intAt(start + 8), 12);
         break;
       case PCAPNG_OBSOLETE_PACKET:
-        readPacketBlock(handler, buffer, start + 8, bodyEnd, buffer.getShort(start + 8) & 0xffff, 12);
+        readPacketBlock(handler, start + 8, bodyEnd, buffer.getShort(start + 8) & 0xffff, 12);
         break;
       case PCAPNG_SIMPLE_PACKET:
-        readSimplePacket(handler, buffer, start + 8, bodyEnd);
+        readSimplePacket(handler, start + 8, bodyEnd);
         break;
       default:
         break; // section header (read above), statistics, name resolution, custom...: skipped
@@ -340,14 +344,14 @@ public final class DirectFileSource implements PacketSource {
   }
 
   /** EPB and OPB: interface, 64-bit timestamp, captured and original length, then the frame. */
-  private void readPacketBlock(PacketHandler handler, ByteBuffer buffer, int body, int bodyEnd, int interfaceId, int headerFields)
+  private void readPacketBlock(PacketHandler handler, int body, int bodyEnd, int interfaceId, int headerFields)
       throws CaptureException {
     if (bodyEnd - body < headerFields + 8) {
       throw corrupt("packet block too short");
     }
     int iface = requireInterface(interfaceId);
-    long units = ((buffer.getInt(body + 4) & 0xffffffffL) << 32) | (buffer.getInt(body + 8) & 0xffffffffL);
-    int capturedLength = buffer.getInt(body + 12);
+    long units = ((file.intAt(body + 4) & 0xffffffffL) << 32) | (file.intAt(body + 8) & 0xffffffffL);
+    int capturedLength = file.intAt(body + 12);
     int data = body + headerFields + 8;
     if (capturedLength < 0 || capturedLength > bodyEnd - data) {
       throw corrupt("packet block's captured length " + Integer.toUnsignedString(capturedLength) + " exceeds its block");
@@ -357,12 +361,12 @@ public final class DirectFileSource implements PacketSource {
   }
 
   /** SPB: no interface id (always the first) and no timestamp (libpcap reports 0). */
-  private void readSimplePacket(PacketHandler handler, ByteBuffer buffer, int body, int bodyEnd) throws CaptureException {
+  private void readSimplePacket(PacketHandler handler, int body, int bodyEnd) throws CaptureException {
     if (bodyEnd - body < 4) {
       throw corrupt("simple packet block too short");
     }
     int iface = requireInterface(0);
-    long originalLength = buffer.getInt(body) & 0xffffffffL;
+    long originalLength = file.intAt(body) & 0xffffffffL;
     int length = (int) Math.min(Math.min(originalLength, interfaceSnapLength[iface]), bodyEnd - body - 4);
     deliver(handler, 0, interfaceLinkType[iface], position + (body + 4 - file.index(position)), length);
   }
@@ -398,8 +402,7 @@ public final class DirectFileSource implements PacketSource {
   }
 
   private void deliver(PacketHandler handler, long timestampNanos, int linkType, long fileOffset, int length) {
-    file.buffer().get(file.index(fileOffset), frame, 0, length);
-    handler.onPacket(timestampNanos, linkType, frame, 0, length);
+    handler.onPacket(timestampNanos, linkType, file.array(), file.index(fileOffset), length);
     delivered++;
   }
 
@@ -421,29 +424,50 @@ public final class DirectFileSource implements PacketSource {
   }
 
   /**
-   * The part of the file mapped now. A mapping is at most {@code windowSize} bytes (under 2 GB, a
-   * buffer's limit); when a record does not fit in the current one, the window moves so it starts at
-   * that record. Offsets into the buffer are {@link #index} of a file position.
+   * The part of the file read now, held in a reused heap array: {@link #index} turns a file position
+   * into an index of {@link #array()} and {@link #buffer()}. Reading the file in chunks of a few
+   * megabytes and handing frames over in place costs one bulk copy per chunk; mapping the file
+   * instead cost a page fault every few pages plus a copy per frame.
+   *
+   * <p>While one chunk is being decoded, a background thread reads the next one into a second
+   * array, so on a machine with a spare core reading the file costs the packet loop almost nothing
+   * (BENCHMARKS.md, Sensor). Each array keeps {@link #CARRY} bytes in front of its chunk: when a
+   * record runs past the end of the current chunk, its first part is copied there, just before the
+   * rest of it. A record larger than that, or a jump backwards, falls back to a plain read.
    */
   private static final class Window {
+    private static final int CARRY = 1 << 20;
+
     private final FileChannel channel;
-    private final long windowSize;
+    private final int windowSize;
     private final long fileSize;
     private final Path path;
+    private byte[] array;
     private ByteBuffer buffer;
+    /** File position of array index {@code start}; the window holds file bytes [base, end). */
     private long base;
+    private long end;
+    private int start;
     private ByteOrder order = ByteOrder.BIG_ENDIAN;
+
+    // The next chunk, being read in the background into spare[CARRY..]: file bytes [nextBase, nextEnd).
+    private byte[] spare;
+    private Future<?> next;
+    private long nextBase;
+    private long nextEnd;
+    private ExecutorService reader;
 
     Window(FileChannel channel, long windowSize, Path path) throws CaptureException {
       this.channel = channel;
-      this.windowSize = Math.max(64, Math.min(windowSize, Integer.MAX_VALUE - 8));
+      this.windowSize = (int) Math.max(64, Math.min(windowSize, MAXIMUM_BLOCK));
       this.path = path;
       try {
         this.fileSize = channel.size();
       } catch (IOException e) {
         throw new CaptureException(path + ": cannot read (" + e.getMessage() + ")", e);
       }
-      this.buffer = ByteBuffer.allocate(0);
+      this.array = new byte[0];
+      this.buffer = ByteBuffer.wrap(array);
     }
 
     Window(ByteBuffer whole) {
@@ -451,7 +475,10 @@ public final class DirectFileSource implements PacketSource {
       this.windowSize = whole.remaining();
       this.path = null;
       this.fileSize = whole.remaining();
-      this.buffer = whole.slice();
+      this.array = new byte[whole.remaining()];
+      whole.duplicate().get(array);
+      this.buffer = ByteBuffer.wrap(array);
+      this.end = fileSize;
     }
 
     /** Makes {@code length} bytes from file position {@code from} available; false if the file ends first. */
@@ -459,29 +486,135 @@ public final class DirectFileSource implements PacketSource {
       if (from + length > fileSize) {
         return false;
       }
-      if (from >= base && from + length <= base + buffer.limit()) {
+      if (from >= base && from + length <= end) {
         return true;
       }
-      long size = Math.min(Math.max(windowSize, length), fileSize - from);
-      try {
-        buffer = channel.map(FileChannel.MapMode.READ_ONLY, from, size).order(order);
-      } catch (IOException e) {
-        throw new CaptureException(path + ": cannot map bytes " + from + ".." + (from + size) + " (" + e.getMessage() + ")", e);
+      if (next != null && nextBase == end && from >= base && from <= end && end - from <= CARRY && from + length <= nextEnd) {
+        moveToNext(from);
+      } else {
+        readAt(from, length);
       }
-      base = from;
+      prefetch();
       return true;
+    }
+
+    /** Switches to the chunk read in the background, carrying the bytes from {@code from} on. */
+    private void moveToNext(long from) throws CaptureException {
+      awaitNext();
+      int carried = (int) (end - from);
+      System.arraycopy(array, index(from), spare, CARRY - carried, carried);
+      byte[] previous = array;
+      array = spare;
+      spare = previous;
+      start = CARRY - carried;
+      base = from;
+      end = nextEnd;
+      buffer = ByteBuffer.wrap(array).order(order);
+    }
+
+    /** Reads a window at {@code from} on this thread (first read, a jump, or a record larger than CARRY). */
+    private void readAt(long from, int length) throws CaptureException {
+      if (next != null) {
+        awaitNext(); // the background read writes into spare: let it finish before anything else
+      }
+      int size = (int) Math.min(Math.max(windowSize, length), fileSize - from);
+      if (array.length < CARRY + size) {
+        array = new byte[CARRY + size];
+      }
+      read(array, from, size);
+      start = CARRY;
+      base = from;
+      end = from + size;
+      buffer = ByteBuffer.wrap(array).order(order);
+    }
+
+    private void prefetch() {
+      long size = Math.min(windowSize, fileSize - end);
+      if (size <= 0 || channel == null) {
+        return;
+      }
+      if (spare == null || spare.length < CARRY + size) {
+        spare = new byte[CARRY + (int) size];
+      }
+      if (reader == null) {
+        reader = Executors.newSingleThreadExecutor(task -> {
+          Thread thread = new Thread(task, "capture-file-reader");
+          thread.setDaemon(true);
+          return thread;
+        });
+      }
+      byte[] target = spare;
+      long from = end;
+      nextBase = from;
+      nextEnd = from + size;
+      next = reader.submit(() -> {
+        read(target, from, (int) size);
+        return null;
+      });
+    }
+
+    private void awaitNext() throws CaptureException {
+      Future<?> pending = next;
+      next = null;
+      try {
+        pending.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CaptureException(path + ": interrupted while reading", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof CaptureException failure) {
+          throw failure;
+        }
+        throw new CaptureException(path + ": cannot read (" + e.getCause() + ")", e.getCause());
+      }
+    }
+
+    private void read(byte[] into, long from, int size) throws CaptureException {
+      ByteBuffer target = ByteBuffer.wrap(into, CARRY, size);
+      try {
+        while (target.hasRemaining()) {
+          if (channel.read(target, from + target.position() - CARRY) < 0) {
+            throw new CaptureException(path + ": the file ended at " + (from + target.position() - CARRY)
+                + " bytes while being read (was it truncated?)", null);
+          }
+        }
+      } catch (IOException e) {
+        throw new CaptureException(path + ": cannot read bytes " + from + ".." + (from + size) + " (" + e.getMessage() + ")", e);
+      }
     }
 
     long remaining(long from) {
       return Math.max(0, fileSize - from);
     }
 
+    /** The index in {@link #array()} and {@link #buffer()} of a file position inside the window. */
     int index(long filePosition) {
-      return (int) (filePosition - base);
+      return (int) (filePosition - base) + start;
     }
 
     ByteBuffer buffer() {
       return buffer;
+    }
+
+    /**
+     * {@code buffer().getInt(index)}, assembled from the bytes: the packet loop runs on the C1
+     * compiler only (see the launcher), which leaves ByteBuffer's byte-order conversion as a call
+     * per value, a tenth of the time to read a file.
+     */
+    int intAt(int index) {
+      byte[] a = array;
+      int b0 = a[index] & 0xff;
+      int b1 = a[index + 1] & 0xff;
+      int b2 = a[index + 2] & 0xff;
+      int b3 = a[index + 3] & 0xff;
+      return order == ByteOrder.LITTLE_ENDIAN
+          ? b0 | b1 << 8 | b2 << 16 | b3 << 24
+          : b0 << 24 | b1 << 16 | b2 << 8 | b3;
+    }
+
+    /** The array behind {@link #buffer()}. */
+    byte[] array() {
+      return array;
     }
 
     void order(ByteOrder newOrder) {
@@ -490,6 +623,9 @@ public final class DirectFileSource implements PacketSource {
     }
 
     void close() {
+      if (reader != null) {
+        reader.shutdownNow();
+      }
       if (channel != null) {
         try {
           channel.close();
