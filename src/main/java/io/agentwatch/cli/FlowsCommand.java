@@ -2,6 +2,7 @@ package io.agentwatch.cli;
 
 import io.agentwatch.capture.Sensor;
 import io.agentwatch.capture.SensorStats;
+import io.agentwatch.capture.export.BackgroundFlowSink;
 import io.agentwatch.capture.export.CsvFlowWriter;
 import io.agentwatch.capture.export.FlowSink;
 import io.agentwatch.capture.export.JsonLinesFlowWriter;
@@ -106,7 +107,7 @@ final class FlowsCommand implements Callable<Integer> {
     StopOnSignal stopOnSignal = source instanceof LiveCaptureSource live ? StopOnSignal.install(live) : null;
     try {
       SensorStats stats;
-      try (source; FlowSink out = vendorsOnly ? new VendorsOnly(writer()) : writer()) {
+      try (source; FlowSink out = output(source)) {
         Sensor running = new Sensor(sensor.config(), out);
         try (Summaries.ProgressLine progress = Summaries.ProgressLine.startIfTerminal(source.name(), running, err)) {
           stats = runSensor(running, source, err);
@@ -120,6 +121,16 @@ final class FlowsCommand implements Callable<Integer> {
         stopOnSignal.finished();
       }
     }
+  }
+
+  /**
+   * Where the records go. Reading a file, they are written on a second thread: formatting 40 000
+   * records as JSON was a sixth of the packet loop's time (BENCHMARKS.md, Sensor). A live capture
+   * writes each record at once.
+   */
+  private FlowSink output(PacketSource source) {
+    FlowSink written = source instanceof LiveCaptureSource ? writer() : new BackgroundFlowSink(writer(), "flow-writer");
+    return vendorsOnly ? new VendorsOnly(written) : written;
   }
 
   private FlowSink writer() {
