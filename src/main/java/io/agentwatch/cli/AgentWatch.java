@@ -1,5 +1,8 @@
 package io.agentwatch.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,22 +14,55 @@ import picocli.CommandLine.Command;
     description = {
         "Measures what AI coding agents and LLM clients send out of a network:",
         "flow metadata per host and AI vendor, never payloads.", ""},
-    subcommands = {FlowsCommand.class, SensorCommand.class, UpCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Run 'agentwatch help COMMAND' for a command's options."})
 public final class AgentWatch implements Runnable {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+  /** The subcommands, in the order `--help` lists them. */
+  private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+    commands.put("flows", FlowsCommand::new);
+    commands.put("sensor", SensorCommand::new);
+    commands.put("up", UpCommand::new);
+    commands.put("generate", GenerateCommand::new);
+    commands.put("help", CommandLine.HelpCommand::new);
+    return commands;
   }
 
-  /** The configured command line; tests call it to run commands in-process. */
+  public static void main(String[] args) {
+    StartupWarmUp warmUp = StartupWarmUp.start();
+    CommandLine cli = commandLine(args.length > 0 ? args[0] : null);
+    warmUp.awaitLogging();
+    System.exit(cli.execute(args));
+  }
+
+  /** The configured command line with every subcommand; tests call it to run commands in-process. */
   public static CommandLine commandLine() {
+    return commandLine(null);
+  }
+
+  /**
+   * The command line for running {@code subcommand}: only that one is registered when it names one
+   * of ours (`help`, a misspelling or no subcommand get them all). Picocli builds each registered
+   * command's model by reflection, and building all of them was a fifth of `flows`'s start-up.
+   */
+  static CommandLine commandLine(String subcommand) {
     CommandLine cli = new CommandLine(new AgentWatch());
+    boolean onlyOne = SUBCOMMANDS.containsKey(subcommand) && !"help".equals(subcommand);
+    SUBCOMMANDS.forEach((name, command) -> {
+      if (!onlyOne || name.equals(subcommand)) {
+        cli.addSubcommand(name, command.get());
+      }
+    });
     cli.setExecutionExceptionHandler(new UserFacingErrors());
-    SensorCommand.addSettingsHelp(cli.getSubcommands().get("sensor"));
+    CommandLine sensor = cli.getSubcommands().get("sensor");
+    if (sensor != null) {
+      SensorCommand.addSettingsHelp(sensor);
+    }
     return cli;
   }
 

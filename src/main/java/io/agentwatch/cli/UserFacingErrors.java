@@ -13,8 +13,6 @@ import picocli.CommandLine.IExecutionExceptionHandler;
  */
 final class UserFacingErrors implements IExecutionExceptionHandler {
 
-  private static final Logger LOG = LoggerFactory.getLogger(UserFacingErrors.class);
-
   @Override
   public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
     String name = cli.getCommandName();
@@ -26,7 +24,10 @@ final class UserFacingErrors implements IExecutionExceptionHandler {
       cli.getErr().println(name + ": invalid setting: " + e.getMessage());
       return 2;
     }
-    LOG.debug("{} failed", name, e);
+    // Asked for here, not in a static field: this handler is built with every command line, and
+    // log4j is configured meanwhile on another thread (StartupWarmUp).
+    Logger log = LoggerFactory.getLogger(UserFacingErrors.class);
+    log.debug("{} failed", name, e);
     cli.getErr().println(name + ": failed: " + e + (e.getCause() != null ? " (cause: " + e.getCause() + ")" : "")
         + "; run with AGENTWATCH_LOG_LEVEL=DEBUG for the stack trace");
     return 1;

@@ -76,7 +76,18 @@ public final class EndpointCatalog {
     return new EndpointCatalog(Map.copyOf(rules), ranges, List.copyOf(files));
   }
 
-  private static EndpointCatalogFile builtinFile() {
+  // Parsed once per process: a file is immutable, and parsing the YAML takes longer than the rest
+  // of a small capture's run.
+  private static EndpointCatalogFile builtinFile;
+
+  private static synchronized EndpointCatalogFile builtinFile() {
+    if (builtinFile == null) {
+      builtinFile = readBuiltinFile();
+    }
+    return builtinFile;
+  }
+
+  private static EndpointCatalogFile readBuiltinFile() {
     try (InputStream in = EndpointCatalog.class.getResourceAsStream(BUILTIN_RESOURCE)) {
       if (in == null) {
         throw new CatalogException("resource " + BUILTIN_RESOURCE + " is missing from the classpath", null);
