@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sensor benchmark: generates a large synthetic TLS capture, then measures whole-process wall time
-# and peak RSS of `agentwatch flows`, softflowd and ndpiReader on it, best of N runs each, in the
-# same run; and the sensor's heap per active flow. Not run in CI (timings are not assertions).
+# and peak RSS of `agentwatch flows`, softflowd and ndpiReader on it, N rounds of all three
+# (best and median), in the same run; and the sensor's heap per active flow. Not run in CI (timings are not assertions).
 #   bench/sensor-vs-peers.sh [--flows 40000] [--runs 3] [--capture FILE]
 # Needs: apt-get install -y softflowd libndpi-bin time
 set -euo pipefail
@@ -33,29 +33,45 @@ echo "input: $capture, $(du -h "$capture" | cut -f1), $packets packets, $flows T
 echo "machine: $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 timing=$(mktemp)
-trap 'rm -f "$timing"' EXIT
-# best-of-N wall time and the RSS of that run: "seconds kilobytes"
-measure() {
-  local best="" best_rss="" out
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$timing" "$@" >/dev/null 2>/dev/null || true
-    out=$(tail -1 "$timing")
-    local wall=${out% *} rss=${out#* }
-    if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall best_rss=$rss; fi
-  done
-  echo "$best $best_rss"
+results=$(mktemp)
+trap 'rm -f "$timing" "$results"' EXIT
+# One round runs the three tools one after another, so a slow spell of the (shared) machine hits
+# them alike; the order rotates from round to round and each run starts after a 2 s pause, so no
+# tool always follows ndpiReader's 8 s at full load. Each tool's best and median over the rounds
+# are reported, with the peak RSS of its best run.
+run() { # name command...
+  local name=$1; shift
+  sleep 2
+  /usr/bin/time -f "%e %M" -o "$timing" "$@" >/dev/null 2>/dev/null || true
+  echo "$name $(tail -1 "$timing")" >> "$results"
 }
-sensor=$(measure ./agentwatch flows --read "$capture" --format jsonl)
-softflowd=$(measure softflowd -r "$capture" -n 127.0.0.1:9)
-ndpi=$(measure ndpiReader -i "$capture" -q)
+run_tool() {
+  case $1 in
+    0) run sensor ./agentwatch flows --read "$capture" --format jsonl ;;
+    1) run softflowd softflowd -r "$capture" -n 127.0.0.1:9 ;;
+    2) run ndpiReader ndpiReader -i "$capture" -q ;;
+  esac
+}
+for round in $(seq 0 $((runs - 1))); do
+  for tool in 0 1 2; do
+    run_tool $(( (round + tool) % 3 ))
+  done
+done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-40s %8s %10s\n" tool "wall s" "RSS MB"
+summary() { # name -> "best median rss_of_best"
+  sort -k2 -n <(grep "^$1 " "$results") | awk '{w[NR]=$2; r[NR]=$3} END {
+    m = NR % 2 ? w[(NR+1)/2] : (w[NR/2] + w[NR/2+1]) / 2; printf "%s %.2f %d", w[1], m, r[1] / 1024 }'
+}
+sensor=$(summary sensor) softflowd=$(summary softflowd) ndpi=$(summary ndpiReader)
+printf "%-36s %8s %10s %8s  (%s rounds)\n" tool "best s" "median s" "RSS MB" "$runs"
 for row in "agentwatch flows --format jsonl:$sensor" "softflowd -r:$softflowd" "ndpiReader -i:$ndpi"; do
   name=${row%%:*} values=${row#*:}
-  printf "%-40s %8s %10d\n" "$name" "${values% *}" "$(( ${values#* } / 1024 ))"
+  read -r best median rss <<< "$values"
+  printf "%-36s %8s %10s %8s\n" "$name" "$best" "$median" "$rss"
 done
-awk -v s="${sensor% *}" -v f="${softflowd% *}" -v n="${ndpi% *}" \
-  'BEGIN{printf "sensor/softflowd %.2f (target <= 1), sensor/ndpiReader %.2f (target <= 0.25)\n", s/f, s/n}'
+read -r s_best s_median _ <<< "$sensor"; read -r f_best f_median _ <<< "$softflowd"; read -r n_best n_median _ <<< "$ndpi"
+awk -v sb="$s_best" -v sm="$s_median" -v fb="$f_best" -v fm="$f_median" -v nb="$n_best" -v nm="$n_median" \
+  'BEGIN{printf "sensor/softflowd %.2f best, %.2f median (target <= 1); sensor/ndpiReader %.2f best, %.2f median (target <= 0.25)\n", sb/fb, sm/fm, sb/nb, sm/nm}'
 
 mvn -q -B -o -pl capture test -Dtest=FlowMemoryBenchmark -Dagentwatch.bench=true -Dsurefire.failIfNoSpecifiedTests=false 2>/dev/null \
   | grep "heap per active flow" || echo "heap per active flow: run mvn -pl capture -am install first"

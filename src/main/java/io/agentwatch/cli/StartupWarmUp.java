@@ -22,10 +22,17 @@ final class StartupWarmUp {
 
   static StartupWarmUp start() {
     StartupWarmUp warmUp = new StartupWarmUp();
-    Thread thread = new Thread(warmUp::run, "startup-warm-up");
+    daemon(warmUp::loggingAndSchema, "startup-warm-up");
+    // A thread of its own: parsing the catalog's YAML logs nothing, so it cannot race the
+    // configuration of log4j (see awaitLogging).
+    daemon(StartupWarmUp::catalog, "startup-warm-up-catalog");
+    return warmUp;
+  }
+
+  private static void daemon(Runnable task, String name) {
+    Thread thread = new Thread(task, name);
     thread.setDaemon(true);
     thread.start();
-    return warmUp;
   }
 
   /**
@@ -41,7 +48,7 @@ final class StartupWarmUp {
     }
   }
 
-  private void run() {
+  private void loggingAndSchema() {
     try {
       LoggerFactory.getLogger(AgentWatch.class);
     } catch (RuntimeException | LinkageError e) {
@@ -50,7 +57,14 @@ final class StartupWarmUp {
       loggingReady.countDown();
     }
     try {
-      FlowRecord.getClassSchema();
+      FlowRecord.getClassSchema(); // after log4j: Avro's Schema asks for a logger
+    } catch (RuntimeException | LinkageError e) {
+      // reported by the main thread when it gets there
+    }
+  }
+
+  private static void catalog() {
+    try {
       EndpointCatalog.builtin();
     } catch (RuntimeException | LinkageError e) {
       // reported by the main thread when it gets there
