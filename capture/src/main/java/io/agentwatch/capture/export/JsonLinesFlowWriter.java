@@ -2,6 +2,7 @@ package io.agentwatch.capture.export;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.agentwatch.schema.FlowRecord;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 public final class JsonLinesFlowWriter implements FlowSink {
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
+  // Field names quoted and escaped once, not for every record (a third of the writer's time).
+  private static final SerializedString[] NAMES =
+      FlowFields.ALL.stream().map(field -> new SerializedString(field.name())).toArray(SerializedString[]::new);
 
   private final JsonGenerator json;
 
@@ -36,13 +40,15 @@ public final class JsonLinesFlowWriter implements FlowSink {
   public void accept(FlowRecord record) {
     try {
       json.writeStartObject();
-      for (FlowFields.Field field : FlowFields.ALL) {
+      for (int i = 0; i < NAMES.length; i++) {
+        FlowFields.Field field = FlowFields.ALL.get(i);
+        json.writeFieldName(NAMES[i]);
         if (field instanceof FlowFields.NumberField n) {
-          json.writeNumberField(n.name(), n.value().applyAsLong(record));
+          json.writeNumber(n.value().applyAsLong(record));
         } else if (field instanceof FlowFields.TextField t) {
-          json.writeStringField(t.name(), t.value().apply(record));
+          json.writeString(t.value().apply(record));
         } else if (field instanceof FlowFields.BooleanField b) {
-          json.writeBooleanField(b.name(), b.value().test(record));
+          json.writeBoolean(b.value().test(record));
         }
       }
       json.writeEndObject();
