@@ -1,11 +1,9 @@
 package io.agentwatch.capture.source;
 
-import java.io.EOFException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -163,22 +161,27 @@ public final class LiveCaptureSource implements PacketSource {
 
   private void capture(PcapHandle handle, String name, PacketHandler handler) throws CaptureException {
     int linkType = handle.getDlt().value();
+    PcapNextReader reader;
+    try {
+      reader = PcapNextReader.of(handle, config.snapLength());
+    } catch (IllegalStateException e) {
+      throw new CaptureException(name + ": cannot read packets (" + e.getMessage() + ")", e);
+    }
     while (!stopped) {
-      byte[] frame;
-      long timestampNanos;
+      PcapNextReader.Result result;
       try {
-        frame = handle.getNextRawPacketEx();
-        timestampNanos = PcapFileSource.epochNanos(handle.getTimestamp());
-      } catch (TimeoutException nothingYet) {
-        continue;
-      } catch (EOFException | NotOpenException closed) {
-        return;
-      } catch (PcapNativeException e) {
+        result = reader.next();
+      } catch (PcapNextReader.CaptureFailure e) {
         throw new CaptureException(name + ": capture failed after " + delivered + " packets (" + e.getMessage() + ")", delivered, e);
       }
-      synchronized (handlerLock) {
-        handler.onPacket(timestampNanos, linkType, frame, 0, frame.length);
-        delivered++;
+      if (result == PcapNextReader.Result.END) {
+        return;
+      }
+      if (result == PcapNextReader.Result.PACKET) {
+        synchronized (handlerLock) {
+          handler.onPacket(reader.timestampNanos(), linkType, reader.frame(), 0, reader.length());
+          delivered++;
+        }
       }
     }
   }
