@@ -195,7 +195,7 @@ public final class Ja4 {
   /**
    * Truncated hashes by the values they are computed from. A fleet runs a handful of TLS stacks, so
    * nearly every ClientHello repeats a cipher and extension list seen before; spelling the list
-   * out and hashing it again was a quarter of the time to read a capture. Bounded: emptied when it
+   * out and hashing it again was an eighth of the time to read a capture. Bounded: emptied when it
    * reaches {@link #HASH_CACHE_LIMIT} entries.
    */
   private static final Map<HashInput, String> HASH_CACHE = new ConcurrentHashMap<>();
