@@ -142,10 +142,10 @@ public final class Ja4 {
     return false;
   }
 
+  /** Sorts in place: every array passed here is a fresh one from withoutGrease or without. */
   private static int[] sorted(int[] values) {
-    int[] copy = values.clone();
-    Arrays.sort(copy);
-    return copy;
+    Arrays.sort(values);
+    return values;
   }
 
   private static final HexFormat HEX = HexFormat.of();
