@@ -2,6 +2,7 @@ package io.agentwatch.cli;
 
 import io.agentwatch.capture.Sensor;
 import io.agentwatch.capture.SensorStats;
+import io.agentwatch.capture.SensorWarmUp;
 import io.agentwatch.capture.export.BackgroundFlowSink;
 import io.agentwatch.capture.export.CsvFlowWriter;
 import io.agentwatch.capture.export.FlowSink;
@@ -95,6 +96,11 @@ final class FlowsCommand implements Callable<Integer> {
           + "packet and loses packets on a busy link (default: off).")
   boolean immediate;
 
+  @Option(names = "--warm-up", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Live: before capturing, run a few seconds of synthetic traffic through the sensor so the JIT "
+          + "has compiled the packet path; a cold sensor drops packets on a busy link (default: on).")
+  boolean warmUp;
+
   @Mixin
   SensorOptions sensor;
 
@@ -105,6 +111,17 @@ final class FlowsCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PacketSource source = open();
+    if (source instanceof LiveCaptureSource) {
+      if (warmUp) {
+        err.println(source.name() + ": opened; warming up the packet path before capturing ...");
+        err.flush();
+        try (FlowSink discard = writer(Writer.nullWriter())) {
+          err.println("warm-up: " + SensorWarmUp.run(sensor.config(), discard, SensorWarmUp.DEFAULT_LIMIT, () -> false));
+        }
+      }
+      err.println(source.name() + ": capturing; SIGINT (Ctrl-C) or SIGTERM stops and prints the open flows");
+    }
+    err.flush();
     StopOnSignal stopOnSignal = source instanceof LiveCaptureSource live ? StopOnSignal.install(live) : null;
     try {
       SensorStats stats;
@@ -135,7 +152,10 @@ final class FlowsCommand implements Callable<Integer> {
   }
 
   private FlowSink writer() {
-    Writer out = spec.commandLine().getOut();
+    return writer(spec.commandLine().getOut());
+  }
+
+  private FlowSink writer(Writer out) {
     return format == Format.csv ? new CsvFlowWriter(out) : new JsonLinesFlowWriter(out);
   }
 
@@ -147,7 +167,8 @@ final class FlowsCommand implements Callable<Integer> {
         }
         LiveCaptureConfig live = LiveCaptureConfig.defaults(input.interfaces).withFilter(filter)
             .withSnapLength(snapLength).withPromiscuous(promiscuous).withBufferBytes(bufferBytes).withImmediate(immediate);
-        return LiveCaptureSource.open(live);
+        // Held closed during the warm-up: its seconds neither fill the kernel buffer nor count as drops.
+        return warmUp ? LiveCaptureSource.openHeld(live) : LiveCaptureSource.open(live);
       }
       if (filter != null && reader == Reader.direct) {
         throw new UserError("--filter on a file needs --reader libpcap (BPF runs inside libpcap)", 2, null);

@@ -62,7 +62,8 @@ class SensorLiveLoopbackTest {
           throw new IllegalStateException(e);
         }
       });
-      Thread.sleep(2_000); // both captures open
+      assertTrue(service.awaitCapturing(30, TimeUnit.SECONDS), "the sensor did not start capturing (warm-up included)");
+      Thread.sleep(1_000); // dumpcap's capture open too
       run("curl", "-sk", "-o", "/dev/null", "--max-time", "20", "--data-binary", "@" + body,
           "--resolve", "api.anthropic.com:" + port + ":" + SERVER, "https://api.anthropic.com:" + port + "/v1/messages");
       Thread.sleep(2_500); // FIN grace and the last packets

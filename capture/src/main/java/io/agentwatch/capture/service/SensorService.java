@@ -3,6 +3,7 @@ package io.agentwatch.capture.service;
 import io.agentwatch.capture.Sensor;
 import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.SensorStats;
+import io.agentwatch.capture.SensorWarmUp;
 import io.agentwatch.capture.config.ConfigException;
 import io.agentwatch.capture.export.SpoolingKafkaExporter;
 import io.agentwatch.capture.host.HostAttribution;
@@ -19,6 +20,8 @@ import io.agentwatch.capture.source.LiveCaptureSource;
 import io.agentwatch.capture.source.PacketSource;
 import io.agentwatch.capture.source.ReplaySource;
 import io.agentwatch.capture.spool.DiskSpool;
+import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.SingleObjectCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -40,6 +43,7 @@ public final class SensorService implements AutoCloseable {
 
   private final SensorServiceConfig config;
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final CountDownLatch capturing = new CountDownLatch(1);
   private DiskSpool spool;
   private SpoolingKafkaExporter exporter;
   private volatile PacketSource source;
@@ -78,12 +82,19 @@ public final class SensorService implements AutoCloseable {
     sensor = new Sensor(sensorConfig, exporter);
     source = openSource();
     startMetrics();
+    if (config.live() != null && config.warmUp()) {
+      // Records of the synthetic traffic are encoded like real ones, then dropped: never spooled or sent.
+      SingleObjectCodec<FlowRecord> codec = SingleObjectCodec.flowRecords();
+      LOG.info("{} opened; warming up the packet path before capturing", source.name());
+      LOG.info("warm-up: {}", SensorWarmUp.run(sensorConfig, codec::encode, SensorWarmUp.DEFAULT_LIMIT, () -> stopping));
+    }
     if (stopping) {
       return sensor.stats();
     }
     LOG.info("sensor '{}' capturing from {}; flow records to Kafka topic '{}' at {} through the spool {} "
             + "(first sequence number {})", config.sensorId(), source.name(), config.kafka().topic(),
         config.kafka().bootstrapServers(), spool.directory(), spool.lastSequence() + 1);
+    capturing.countDown();
     SensorStats stats = sensor.run(source);
     LOG.info("capture from {} ended: {} packets read, {} flow records, {} flows evicted early",
         source.name(), stats.packetsRead(), stats.recordsExported(), stats.flowsEvicted());
@@ -99,6 +110,11 @@ public final class SensorService implements AutoCloseable {
     } else if (running instanceof ReplaySource replay) {
       replay.stop();
     }
+  }
+
+  /** Waits until {@link #run} starts reading packets (after the warm-up); false on timeout. */
+  public boolean awaitCapturing(long timeout, TimeUnit unit) throws InterruptedException {
+    return capturing.await(timeout, unit);
   }
 
   /** Waits until {@link #close} has finished (for a shutdown hook); false on timeout. */
@@ -133,7 +149,8 @@ public final class SensorService implements AutoCloseable {
 
   private PacketSource openSource() throws CaptureException {
     if (config.live() != null) {
-      return LiveCaptureSource.open(config.live());
+      // Held closed during the warm-up: its seconds neither fill the kernel buffer nor count as drops.
+      return config.warmUp() ? LiveCaptureSource.openHeld(config.live()) : LiveCaptureSource.open(config.live());
     }
     return new ReplaySource(DirectFileSource.open(config.read()), config.replayAtRecordedSpeed());
   }

@@ -29,6 +29,7 @@ import java.util.Set;
 public record SensorServiceConfig(
     String sensorId,
     LiveCaptureConfig live,
+    boolean warmUp,
     Path read,
     boolean replayAtRecordedSpeed,
     FlowTableConfig flows,
@@ -57,6 +58,9 @@ public record SensorServiceConfig(
       Setting.value("capture.snaplen", "BYTES", "262144", "bytes kept of each packet (SNI needs the whole ClientHello)"),
       Setting.value("capture.promiscuous", "BOOL", "true", "see frames addressed to other hosts (SPAN/TAP)"),
       Setting.value("capture.buffer-size", "SIZE", "32MiB", "kernel capture buffer; bigger absorbs bursts"),
+      Setting.value("capture.warm-up", "BOOL", "true",
+          "before a live capture, run synthetic traffic through the sensor (a few seconds) so the JIT has "
+              + "compiled the packet path; a cold sensor drops packets on a busy link"),
       Setting.value("flows.tcp-idle-timeout", "DURATION", "60s", "end a TCP flow after this long without packets"),
       Setting.value("flows.udp-idle-timeout", "DURATION", "30s", "end a UDP flow after this long without packets"),
       Setting.value("flows.active-timeout", "DURATION", "5m", "long flows emit a record (with deltas) this often"),
@@ -120,6 +124,7 @@ public record SensorServiceConfig(
     }
     String speed = settings.parse("capture.replay-speed", oneOf(Set.of("max", "recorded")));
     LiveCaptureConfig live = interfaces.isEmpty() ? null : liveCapture(settings, interfaces);
+    Boolean warmUp = settings.parse("capture.warm-up", ValueParsers::bool);
 
     FlowTableConfig flows = FlowTableConfig.defaults();
     Duration tcpIdle = settings.parse("flows.tcp-idle-timeout", ValueParsers::duration);
@@ -148,7 +153,7 @@ public record SensorServiceConfig(
     InetSocketAddress metrics = settings.parse("metrics.listen", SensorServiceConfig::listenAddress);
 
     settings.throwIfProblems();
-    return new SensorServiceConfig(sensorId, live, read, "recorded".equals(speed), flows, catalogs, hosts, kafka,
+    return new SensorServiceConfig(sensorId, live, warmUp, read, "recorded".equals(speed), flows, catalogs, hosts, kafka,
         spool, spoolMax, flushTimeout, metrics);
   }
 

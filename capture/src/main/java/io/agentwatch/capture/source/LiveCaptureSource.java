@@ -21,10 +21,13 @@ import org.pcap4j.core.PcapStat;
 public final class LiveCaptureSource implements PacketSource {
 
   private static final long CLOCK_MILLIS = 1000;
+  /** A filter no frame passes (none is shorter than 0 bytes): holds an open capture closed. */
+  private static final String NOTHING = "less 0";
 
   private final LiveCaptureConfig config;
   private final List<PcapHandle> handles;
   private final Object handlerLock = new Object();
+  private volatile boolean held;
   private volatile boolean stopped;
   private volatile CaptureException failure;
   private long delivered;
@@ -42,21 +45,26 @@ public final class LiveCaptureSource implements PacketSource {
   public static LiveCaptureSource open(LiveCaptureConfig config) throws CaptureException {
     config.validate();
     List<PcapHandle> handles = new ArrayList<>();
+    LiveCaptureSource source = new LiveCaptureSource(config, handles);
     try {
       for (String name : config.interfaces()) {
         handles.add(openInterface(config, name));
+      }
+      if (config.filter() != null && !config.filter().isBlank()) {
+        for (int i = 0; i < handles.size(); i++) {
+          source.setFilter(i, config.filter());
+        }
       }
     } catch (CaptureException e) {
       handles.forEach(PcapHandle::close);
       throw e;
     }
-    return new LiveCaptureSource(config, handles);
+    return source;
   }
 
   private static PcapHandle openInterface(LiveCaptureConfig config, String name) throws CaptureException {
-    PcapHandle handle;
     try {
-      handle = new PcapHandle.Builder(name)
+      return new PcapHandle.Builder(name)
           .snaplen(config.snapLength())
           .promiscuousMode(config.promiscuous() ? PromiscuousMode.PROMISCUOUS : PromiscuousMode.NONPROMISCUOUS)
           .bufferSize(config.bufferBytes())
@@ -67,15 +75,34 @@ public final class LiveCaptureSource implements PacketSource {
     } catch (PcapNativeException | RuntimeException | UnsatisfiedLinkError e) {
       throw new CaptureException(name + ": cannot capture on this interface (" + e.getMessage() + ")", e);
     }
-    if (config.filter() != null && !config.filter().isBlank()) {
-      try {
-        handle.setFilter(config.filter(), BpfProgram.BpfCompileMode.OPTIMIZE);
-      } catch (PcapNativeException | NotOpenException e) {
-        handle.close();
-        throw CaptureException.invalidFilter(name, config.filter(), e);
+  }
+
+  /**
+   * Like {@link #open}, so every problem (interface, permission, filter) shows at once, but no frame
+   * enters the kernel buffer until {@link #run}: time spent between the two (the sensor's JIT
+   * warm-up) neither fills the buffer nor counts as drops. Frames before {@link #run} are not seen.
+   */
+  public static LiveCaptureSource openHeld(LiveCaptureConfig config) throws CaptureException {
+    LiveCaptureSource source = open(config);
+    try {
+      for (int i = 0; i < source.handles.size(); i++) {
+        source.setFilter(i, NOTHING);
       }
+    } catch (CaptureException e) {
+      source.close();
+      throw e;
     }
-    return handle;
+    source.held = true;
+    return source;
+  }
+
+  private void setFilter(int index, String filter) throws CaptureException {
+    String name = config.interfaces().get(index);
+    try {
+      handles.get(index).setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
+    } catch (PcapNativeException | NotOpenException e) {
+      throw CaptureException.invalidFilter(name, filter, e);
+    }
   }
 
   @Override
@@ -100,6 +127,13 @@ public final class LiveCaptureSource implements PacketSource {
 
   @Override
   public long run(PacketHandler handler) throws CaptureException {
+    if (held) {
+      String filter = config.filter() == null ? "" : config.filter();
+      for (int i = 0; i < handles.size(); i++) {
+        setFilter(i, filter);
+      }
+      held = false;
+    }
     Thread clock = new Thread(() -> tickUntilStopped(handler), "capture-clock");
     clock.setDaemon(true);
     clock.start();

@@ -37,6 +37,7 @@ class SensorServiceConfigTest {
     flags.put("flows.active-timeout", "4m");
     SensorServiceConfig config = load(file);
     assertEquals(List.of("eth0", "eth1"), config.live().interfaces());
+    assertTrue(config.warmUp(), "a live sensor warms up by default");
     assertEquals("from-env", config.kafka().topic());
     assertEquals(Duration.ofMinutes(4), config.flows().activeTimeout());
     assertEquals(10L << 20, config.spoolMaxBytes());
@@ -46,7 +47,7 @@ class SensorServiceConfigTest {
   @Test
   void everyProblemIsReportedAtOnceNamingKeySourceAndReason() throws Exception {
     Path file = yaml("""
-        capture: {interfaces: [eth0]}
+        capture: {interfaces: [eth0], warm-up: maybe}
         kafka: {bootstrap-server: "k1:9092"}
         flows: {tcp-idle-timeout: soon}
         hosts: {mode: network, inventory: /nonexistent/inventory.csv}
@@ -61,7 +62,8 @@ class SensorServiceConfigTest {
     assertTrue(message.contains("spool.max-size: 'lots' is not a size"), message);
     assertTrue(message.contains("(from environment variable AGENTWATCH_SPOOL_MAX_SIZE)"), message);
     assertTrue(message.contains("kafka.bootstrap-servers: missing"), message);
-    assertEquals(5, error.problems().size(), message);
+    assertTrue(message.contains("capture.warm-up: 'maybe' is not"), message);
+    assertEquals(6, error.problems().size(), message);
   }
 
   @Test

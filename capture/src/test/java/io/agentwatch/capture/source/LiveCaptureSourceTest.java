@@ -15,6 +15,8 @@ import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.Transport;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,14 +63,7 @@ class LiveCaptureSourceTest {
     InMemoryFlowSink sink = new InMemoryFlowSink();
     Sensor sensor = new Sensor(SensorConfig.defaults("live-test"), sink);
     AtomicReference<Object> outcome = new AtomicReference<>();
-    Thread capture = new Thread(() -> {
-      try {
-        outcome.set(sensor.run(source));
-      } catch (CaptureException | RuntimeException e) {
-        outcome.set(e);
-      }
-    });
-    capture.start();
+    Thread capture = runInBackground(sensor, source, outcome);
     try {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       for (int i = 0; i < 3; i++) {
@@ -124,10 +119,60 @@ class LiveCaptureSourceTest {
   @Test
   void badFilterIsNamed() throws Exception {
     try {
-      LiveCaptureSource.open(LiveCaptureConfig.defaults(List.of("lo")).withFilter("tcp port banana")).close();
+      LiveCaptureSource.openHeld(LiveCaptureConfig.defaults(List.of("lo")).withFilter("tcp port banana")).close();
       throw new AssertionError("a bad filter was accepted");
     } catch (CaptureException e) {
       assertTrue(e.getMessage().startsWith("lo: invalid BPF filter 'tcp port banana'"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aHeldCaptureLetsNoFrameInUntilItRuns() throws Exception {
+    try (DatagramSocket sender = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        DatagramSocket receiver = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      int port = receiver.getLocalPort();
+      LiveCaptureSource source = LiveCaptureSource.openHeld(
+          LiveCaptureConfig.defaults(List.of("lo")).withFilter("udp port " + port).withImmediate(true));
+      InMemoryFlowSink sink = new InMemoryFlowSink();
+      Sensor sensor = new Sensor(SensorConfig.defaults("held-test"), sink);
+      send(sender, port, 50); // while held: never seen, never counted
+      Thread.sleep(300);
+      AtomicReference<Object> outcome = new AtomicReference<>();
+      Thread capture = runInBackground(sensor, source, outcome);
+      Thread.sleep(500); // run() has swapped in the real filter
+      send(sender, port, 20);
+      Thread.sleep(500);
+      source.stop();
+      capture.join(10_000);
+      source.close();
+
+      assertTrue(outcome.get() instanceof SensorStats, "capture ended with " + outcome.get());
+      SensorStats stats = (SensorStats) outcome.get();
+      assertEquals(20, stats.packetsRead(), "only the datagrams sent after run(): " + stats);
+      assertEquals(1, sink.records().size(), sink.records().toString());
+      assertEquals(20, sink.records().get(0).getPacketsUp());
+      assertTrue(stats.capture().received() <= 40, "lo shows each datagram at most twice: " + stats.capture());
+      assertEquals(0, stats.capture().dropped());
+    }
+  }
+
+  /** Runs the sensor on the source in a new thread; {@code outcome} gets its stats or its exception. */
+  private static Thread runInBackground(Sensor sensor, LiveCaptureSource source, AtomicReference<Object> outcome) {
+    Thread capture = new Thread(() -> {
+      try {
+        outcome.set(sensor.run(source));
+      } catch (CaptureException | RuntimeException e) {
+        outcome.set(e);
+      }
+    });
+    capture.start();
+    return capture;
+  }
+
+  private static void send(DatagramSocket socket, int port, int datagrams) throws Exception {
+    byte[] payload = "agentwatch".getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < datagrams; i++) {
+      socket.send(new DatagramPacket(payload, payload.length, new InetSocketAddress("127.0.0.1", port)));
     }
   }
 
