@@ -23,7 +23,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code AGENTWATCH_} + the key upper-cased with dots and hyphens as underscores
  * ({@code AGENTWATCH_KAFKA_BOOTSTRAP_SERVERS}), else defaults. Keys: {@code kafka.bootstrap-servers}
  * (required), {@code kafka.flows-topic}, {@code kafka.alerts-topic} ('' for none),
- * {@code job.consumer-group}, {@code job.parallelism}, {@code job.checkpoint-interval},
+ * {@code job.consumer-group}, {@code job.bounded} (true: read the topic from its oldest record up to
+ * its end at submission, then finish, e.g. to backfill a new store; default false: run for ever from
+ * the group's committed offsets), {@code job.parallelism}, {@code job.checkpoint-interval},
  * {@code job.checkpoint-dir}, {@code job.out-of-orderness}, {@code job.allowed-lateness},
  * {@code job.idleness}, {@code job.detection} (true/false), {@code sink.delivery}
  * (exactly-once/at-least-once), and the store keys of {@link StoreConfig} ({@code store.kind},
@@ -62,7 +64,7 @@ public final class StreamJobsMain {
         s.get("kafka.flows-topic", d.flowsTopic()),
         alerts.isEmpty() ? null : alerts,
         s.get("job.consumer-group", d.consumerGroup()),
-        false,
+        Boolean.parseBoolean(s.get("job.bounded", "false")),
         d.window(),
         s.duration("job.out-of-orderness", d.outOfOrderness()),
         s.duration("job.idleness", d.idleness()),

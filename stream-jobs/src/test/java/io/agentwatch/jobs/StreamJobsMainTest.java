@@ -1,6 +1,7 @@
 package io.agentwatch.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,9 @@ class StreamJobsMainTest {
     assertEquals(StoreConfig.Kind.REMOTE, config.sink().store().kind());
     assertEquals(ClickHouseSinkConfig.Delivery.EXACTLY_ONCE, config.sink().delivery());
     assertTrue(config.detection() != null);
+    assertFalse(config.bounded(), "a job runs for ever unless told to stop at the topic's end");
+    assertTrue(StreamJobsMain.config(new StreamJobsMain.Settings(
+        new String[] {"--kafka.bootstrap-servers=k:1", "--store.embedded.path=/tmp/x", "--job.bounded=true"}, Map.of())).bounded());
   }
 
   @Test
