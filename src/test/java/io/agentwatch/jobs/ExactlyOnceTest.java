@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwatch.jobs.aggregate.AggregationJob;
 import io.agentwatch.jobs.aggregate.AggregationJobConfig;
+import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.stack.OneMachineStack;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +22,11 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +44,9 @@ class ExactlyOnceTest {
 
   @Test
   void aJobRestoredFromItsCheckpointAfterAFailureStoresEveryRecordExactlyOnce() throws Exception {
-    KnownStream stream = new KnownStream(RECORDS, 12, 20, 7);
+    // An upload burst after the failure point, so alerts flow through the restored job too.
+    KnownStream stream = new KnownStream(RECORDS, 12, 20, 7).addUploadBurst("host-0", 15, 3, 200_000_000L);
+    int records = stream.records.size();
     try (OneMachineStack stack = OneMachineStack.start(OneMachineStack.Config.embedded(dir))) {
       stream.produce(stack.bootstrapServers(), stack.flowsTopic());
 
@@ -46,24 +57,57 @@ class ExactlyOnceTest {
       flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
       env.setParallelism(2);
-      FailOnceAfterACheckpoint.reset(RECORDS / 2);
+      FailOnceAfterACheckpoint.reset(records / 2);
       AggregationJob.build(env, job, flows -> flows
           .map(new FailOnceAfterACheckpoint(), new AvroTypeInfo<>(FlowRecord.class)).name("fail once mid-stream"));
       long started = System.nanoTime();
       env.execute("exactly-once test");
       System.out.printf("exactly-once: %d records, job failed once after %d records and %d checkpoints,"
               + " %d records read in all (replay after restore), %d ms%n",
-          RECORDS, FailOnceAfterACheckpoint.seenAtFailure.get(), FailOnceAfterACheckpoint.checkpointsBeforeFailure.get(),
+          records, FailOnceAfterACheckpoint.seenAtFailure.get(), FailOnceAfterACheckpoint.checkpointsBeforeFailure.get(),
           FailOnceAfterACheckpoint.seen.get(), (System.nanoTime() - started) / 1_000_000);
 
       assertTrue(FailOnceAfterACheckpoint.failed.get(), "the job failed mid-stream");
-      assertTrue(FailOnceAfterACheckpoint.seen.get() > RECORDS, "records after the checkpoint were read twice");
-      assertTrue(FailOnceAfterACheckpoint.seen.get() < 2L * RECORDS, "restored from a checkpoint, not from the start");
+      assertTrue(FailOnceAfterACheckpoint.seen.get() > records, "records after the checkpoint were read twice");
+      assertTrue(FailOnceAfterACheckpoint.seen.get() < 2L * records, "restored from a checkpoint, not from the start");
       assertEquals(stream.truth, KnownStream.windowsIn(stack.store()), "per-window sums equal the truth");
-      assertEquals(RECORDS + "\n", stack.store().query("SELECT count() FROM flows"), "one raw row per record");
-      assertEquals(RECORDS + "\n", stack.store().query("SELECT uniqExact(sequence) FROM flows"));
+      assertEquals(records + "\n", stack.store().query("SELECT count() FROM flows"), "one raw row per record");
+      assertEquals(records + "\n", stack.store().query("SELECT uniqExact(sequence) FROM flows"));
       assertEquals("0\n", stack.store().query("SELECT count() FROM late_flows"));
+
+      // Alerts: the same ones, once each, in ClickHouse and in the Kafka topic (committed transactions only).
+      List<String> stored = List.of(stack.store().query("SELECT alert_id FROM alerts ORDER BY alert_id").strip().split("\n"));
+      List<ExposureAlert> published = committedAlerts(stack.bootstrapServers(), stack.jobConfig().alertsTopic());
+      System.out.printf("exactly-once: %d alerts in ClickHouse, %d in Kafka: %s%n", stored.size(), published.size(),
+          published.stream().map(a -> a.getDetector() + "@" + a.getHost()).sorted().toList());
+      assertTrue(published.stream().anyMatch(a -> a.getHost().equals("host-0") && a.getDetector().equals("upload-heavy")),
+          "the burst raised an upload-heavy alert: " + published);
+      assertEquals(stored, published.stream().map(ExposureAlert::getAlertId).sorted().toList(),
+          "Kafka and ClickHouse hold the same alerts, none twice");
     }
+  }
+
+  /** Every alert in committed transactions on {@code topic}, read to its end. */
+  private static List<ExposureAlert> committedAlerts(String bootstrapServers, String topic) throws Exception {
+    List<ExposureAlert> alerts = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          alerts.add(ExposureAlert.getDecoder().decode(record.value()));
+        }
+      }
+    }
+    return alerts;
   }
 
   /**

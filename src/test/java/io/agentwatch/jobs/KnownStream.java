@@ -30,7 +30,7 @@ final class KnownStream {
   final List<FlowRecord> records = new ArrayList<>();
   /** "host/vendor/service/epochSecondOfWindowStart" → "bytesUp bytesDown packetsUp packetsDown flows". */
   final Map<String, String> truth;
-  final long vendorRecords;
+  long vendorRecords;
 
   KnownStream(int count, int hosts, int minutes, long seed) {
     this(count, hosts, Instant.parse("2026-11-02T09:00:00Z"), minutes, seed);
@@ -74,6 +74,48 @@ final class KnownStream {
     sums.forEach((k, s) -> t.put(k, s[0] + " " + s[1] + " " + s[2] + " " + s[3] + " " + s[4]));
     truth = t;
     vendorRecords = vendor;
+  }
+
+  /**
+   * Adds {@code flows} uploads of {@code bytesEach} (and 10 kB back) by {@code host} to Anthropic's
+   * API at {@code minute} into the stream, in time order, and to the truth: an incident the
+   * detectors alert on (upload-heavy at once; spike and fleet outlier once baselines exist).
+   */
+  KnownStream addUploadBurst(String host, int minute, int flows, long bytesEach) {
+    long at = records.get(0).getLastSeen().toEpochMilli() / 60_000 * 60_000 + minute * 60_000L + 30_000;
+    int index = 0;
+    while (index < records.size() && records.get(index).getLastSeen().toEpochMilli() <= at) {
+      index++;
+    }
+    long[] sum = new long[5];
+    for (int i = 0; i < flows; i++) {
+      FlowRecord burst = FlowRecord.newBuilder()
+          .setSensorId("known").setSequence(records.size() + 1L).setHost(host)
+          .setSrcIp("10.0.0.250").setSrcPort(30_000 + i).setDstIp("160.79.104.9").setDstPort(443).setTransport(Transport.TCP)
+          .setFirstSeen(Instant.ofEpochMilli(at - 20_000)).setLastSeen(Instant.ofEpochMilli(at))
+          .setBytesUp(bytesEach).setBytesDown(10_000).setPacketsUp(bytesEach / 1448 + 1).setPacketsDown(10)
+          .setSni("api.anthropic.example").setVendor("anthropic").setService("anthropic-api")
+          .setIdentifiedBy(Evidence.SNI).setEndReason(EndReason.FIN)
+          .build();
+      records.add(index + i, burst);
+      sum[0] += burst.getBytesUp();
+      sum[1] += burst.getBytesDown();
+      sum[2] += burst.getPacketsUp();
+      sum[3] += burst.getPacketsDown();
+      sum[4]++;
+      vendorRecords++;
+    }
+    truth.merge(host + "/anthropic/anthropic-api/" + (at / 60_000 * 60), sum[0] + " " + sum[1] + " " + sum[2] + " " + sum[3] + " " + sum[4],
+        (before, added) -> {
+          String[] a = before.split(" ");
+          String[] b = added.split(" ");
+          StringBuilder merged = new StringBuilder();
+          for (int i = 0; i < a.length; i++) {
+            merged.append(i == 0 ? "" : " ").append(Long.parseLong(a[i]) + Long.parseLong(b[i]));
+          }
+          return merged.toString();
+        });
+    return this;
   }
 
   /** Produces every record to {@code topic}, keyed by host as the sensor does. */
