@@ -58,9 +58,7 @@ public record SensorServiceConfig(
       Setting.value("capture.snaplen", "BYTES", "262144", "bytes kept of each packet (SNI needs the whole ClientHello)"),
       Setting.value("capture.promiscuous", "BOOL", "true", "see frames addressed to other hosts (SPAN/TAP)"),
       Setting.value("capture.buffer-size", "SIZE", "32MiB", "kernel capture buffer; bigger absorbs bursts"),
-      Setting.value("capture.warm-up", "BOOL", "true",
-          "before a live capture, run synthetic traffic through the sensor (a few seconds) so the JIT has "
-              + "compiled the packet path; a cold sensor drops packets on a busy link"),
+      Setting.value("capture.warm-up", "BOOL", "true", "warm up on synthetic traffic first (3-6 s); a cold sensor drops packets"),
       Setting.value("flows.tcp-idle-timeout", "DURATION", "60s", "end a TCP flow after this long without packets"),
       Setting.value("flows.udp-idle-timeout", "DURATION", "30s", "end a UDP flow after this long without packets"),
       Setting.value("flows.active-timeout", "DURATION", "5m", "long flows emit a record (with deltas) this often"),
