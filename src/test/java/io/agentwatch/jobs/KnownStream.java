@@ -2,6 +2,7 @@ package io.agentwatch.jobs;
 
 import io.agentwatch.schema.EndReason;
 import io.agentwatch.schema.Evidence;
+import io.agentwatch.schema.FlowMessageHeaders;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.SingleObjectCodec;
 import io.agentwatch.schema.Transport;
@@ -120,14 +121,23 @@ final class KnownStream {
 
   /** Produces every record to {@code topic}, keyed by host as the sensor does. */
   void produce(String bootstrapServers, String topic) {
+    produce(bootstrapServers, topic, records, false);
+  }
+
+  /** Produces {@code some} records, keyed by host, marked as re-sent when {@code resent} (as a sensor does after a failure). */
+  static void produce(String bootstrapServers, String topic, List<FlowRecord> some, boolean resent) {
     SingleObjectCodec<FlowRecord> codec = SingleObjectCodec.flowRecords();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.LINGER_MS_CONFIG, 5,
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-      for (FlowRecord flow : records) {
-        producer.send(new ProducerRecord<>(topic, flow.getHost().getBytes(), codec.encode(flow)));
+      for (FlowRecord flow : some) {
+        ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(topic, flow.getHost().getBytes(), codec.encode(flow));
+        if (resent) {
+          message.headers().add(FlowMessageHeaders.RESENT, new byte[] {'1'});
+        }
+        producer.send(message);
       }
       producer.flush();
     }

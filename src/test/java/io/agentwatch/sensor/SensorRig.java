@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -81,29 +82,36 @@ final class SensorRig {
 
   /** Every flow record in the topic, read from the beginning until none came for two seconds. */
   static List<FlowRecord> consumeAll(String bootstrapServers, String topic) {
+    List<FlowRecord> records = new ArrayList<>();
+    consumeAll(bootstrapServers, topic, (message, record) -> records.add(record));
+    return records;
+  }
+
+  /** Hands every message of the topic and its flow record to {@code each}, as {@link #consumeAll(String, String)} reads them. */
+  static void consumeAll(String bootstrapServers, String topic, BiConsumer<ConsumerRecord<byte[], byte[]>, FlowRecord> each) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     SingleObjectCodec<FlowRecord> codec = SingleObjectCodec.flowRecords();
-    List<FlowRecord> records = new ArrayList<>();
+    long received = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       long quietSince = System.nanoTime();
-      while (System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos() || records.isEmpty()
+      while (System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos() || received == 0
           && System.nanoTime() - quietSince < Duration.ofSeconds(20).toNanos()) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        for (ConsumerRecord<byte[], byte[]> message : consumer.poll(Duration.ofMillis(200))) {
           try {
-            records.add(codec.decode(record.value()));
+            each.accept(message, codec.decode(message.value()));
           } catch (SingleObjectCodec.MalformedMessageException e) {
             throw new AssertionError("the topic holds a record that is not a FlowRecord", e);
           }
+          received++;
           quietSince = System.nanoTime();
         }
       }
     }
-    return records;
   }
 
   static String scrape(String url) throws IOException, InterruptedException {

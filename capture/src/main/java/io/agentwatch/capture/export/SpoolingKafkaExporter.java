@@ -3,6 +3,7 @@ package io.agentwatch.capture.export;
 import io.agentwatch.capture.spool.DiskSpool;
 import io.agentwatch.capture.spool.SpoolEntry;
 import io.agentwatch.capture.spool.SpoolStats;
+import io.agentwatch.schema.FlowMessageHeaders;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.SingleObjectCodec;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +36,16 @@ import org.slf4j.LoggerFactory;
  * meanwhile at most {@code maxInFlight} records wait in its memory and everything newer waits on
  * disk. A producer that fails anyway (credentials rejected, topic missing, a fatal error) is closed
  * and replaced after a back-off, and delivery restarts from the oldest unacknowledged record.
+ *
+ * <p>Records that may have reached the broker before — those handed to a producer that then failed,
+ * and those a previous run left in the spool — go out with the {@link FlowMessageHeaders#RESENT}
+ * header, so the stream job can drop the copies it already has (the new producer's sequence
+ * numbers do not let the broker recognise them).
  */
 public final class SpoolingKafkaExporter implements FlowSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpoolingKafkaExporter.class);
+  private static final byte[] RESENT_VALUE = {'1'};
 
   private final KafkaExportConfig config;
   private final DiskSpool spool;
@@ -56,6 +63,8 @@ public final class SpoolingKafkaExporter implements FlowSink {
   /** Records appended when the last {@link #flush} ended; {@link #close} need not wait for them again. */
   private volatile long appendedAtLastFlush = -1;
   private Producer<byte[], byte[]> producer;
+  /** The highest sequence handed to any producer, or left by the previous run; sender thread only. */
+  private long sentThrough;
 
   /**
    * @param maxInFlight records handed to the producer and not yet acknowledged, at most
@@ -81,6 +90,7 @@ public final class SpoolingKafkaExporter implements FlowSink {
     this.config = config.validate();
     this.spool = spool;
     this.settings = settings;
+    this.sentThrough = spool.lastSequence();
     this.sender = new Thread(this::sendLoop, "kafka-sender");
     this.sender.setDaemon(true);
     this.sender.start();
@@ -180,8 +190,14 @@ public final class SpoolingKafkaExporter implements FlowSink {
   }
 
   private void send(SpoolEntry entry) {
+    ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(config.topic(), entry.key(), entry.value());
+    if (entry.sequence() <= sentThrough) {
+      message.headers().add(FlowMessageHeaders.RESENT, RESENT_VALUE);
+    } else {
+      sentThrough = entry.sequence();
+    }
     try {
-      producer.send(new ProducerRecord<>(config.topic(), entry.key(), entry.value()), (metadata, error) -> {
+      producer.send(message, (metadata, error) -> {
         if (error == null) {
           spool.acknowledge(entry);
           sent.incrementAndGet();

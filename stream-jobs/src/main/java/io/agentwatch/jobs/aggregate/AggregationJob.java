@@ -4,6 +4,8 @@ import io.agentwatch.jobs.alert.AlertKafkaSink;
 import io.agentwatch.jobs.detect.Detection;
 import io.agentwatch.jobs.sink.ClickHouseSink;
 import io.agentwatch.jobs.sink.TableEncoder;
+import io.agentwatch.jobs.source.DropResentDuplicates;
+import io.agentwatch.jobs.source.FlowMessage;
 import io.agentwatch.jobs.source.FlowRecordDeserializer;
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowRecord;
@@ -44,6 +46,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *                                                          late_flows
  * </pre>
  *
+ * Copies a sensor sent again after a failure are dropped first, right after the topic.
  * A flow record's event time is its {@code last_seen}: records are reported when their counts
  * are complete, so last_seen advances with the stream and the watermark can follow it.
  */
@@ -106,7 +109,8 @@ public final class AggregationJob {
 
   /**
    * The job's source alone: configures {@code env} as the job needs (checkpointing, object reuse)
-   * and returns the flow records of the flows topic, with watermarks per Kafka partition.
+   * and returns the flow records of the flows topic, with watermarks per Kafka partition, without
+   * the copies sensors send again after a failure ({@link DropResentDuplicates}).
    */
   public static DataStream<FlowRecord> flowRecords(StreamExecutionEnvironment env, AggregationJobConfig config) {
     config.validate();
@@ -115,7 +119,8 @@ public final class AggregationJob {
     // every flow record cost ~15% of the job's CPU). Safe because no operator here changes a
     // record it was given or keeps one past the call; across a keyBy records are new objects anyway.
     env.getConfig().enableObjectReuse();
-    return env.fromSource(kafkaSource(config), watermarks(config), "flows topic");
+    return env.fromSource(kafkaSource(config), watermarks(config), "flows topic")
+        .process(new DropResentDuplicates(), new AvroTypeInfo<>(FlowRecord.class)).name("drop re-sent copies");
   }
 
   /** Every flow record, late or not, into the {@code flows} table. */
@@ -161,8 +166,8 @@ public final class AggregationJob {
         .name("host × vendor × service windows");
   }
 
-  private static KafkaSource<FlowRecord> kafkaSource(AggregationJobConfig config) {
-    KafkaSourceBuilder<FlowRecord> source = KafkaSource.<FlowRecord>builder()
+  private static KafkaSource<FlowMessage> kafkaSource(AggregationJobConfig config) {
+    KafkaSourceBuilder<FlowMessage> source = KafkaSource.<FlowMessage>builder()
         .setBootstrapServers(config.bootstrapServers())
         .setTopics(config.flowsTopic())
         .setGroupId(config.consumerGroup())
@@ -177,10 +182,10 @@ public final class AggregationJob {
   }
 
   /** On the source, so watermarks are tracked per Kafka partition. */
-  public static WatermarkStrategy<FlowRecord> watermarks(AggregationJobConfig config) {
+  public static WatermarkStrategy<FlowMessage> watermarks(AggregationJobConfig config) {
     return WatermarkStrategy
-        .<FlowRecord>forBoundedOutOfOrderness(config.outOfOrderness())
-        .withTimestampAssigner((flow, previous) -> flow.getLastSeen().toEpochMilli())
+        .<FlowMessage>forBoundedOutOfOrderness(config.outOfOrderness())
+        .withTimestampAssigner((message, previous) -> message.record.getLastSeen().toEpochMilli())
         .withIdleness(config.idleness());
   }
 

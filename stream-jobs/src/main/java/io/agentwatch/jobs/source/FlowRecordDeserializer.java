@@ -1,12 +1,12 @@
 package io.agentwatch.jobs.source;
 
+import io.agentwatch.schema.FlowMessageHeaders;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.SchemaTrust;
 import io.agentwatch.schema.SingleObjectCodec;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads Avro single-object flow records from the flows topic. A message that is not a flow record
+ * Reads Avro single-object flow records from the flows topic, with the sensor's re-sent mark
+ * ({@link FlowMessageHeaders#RESENT}). A message that is not a flow record
  * of a known schema version is counted ({@code malformedFlowRecords}), logged with its position
  * and skipped: one bad producer must not stop the job.
  */
-public final class FlowRecordDeserializer implements KafkaRecordDeserializationSchema<FlowRecord> {
+public final class FlowRecordDeserializer implements KafkaRecordDeserializationSchema<FlowMessage> {
 
   static {
     SchemaTrust.ensure();
@@ -36,9 +37,9 @@ public final class FlowRecordDeserializer implements KafkaRecordDeserializationS
   }
 
   @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> message, Collector<FlowRecord> out) {
+  public void deserialize(ConsumerRecord<byte[], byte[]> message, Collector<FlowMessage> out) {
     try {
-      out.collect(codec.decode(message.value()));
+      out.collect(new FlowMessage(codec.decode(message.value()), message.headers().lastHeader(FlowMessageHeaders.RESENT) != null));
     } catch (SingleObjectCodec.MalformedMessageException e) {
       malformed.inc();
       LOG.warn("skipping malformed record at {}-{} offset {}: {}",
@@ -47,7 +48,7 @@ public final class FlowRecordDeserializer implements KafkaRecordDeserializationS
   }
 
   @Override
-  public TypeInformation<FlowRecord> getProducedType() {
-    return new AvroTypeInfo<>(FlowRecord.class);
+  public TypeInformation<FlowMessage> getProducedType() {
+    return TypeInformation.of(FlowMessage.class);
   }
 }

@@ -1,0 +1,94 @@
+package io.agentwatch.jobs.source;
+
+import io.agentwatch.schema.FlowRecord;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drops the copies a sensor sends again after a producer failure or a restart (see
+ * {@link ResentRecordFilter}), so that neither the flows table nor the windows count a flow twice.
+ * Chained to the source, before anything else reads the records; the last sequence per sensor and
+ * host is operator state (union: after a rescale each subtask gets every entry, whichever
+ * partitions it then reads). Dropped copies are counted ({@code resentDuplicateFlowRecords}) and
+ * logged at most every ten seconds.
+ */
+public final class DropResentDuplicates extends ProcessFunction<FlowMessage, FlowRecord> implements CheckpointedFunction {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DropResentDuplicates.class);
+  private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private transient ResentRecordFilter filter;
+  private transient ListState<Tuple2<String, Long>> checkpointed;
+  private transient Counter dropped;
+  private transient long droppedSinceLog;
+  private transient long lastLogNanos;
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    filter = new ResentRecordFilter();
+    checkpointed = context.getOperatorStateStore().getUnionListState(
+        new ListStateDescriptor<>("last sequence per sensor and host", Types.TUPLE(Types.STRING, Types.LONG)));
+    if (context.isRestored()) {
+      for (Tuple2<String, Long> entry : checkpointed.get()) {
+        filter.restore(entry.f0, entry.f1);
+      }
+    }
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    dropped = getRuntimeContext().getMetricGroup().counter("resentDuplicateFlowRecords");
+    lastLogNanos = System.nanoTime();
+  }
+
+  @Override
+  public void processElement(FlowMessage message, Context context, Collector<FlowRecord> out) {
+    FlowRecord record = message.record;
+    if (filter.keep(record.getSensorId(), record.getHost(), record.getSequence(), message.resent)) {
+      out.collect(record);
+      return;
+    }
+    dropped.inc();
+    droppedSinceLog++;
+    long now = System.nanoTime();
+    if (dropped.getCount() == 1 || now - lastLogNanos > LOG_EVERY_NANOS) {
+      logDropped(record);
+      lastLogNanos = now;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (droppedSinceLog > 0) {
+      logDropped(null);
+    }
+  }
+
+  private void logDropped(FlowRecord latest) {
+    LOG.info("dropped {} re-sent cop{} of flow records already received{}; {} in all", droppedSinceLog,
+        droppedSinceLog == 1 ? "y" : "ies", latest == null ? "" : " (latest: sensor '" + latest.getSensorId()
+            + "', host '" + latest.getHost() + "', sequence " + latest.getSequence() + ")", dropped.getCount());
+    droppedSinceLog = 0;
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    checkpointed.clear();
+    for (Map.Entry<String, Long> entry : filter.snapshot().entrySet()) {
+      checkpointed.add(Tuple2.of(entry.getKey(), entry.getValue()));
+    }
+  }
+}
