@@ -15,36 +15,43 @@ import java.util.Map;
  */
 final class ResentRecordFilter {
 
-  private final Map<String, Long> lastSequence = new HashMap<>();
+  /** Sensor → host → last sequence (a one-element array, updated in place: no allocation per record). */
+  private final Map<String, Map<String, long[]>> lastSequence = new HashMap<>();
 
   /** True to keep the record; false when it is a copy of one already seen. */
   boolean keep(String sensorId, String host, long sequence, boolean resent) {
-    String key = key(sensorId, host);
-    if (resent) {
-      Long last = lastSequence.get(key);
-      if (last != null && sequence <= last) {
-        return false;
-      }
+    long[] last = lastSequence.computeIfAbsent(sensorId, s -> new HashMap<>()).get(host);
+    if (last == null) {
+      lastSequence.get(sensorId).put(host, new long[] {sequence});
+      return true;
     }
-    lastSequence.put(key, sequence);
+    if (resent && sequence <= last[0]) {
+      return false;
+    }
+    last[0] = sequence;
     return true;
   }
 
   /** The state to checkpoint: "sensor\0host" → last sequence. */
   Map<String, Long> snapshot() {
-    return Map.copyOf(lastSequence);
+    Map<String, Long> entries = new HashMap<>();
+    lastSequence.forEach((sensor, hosts) -> hosts.forEach((host, last) -> entries.put(key(sensor, host), last[0])));
+    return entries;
   }
 
   /**
-   * Adds checkpointed entries. After a rescale a host's entries may come from several subtasks'
+   * Adds a checkpointed entry. After a rescale a host's entries may come from several subtasks'
    * checkpoints (union state); the highest sequence is the newest.
    */
   void restore(String key, long sequence) {
-    lastSequence.merge(key, sequence, Math::max);
+    int separator = key.indexOf('\0');
+    long[] last = lastSequence.computeIfAbsent(key.substring(0, separator), s -> new HashMap<>())
+        .computeIfAbsent(key.substring(separator + 1), h -> new long[] {sequence});
+    last[0] = Math.max(last[0], sequence);
   }
 
   int size() {
-    return lastSequence.size();
+    return lastSequence.values().stream().mapToInt(Map::size).sum();
   }
 
   static String key(String sensorId, String host) {
