@@ -7,7 +7,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@link ResentRecordFilter}), so that neither the flows table nor the windows count a flow twice.
  * Chained to the source, before anything else reads the records; the last sequence per sensor and
  * host is operator state (union: after a rescale each subtask gets every entry, whichever
- * partitions it then reads). Dropped copies are counted ({@code resentDuplicateFlowRecords}) and
+ * partitions it then reads), forgotten after {@link ResentRecordFilter#RETENTION} without records
+ * from that host. Dropped copies are counted ({@code resentDuplicateFlowRecords}) and
  * logged at most every ten seconds.
  */
 public final class DropResentDuplicates extends ProcessFunction<FlowMessage, FlowRecord> implements CheckpointedFunction {
@@ -31,7 +32,7 @@ public final class DropResentDuplicates extends ProcessFunction<FlowMessage, Flo
   private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private transient ResentRecordFilter filter;
-  private transient ListState<Tuple2<String, Long>> checkpointed;
+  private transient ListState<Tuple3<String, Long, Long>> checkpointed;
   private transient Counter dropped;
   private transient long droppedSinceLog;
   private transient long lastLogNanos;
@@ -40,10 +41,10 @@ public final class DropResentDuplicates extends ProcessFunction<FlowMessage, Flo
   public void initializeState(FunctionInitializationContext context) throws Exception {
     filter = new ResentRecordFilter();
     checkpointed = context.getOperatorStateStore().getUnionListState(
-        new ListStateDescriptor<>("last sequence per sensor and host", Types.TUPLE(Types.STRING, Types.LONG)));
+        new ListStateDescriptor<>("last sequence per sensor and host", Types.TUPLE(Types.STRING, Types.LONG, Types.LONG)));
     if (context.isRestored()) {
-      for (Tuple2<String, Long> entry : checkpointed.get()) {
-        filter.restore(entry.f0, entry.f1);
+      for (Tuple3<String, Long, Long> entry : checkpointed.get()) {
+        filter.restore(entry.f0, new ResentRecordFilter.Entry(entry.f1, entry.f2));
       }
     }
   }
@@ -57,7 +58,8 @@ public final class DropResentDuplicates extends ProcessFunction<FlowMessage, Flo
   @Override
   public void processElement(FlowMessage message, Context context, Collector<FlowRecord> out) {
     FlowRecord record = message.record;
-    if (filter.keep(record.getSensorId(), record.getHost(), record.getSequence(), message.resent)) {
+    if (filter.keep(record.getSensorId(), record.getHost(), record.getSequence(), record.getLastSeen().toEpochMilli(),
+        message.resent)) {
       out.collect(record);
       return;
     }
@@ -87,8 +89,8 @@ public final class DropResentDuplicates extends ProcessFunction<FlowMessage, Flo
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
     checkpointed.clear();
-    for (Map.Entry<String, Long> entry : filter.snapshot().entrySet()) {
-      checkpointed.add(Tuple2.of(entry.getKey(), entry.getValue()));
+    for (Map.Entry<String, ResentRecordFilter.Entry> entry : filter.snapshot().entrySet()) {
+      checkpointed.add(Tuple3.of(entry.getKey(), entry.getValue().sequence(), entry.getValue().eventMillis()));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.agentwatch.jobs.source;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,39 +16,60 @@ import java.util.Map;
  */
 final class ResentRecordFilter {
 
-  /** Sensor → host → last sequence (a one-element array, updated in place: no allocation per record). */
+  /** An entry's last sequence and the event time (last_seen, ms) of the record that set it. */
+  record Entry(long sequence, long eventMillis) {}
+
+  /**
+   * Entries whose host sent nothing for this long in event time (against the newest record seen)
+   * are forgotten at the next checkpoint: in network mode hosts without an inventory entry are
+   * addresses, and the state must not grow with every address ever seen. A sensor that re-sends
+   * records older than this gets its copies kept, as before this filter existed.
+   */
+  static final Duration RETENTION = Duration.ofDays(30);
+
+  /** Sensor → host → {last sequence, its event time}, updated in place: no allocation per record. */
   private final Map<String, Map<String, long[]>> lastSequence = new HashMap<>();
+  private long newestEventMillis = Long.MIN_VALUE;
 
   /** True to keep the record; false when it is a copy of one already seen. */
-  boolean keep(String sensorId, String host, long sequence, boolean resent) {
+  boolean keep(String sensorId, String host, long sequence, long eventMillis, boolean resent) {
+    newestEventMillis = Math.max(newestEventMillis, eventMillis);
     long[] last = lastSequence.computeIfAbsent(sensorId, s -> new HashMap<>()).get(host);
     if (last == null) {
-      lastSequence.get(sensorId).put(host, new long[] {sequence});
+      lastSequence.get(sensorId).put(host, new long[] {sequence, eventMillis});
       return true;
     }
     if (resent && sequence <= last[0]) {
       return false;
     }
     last[0] = sequence;
+    last[1] = Math.max(last[1], eventMillis);
     return true;
   }
 
-  /** The state to checkpoint: "sensor\0host" → last sequence. */
-  Map<String, Long> snapshot() {
-    Map<String, Long> entries = new HashMap<>();
-    lastSequence.forEach((sensor, hosts) -> hosts.forEach((host, last) -> entries.put(key(sensor, host), last[0])));
+  /** Forgets entries older than {@link #RETENTION}, then returns the state to checkpoint: "sensor\0host" → entry. */
+  Map<String, Entry> snapshot() {
+    long oldest = newestEventMillis - RETENTION.toMillis();
+    Map<String, Entry> entries = new HashMap<>();
+    lastSequence.values().forEach(hosts -> hosts.values().removeIf(last -> last[1] < oldest));
+    lastSequence.values().removeIf(Map::isEmpty);
+    lastSequence.forEach((sensor, hosts) -> hosts.forEach((host, last) -> entries.put(key(sensor, host), new Entry(last[0], last[1]))));
     return entries;
   }
 
   /**
    * Adds a checkpointed entry. After a rescale a host's entries may come from several subtasks'
-   * checkpoints (union state); the highest sequence is the newest.
+   * checkpoints (union state); the newest one wins.
    */
-  void restore(String key, long sequence) {
+  void restore(String key, Entry entry) {
     int separator = key.indexOf('\0');
     long[] last = lastSequence.computeIfAbsent(key.substring(0, separator), s -> new HashMap<>())
-        .computeIfAbsent(key.substring(separator + 1), h -> new long[] {sequence});
-    last[0] = Math.max(last[0], sequence);
+        .computeIfAbsent(key.substring(separator + 1), h -> new long[] {entry.sequence(), entry.eventMillis()});
+    if (entry.eventMillis() > last[1] || entry.eventMillis() == last[1] && entry.sequence() > last[0]) {
+      last[0] = entry.sequence();
+      last[1] = entry.eventMillis();
+    }
+    newestEventMillis = Math.max(newestEventMillis, entry.eventMillis());
   }
 
   int size() {
