@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class SensorWarmUp {
 
-  /** The JIT settled within 2–5 s on two cores; a slower machine starts with some code still cold. */
+  /** The JIT settled within 3–6 s on two cores; a slower machine starts with some code still cold. */
   public static final Duration DEFAULT_LIMIT = Duration.ofSeconds(10);
 
   /** Flows per round: about 60 000 packets. */
