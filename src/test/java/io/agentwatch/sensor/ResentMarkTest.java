@@ -1,6 +1,7 @@
 package io.agentwatch.sensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwatch.capture.export.KafkaExportConfig;
 import io.agentwatch.capture.export.SpoolingKafkaExporter;
@@ -14,6 +15,7 @@ import io.agentwatch.schema.Transport;
 import io.agentwatch.stack.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Records a previous run left in the spool may have reached the broker before that run ended, so
- * they go out marked as re-sent (FlowMessageHeaders.RESENT); records of this run go out unmarked.
+ * Records that may have reached the broker before — left in the spool by the previous run, or handed
+ * to a producer that then failed — go out marked as re-sent (FlowMessageHeaders.RESENT); records
+ * sent for the first time go out unmarked.
  */
 class ResentMarkTest {
 
@@ -58,6 +61,41 @@ class ResentMarkTest {
       expected.put(sequence, sequence <= 30);
     }
     assertEquals(expected, marked, "sequence → marked re-sent");
+  }
+
+  @Test
+  void recordsHandedToAProducerThatFailedAreMarkedWhenSentAgain() throws Exception {
+    Map<Long, Boolean> marked = new TreeMap<>();
+    try (KafkaBroker broker = new KafkaBroker(dir.resolve("kafka"), 0).start()) {
+      // No topic yet (the broker does not create topics): the first producer gives up after 1 s,
+      // is closed and replaced, and the spool hands its records out again.
+      KafkaExportConfig config = new KafkaExportConfig(broker.bootstrapServers(), "flows", Map.of("max.block.ms", "1000"));
+      SpoolingKafkaExporter.Settings settings =
+          new SpoolingKafkaExporter.Settings(1_000, Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofMillis(500));
+      try (SpoolingKafkaExporter exporter = new SpoolingKafkaExporter(config,
+          DiskSpool.open(dir.resolve("spool"), 1 << 20, 64 << 10), settings)) {
+        for (long sequence = 1; sequence <= 20; sequence++) {
+          exporter.accept(record(sequence));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (exporter.stats().producerErrors() == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertTrue(exporter.stats().producerErrors() > 0, "the first producer failed");
+        broker.createTopic("flows", 2);
+        exporter.flush();
+      }
+      SensorRig.consumeAll(broker.bootstrapServers(), "flows", (message, record) ->
+          marked.merge(record.getSequence(), message.headers().lastHeader(FlowMessageHeaders.RESENT) != null, (a, b) -> {
+            throw new AssertionError("sequence " + record.getSequence() + " twice in the topic");
+          }));
+    }
+    assertEquals(20, marked.size(), "every record arrives once: " + marked);
+    // Which records the failed producer had been handed depends on timing; they are a prefix and
+    // exactly they are marked.
+    long handed = marked.entrySet().stream().filter(Map.Entry::getValue).count();
+    assertTrue(handed >= 1, "the first record went to the failed producer: " + marked);
+    marked.forEach((sequence, resent) -> assertEquals(sequence <= handed, resent, "sequence " + sequence + " in " + marked));
   }
 
   private static FlowRecord record(long sequence) {
