@@ -222,6 +222,11 @@ final class FlowsCommand implements Callable<Integer> {
     }
 
     @Override
+    public void tick() {
+      next.tick();
+    }
+
+    @Override
     public void close() {
       next.close();
     }

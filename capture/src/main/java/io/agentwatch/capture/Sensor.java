@@ -63,6 +63,7 @@ public final class Sensor {
         @Override
         public void onClock(long nowNanos) {
           flowTable.sweep(nowNanos);
+          sink.tick();
         }
       });
     } finally {

@@ -85,6 +85,12 @@ public final class CsvFlowWriter implements FlowSink {
   }
 
   /** Writes the header even when there was no record, so an empty result is still a valid table. */
+  /** A live capture's records reach the terminal or pipe within a second. */
+  @Override
+  public void tick() {
+    flush();
+  }
+
   @Override
   public void flush() {
     try {

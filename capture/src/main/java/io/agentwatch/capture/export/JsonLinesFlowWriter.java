@@ -58,6 +58,12 @@ public final class JsonLinesFlowWriter implements FlowSink {
     }
   }
 
+  /** A live capture's records reach the terminal or pipe within a second. */
+  @Override
+  public void tick() {
+    flush();
+  }
+
   @Override
   public void flush() {
     try {
