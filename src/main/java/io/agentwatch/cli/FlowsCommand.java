@@ -125,7 +125,7 @@ final class FlowsCommand implements Callable<Integer> {
     StopOnSignal stopOnSignal = source instanceof LiveCaptureSource live ? StopOnSignal.install(live) : null;
     try {
       SensorStats stats;
-      try (source; FlowSink out = output(source)) {
+      try (source; FlowSink out = output()) {
         Sensor running = new Sensor(sensor.config(), out);
         try (Summaries.ProgressLine progress = Summaries.ProgressLine.startIfTerminal(source.name(), running, err)) {
           stats = runSensor(running, source, err);
@@ -142,12 +142,13 @@ final class FlowsCommand implements Callable<Integer> {
   }
 
   /**
-   * Where the records go. Reading a file, they are written on a second thread: formatting 40 000
-   * records as JSON was a sixth of the packet loop's time (BENCHMARKS.md, Sensor). A live capture
-   * writes each record at once.
+   * Where the records go: written on a second thread, so that formatting them stays off the packet
+   * loop (40 000 records as JSON were a sixth of its time reading a file, 5 % of a live capture
+   * thread at 250 000 packets/s; BENCHMARKS.md, Sensor). A live capture's records still show within
+   * about a second ({@link FlowSink#tick}).
    */
-  private FlowSink output(PacketSource source) {
-    FlowSink written = source instanceof LiveCaptureSource ? writer() : new BackgroundFlowSink(writer(), "flow-writer");
+  private FlowSink output() {
+    FlowSink written = new BackgroundFlowSink(writer(), "flow-writer");
     return vendorsOnly ? new VendorsOnly(written) : written;
   }
 

@@ -15,14 +15,16 @@ import java.util.concurrent.BlockingQueue;
  * accepted so far has gone through the delegate's own flush; a failure of the delegate (a closed
  * pipe, say) is thrown from the next call on this sink.
  *
- * <p>Meant for batch work (reading a file): a record waits until its batch is full or the sink is
- * flushed, which would delay a live capture's output.
+ * <p>On a live capture {@link #tick()} (once a second) hands over a partial batch and lets the
+ * delegate {@link FlowSink#tick() tick} on the writer thread, so a record waits at most about a
+ * second; tick never blocks the capture (when the writer is behind it tries again next time).
  */
 public final class BackgroundFlowSink implements FlowSink {
 
   // Markers in the queue, compared by identity (List.of() would be one shared instance).
   private static final List<FlowRecord> FLUSH = new ArrayList<>(0);
   private static final List<FlowRecord> CLOSE = new ArrayList<>(0);
+  private static final List<FlowRecord> TICK = new ArrayList<>(0);
 
   private final FlowSink delegate;
   private final int batchSize;
@@ -55,6 +57,18 @@ public final class BackgroundFlowSink implements FlowSink {
       handOver(batch);
       batch = new ArrayList<>(batchSize);
     }
+  }
+
+  @Override
+  public void tick() {
+    rethrowFailure();
+    if (!batch.isEmpty()) {
+      if (!batches.offer(batch)) {
+        return;
+      }
+      batch = new ArrayList<>(batchSize);
+    }
+    batches.offer(TICK);
   }
 
   @Override
@@ -130,6 +144,8 @@ public final class BackgroundFlowSink implements FlowSink {
       try {
         if (records == FLUSH) {
           delegate.flush();
+        } else if (records == TICK) {
+          delegate.tick();
         } else {
           for (FlowRecord record : records) {
             delegate.accept(record);

@@ -106,4 +106,57 @@ class BackgroundFlowSinkTest {
     sink.close();
     assertEquals(10, target.records().size());
   }
+
+  @Test
+  void aTickHandsOverThePartialBatchAndTicksTheDelegateWithoutEverBlocking() throws Exception {
+    InMemoryFlowSink target = new InMemoryFlowSink();
+    CountDownLatch ticked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    FlowSink delegate = new FlowSink() {
+      @Override
+      public void accept(FlowRecord record) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        target.accept(record);
+      }
+
+      @Override
+      public void tick() {
+        ticked.countDown();
+      }
+    };
+    try (BackgroundFlowSink sink = new BackgroundFlowSink(delegate, "test-writer", 512, 2)) {
+      release.countDown();
+      sink.accept(record(1));
+      sink.accept(record(2));
+      sink.tick(); // two records, far from a full batch of 512
+      assertTrue(ticked.await(5, TimeUnit.SECONDS), "the delegate ticked on the writer thread");
+      assertEquals(2, target.records().size(), "the partial batch went over before the tick");
+    }
+
+    // A stuck writer: ticks return at once and the records wait for the next chance.
+    CountDownLatch stuck = new CountDownLatch(1);
+    InMemoryFlowSink later = new InMemoryFlowSink();
+    FlowSink slow = record -> {
+      try {
+        stuck.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      later.accept(record);
+    };
+    BackgroundFlowSink sink = new BackgroundFlowSink(slow, "test-writer", 512, 1);
+    long started = System.nanoTime();
+    for (long i = 1; i <= 5; i++) {
+      sink.accept(record(i));
+      sink.tick();
+    }
+    assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(2), "tick blocked the caller");
+    stuck.countDown();
+    sink.close();
+    assertEquals(5, later.records().size(), "nothing lost while the ticks were skipped");
+  }
 }
