@@ -1,13 +1,9 @@
 package io.agentwatch.stack;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -84,7 +78,6 @@ public final class KafkaBroker implements AutoCloseable {
   /** User names go into a JAAS option name for PLAIN, so they are kept to a safe alphabet. */
   private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
   /** Ports picked by this JVM, so that two brokers here never get the same one. */
-  private static final Set<Integer> PICKED_PORTS = ConcurrentHashMap.newKeySet();
 
   private final Path dataDir;
   private final int port;
@@ -103,8 +96,8 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public KafkaBroker(Path dataDir, int port) {
     this.dataDir = dataDir;
-    this.port = port == 0 ? freePort() : port;
-    this.controllerPort = freePort();
+    this.port = port == 0 ? LocalPorts.free() : port;
+    this.controllerPort = LocalPorts.free();
   }
 
   /**
@@ -124,7 +117,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
     scramUsers.put(user, password);
     if (saslPort == 0) {
-      saslPort = freePort();
+      saslPort = LocalPorts.free();
     }
     return this;
   }
@@ -166,7 +159,7 @@ public final class KafkaBroker implements AutoCloseable {
     this.tls = files;
     this.requireClientCertificate = requireClientCertificate;
     if (sslPort == 0) {
-      sslPort = freePort();
+      sslPort = LocalPorts.free();
     }
     return this;
   }
@@ -459,52 +452,6 @@ public final class KafkaBroker implements AutoCloseable {
   /** Escapes a value for a double-quoted JAAS option (Kafka parses it with a StreamTokenizer). */
   private static String jaasQuote(String value) {
     return value.replace("\\", "\\\\").replace("\"", "\\\"");
-  }
-
-  /**
-   * A free port on 127.0.0.1 below the kernel's ephemeral range. Ports inside that range are what
-   * the kernel hands out for outgoing connections and for "any free port" requests, so while a
-   * broker is stopped another socket could take its port and the restart would fail; below the
-   * range nothing takes a port unless asked for it by number. Falls back to a kernel-chosen port
-   * when the ephemeral range leaves no room below it.
-   */
-  static int freePort() {
-    int ephemeralLow = ephemeralRangeStart();
-    int low = 10_000;
-    if (ephemeralLow - low >= 1_000) {
-      for (int attempt = 0; attempt < 200; attempt++) {
-        int candidate = ThreadLocalRandom.current().nextInt(low, ephemeralLow);
-        if (!PICKED_PORTS.contains(candidate) && canBind(candidate) && PICKED_PORTS.add(candidate)) {
-          return candidate;
-        }
-      }
-    }
-    try (ServerSocket socket = new ServerSocket(0)) {
-      PICKED_PORTS.add(socket.getLocalPort());
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free local port", e);
-    }
-  }
-
-  private static boolean canBind(int candidate) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), candidate));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** The first port of {@code net.ipv4.ip_local_port_range} (Linux), or the IANA 49152 elsewhere. */
-  private static int ephemeralRangeStart() {
-    // Read line by line: Files.readString trusts the size procfs reports, which may be wrong.
-    try (BufferedReader reader = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
-      return Integer.parseInt(reader.readLine().trim().split("\\s+")[0]);
-    } catch (IOException | RuntimeException e) {
-      return 49_152;
-    }
   }
 
   /** Kafka wraps a bind failure three levels deep; the innermost message says what went wrong. */

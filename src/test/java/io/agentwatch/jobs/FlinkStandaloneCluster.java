@@ -1,9 +1,8 @@
 package io.agentwatch.jobs;
 
+import io.agentwatch.stack.LocalPorts;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +49,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
   private FlinkStandaloneCluster(Path dir, Map<String, String> environment) throws IOException {
     this.dir = Files.createDirectories(dir);
     this.conf = Files.createDirectories(dir.resolve("conf"));
-    this.restPort = freePort();
+    this.restPort = LocalPorts.free();
     this.environment = environment;
     String testClassPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     this.classPath = Arrays.stream(testClassPath.split(java.io.File.pathSeparator))
@@ -81,7 +80,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
         rest.bind-address: localhost
         rest.port: %d
         parallelism.default: 2
-        """.formatted(freePort(), restPort));
+        """.formatted(LocalPorts.free(), restPort));
     Files.writeString(conf.resolve("log4j2.properties"), """
         rootLogger.level = INFO
         rootLogger.appenderRef.file.ref = file
@@ -196,14 +195,6 @@ final class FlinkStandaloneCluster implements AutoCloseable {
         Thread.currentThread().interrupt();
         process.destroyForcibly();
       }
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

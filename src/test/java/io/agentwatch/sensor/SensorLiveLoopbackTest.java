@@ -7,8 +7,8 @@ import io.agentwatch.capture.SensorStats;
 import io.agentwatch.capture.service.SensorService;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.stack.KafkaBroker;
+import io.agentwatch.stack.LocalPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ class SensorLiveLoopbackTest {
 
   @Test
   void realTlsUploadOnLoopbackArrivesInKafkaWithHostVendorAndTsharksBytes() throws Exception {
-    int port = freePort();
+    int port = LocalPorts.free();
     Path body = dir.resolve("upload.bin");
     Files.write(body, new byte[300_000]);
     List<Process> processes = new ArrayList<>();
@@ -118,12 +118,6 @@ class SensorLiveLoopbackTest {
   private void run(String... command) throws Exception {
     Process process = start(command);
     assertTrue(process.waitFor(30, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static void awaitListening(int port) throws Exception {
