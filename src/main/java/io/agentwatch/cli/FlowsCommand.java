@@ -1,6 +1,7 @@
 package io.agentwatch.cli;
 
 import io.agentwatch.capture.Sensor;
+import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.SensorStats;
 import io.agentwatch.capture.SensorWarmUp;
 import io.agentwatch.capture.export.BackgroundFlowSink;
@@ -111,22 +112,15 @@ final class FlowsCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PacketSource source = open();
-    if (source instanceof LiveCaptureSource) {
-      if (warmUp) {
-        err.println(source.name() + ": opened; warming up the packet path before capturing ...");
-        err.flush();
-        try (FlowSink discard = writer(Writer.nullWriter())) {
-          err.println("warm-up: " + SensorWarmUp.run(sensor.config(), discard, SensorWarmUp.DEFAULT_LIMIT, () -> false));
-        }
-      }
-      err.println(source.name() + ": capturing; SIGINT (Ctrl-C) or SIGTERM stops and prints the open flows");
-    }
-    err.flush();
     StopOnSignal stopOnSignal = source instanceof LiveCaptureSource live ? StopOnSignal.install(live) : null;
     try {
       SensorStats stats;
       try (source; FlowSink out = output()) {
-        Sensor running = new Sensor(sensor.config(), out);
+        SensorConfig config = sensor.config();
+        if (source instanceof LiveCaptureSource live) {
+          startLive(live, config, err);
+        }
+        Sensor running = new Sensor(config, out);
         try (Summaries.ProgressLine progress = Summaries.ProgressLine.startIfTerminal(source.name(), running, err)) {
           stats = runSensor(running, source, err);
         }
@@ -139,6 +133,24 @@ final class FlowsCommand implements Callable<Integer> {
         stopOnSignal.finished();
       }
     }
+  }
+
+  /**
+   * Warms the packet path up while the capture is held (unless --no-warm-up; SIGINT/SIGTERM cut it
+   * short), then says it captures.
+   */
+  private void startLive(LiveCaptureSource live, SensorConfig config, PrintWriter err) {
+    if (warmUp) {
+      err.println(live.name() + ": opened; warming up the packet path before capturing ...");
+      err.flush();
+      try (FlowSink discard = writer(Writer.nullWriter())) {
+        err.println("warm-up: " + SensorWarmUp.run(config, discard, SensorWarmUp.DEFAULT_LIMIT, live::isStopped));
+      }
+    }
+    if (!live.isStopped()) {
+      err.println(live.name() + ": capturing; SIGINT (Ctrl-C) or SIGTERM stops and prints the open flows");
+    }
+    err.flush();
   }
 
   /**

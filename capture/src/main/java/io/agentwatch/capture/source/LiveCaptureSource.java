@@ -105,6 +105,11 @@ public final class LiveCaptureSource implements PacketSource {
     }
   }
 
+  /** True once {@link #stop} has been called. */
+  public boolean isStopped() {
+    return stopped;
+  }
+
   @Override
   public String name() {
     return String.join("+", config.interfaces());
