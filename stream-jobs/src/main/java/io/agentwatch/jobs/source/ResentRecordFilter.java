@@ -27,33 +27,46 @@ final class ResentRecordFilter {
    */
   static final Duration RETENTION = Duration.ofDays(30);
 
-  /** Sensor → host → {last sequence, its event time}, updated in place: no allocation per record. */
-  private final Map<String, Map<String, long[]>> lastSequence = new HashMap<>();
+  /** What is known of one sensor and host; updated in place, so a record allocates nothing. */
+  private static final class Last {
+    long sequence;
+    long eventMillis;
+
+    Last(long sequence, long eventMillis) {
+      this.sequence = sequence;
+      this.eventMillis = eventMillis;
+    }
+  }
+
+  /** Sensor → host → last sequence and its event time. */
+  private final Map<String, Map<String, Last>> lastSequence = new HashMap<>();
   private long newestEventMillis = Long.MIN_VALUE;
 
   /** True to keep the record; false when it is a copy of one already seen. */
   boolean keep(String sensorId, String host, long sequence, long eventMillis, boolean resent) {
     newestEventMillis = Math.max(newestEventMillis, eventMillis);
-    long[] last = lastSequence.computeIfAbsent(sensorId, s -> new HashMap<>()).get(host);
+    Map<String, Last> hosts = lastSequence.computeIfAbsent(sensorId, s -> new HashMap<>());
+    Last last = hosts.get(host);
     if (last == null) {
-      lastSequence.get(sensorId).put(host, new long[] {sequence, eventMillis});
+      hosts.put(host, new Last(sequence, eventMillis));
       return true;
     }
-    if (resent && sequence <= last[0]) {
+    if (resent && sequence <= last.sequence) {
       return false;
     }
-    last[0] = sequence;
-    last[1] = Math.max(last[1], eventMillis);
+    last.sequence = sequence;
+    last.eventMillis = Math.max(last.eventMillis, eventMillis);
     return true;
   }
 
   /** Forgets entries older than {@link #RETENTION}, then returns the state to checkpoint: "sensor\0host" → entry. */
   Map<String, Entry> snapshot() {
     long oldest = newestEventMillis - RETENTION.toMillis();
-    Map<String, Entry> entries = new HashMap<>();
-    lastSequence.values().forEach(hosts -> hosts.values().removeIf(last -> last[1] < oldest));
+    lastSequence.values().forEach(hosts -> hosts.values().removeIf(last -> last.eventMillis < oldest));
     lastSequence.values().removeIf(Map::isEmpty);
-    lastSequence.forEach((sensor, hosts) -> hosts.forEach((host, last) -> entries.put(key(sensor, host), new Entry(last[0], last[1]))));
+    Map<String, Entry> entries = new HashMap<>();
+    lastSequence.forEach((sensor, hosts) -> hosts.forEach((host, last) ->
+        entries.put(key(sensor, host), new Entry(last.sequence, last.eventMillis))));
     return entries;
   }
 
@@ -63,11 +76,11 @@ final class ResentRecordFilter {
    */
   void restore(String key, Entry entry) {
     int separator = key.indexOf('\0');
-    long[] last = lastSequence.computeIfAbsent(key.substring(0, separator), s -> new HashMap<>())
-        .computeIfAbsent(key.substring(separator + 1), h -> new long[] {entry.sequence(), entry.eventMillis()});
-    if (entry.eventMillis() > last[1] || entry.eventMillis() == last[1] && entry.sequence() > last[0]) {
-      last[0] = entry.sequence();
-      last[1] = entry.eventMillis();
+    Last last = lastSequence.computeIfAbsent(key.substring(0, separator), s -> new HashMap<>())
+        .computeIfAbsent(key.substring(separator + 1), h -> new Last(entry.sequence(), entry.eventMillis()));
+    if (entry.eventMillis() > last.eventMillis || entry.eventMillis() == last.eventMillis && entry.sequence() > last.sequence) {
+      last.sequence = entry.sequence();
+      last.eventMillis = entry.eventMillis();
     }
     newestEventMillis = Math.max(newestEventMillis, entry.eventMillis());
   }
