@@ -70,7 +70,7 @@ class ExactlyOnceTest {
       assertTrue(FailOnceAfterACheckpoint.failed.get(), "the job failed mid-stream");
       assertTrue(FailOnceAfterACheckpoint.seen.get() > records, "records after the checkpoint were read twice");
       assertTrue(FailOnceAfterACheckpoint.seen.get() < 2L * records, "restored from a checkpoint, not from the start");
-      assertEquals(stream.truth, KnownStream.windowsIn(stack.store()), "per-window sums equal the truth");
+      assertEquals(stream.truth(), KnownStream.windowsIn(stack.store()), "per-window sums equal the truth");
       assertEquals(records + "\n", stack.store().query("SELECT count() FROM flows"), "one raw row per record");
       assertEquals(records + "\n", stack.store().query("SELECT uniqExact(sequence) FROM flows"));
       assertEquals("0\n", stack.store().query("SELECT count() FROM late_flows"));

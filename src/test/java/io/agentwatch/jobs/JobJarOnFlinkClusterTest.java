@@ -50,7 +50,7 @@ class JobJarOnFlinkClusterTest {
     // The TaskManager has exited, so this JVM may open the data directory it wrote.
     try (EmbeddedChdbStore store = EmbeddedChdbStore.open(storeDir)) {
       assertEquals(RECORDS + "\n", store.query("SELECT count() FROM flows"), "one raw row per record");
-      assertEquals(stream.truth, KnownStream.windowsIn(store), "per-window sums equal the truth");
+      assertEquals(stream.truth(), KnownStream.windowsIn(store), "per-window sums equal the truth");
       assertEquals("0\n", store.query("SELECT count() FROM late_flows"));
     }
   }

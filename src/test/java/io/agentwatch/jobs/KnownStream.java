@@ -29,9 +29,6 @@ final class KnownStream {
       {"anthropic", "anthropic-api"}, {"anthropic", "claude-web"}, {"openai", "openai-api"}, {"mistral", "mistral-api"}};
 
   final List<FlowRecord> records = new ArrayList<>();
-  /** "host/vendor/service/epochSecondOfWindowStart" → "bytesUp bytesDown packetsUp packetsDown flows". */
-  final Map<String, String> truth;
-  long vendorRecords;
 
   KnownStream(int count, int hosts, int minutes, long seed) {
     this(count, hosts, Instant.parse("2026-11-02T09:00:00Z"), minutes, seed);
@@ -40,8 +37,6 @@ final class KnownStream {
   KnownStream(int count, int hosts, Instant from, int minutes, long seed) {
     Random random = new Random(seed);
     long start = from.toEpochMilli();
-    Map<String, long[]> sums = new TreeMap<>();
-    long vendor = 0;
     for (int i = 0; i < count; i++) {
       long lastSeen = start + (long) i * minutes * 60_000L / count;
       String host = "host-" + random.nextInt(hosts);
@@ -60,26 +55,34 @@ final class KnownStream {
           .setIdentifiedBy(ordinary ? Evidence.NONE : Evidence.SNI).setEndReason(EndReason.FIN)
           .build();
       records.add(flow);
-      if (!ordinary) {
-        vendor++;
-        long[] s = sums.computeIfAbsent(host + "/" + service[0] + "/" + service[1] + "/" + (lastSeen / 60_000 * 60),
-            k -> new long[5]);
-        s[0] += up;
-        s[1] += down;
+    }
+  }
+
+  /**
+   * The per-window sums of the AI-vendor records: "host/vendor/service/epochSecondOfWindowStart" →
+   * "bytesUp bytesDown packetsUp packetsDown flows", in the form of {@link #windowsIn}.
+   */
+  Map<String, String> truth() {
+    Map<String, long[]> sums = new TreeMap<>();
+    for (FlowRecord flow : records) {
+      if (flow.getVendor() != null) {
+        long[] s = sums.computeIfAbsent(flow.getHost() + "/" + flow.getVendor() + "/" + flow.getService() + "/"
+            + flow.getLastSeen().toEpochMilli() / 60_000 * 60, k -> new long[5]);
+        s[0] += flow.getBytesUp();
+        s[1] += flow.getBytesDown();
         s[2] += flow.getPacketsUp();
         s[3] += flow.getPacketsDown();
         s[4]++;
       }
     }
-    Map<String, String> t = new TreeMap<>();
-    sums.forEach((k, s) -> t.put(k, s[0] + " " + s[1] + " " + s[2] + " " + s[3] + " " + s[4]));
-    truth = t;
-    vendorRecords = vendor;
+    Map<String, String> truth = new TreeMap<>();
+    sums.forEach((k, s) -> truth.put(k, s[0] + " " + s[1] + " " + s[2] + " " + s[3] + " " + s[4]));
+    return truth;
   }
 
   /**
    * Adds {@code flows} uploads of {@code bytesEach} (and 10 kB back) by {@code host} to Anthropic's
-   * API at {@code minute} into the stream, in time order, and to the truth: an incident the
+   * API at {@code minute} into the stream, in time order (the truth counts them): an incident the
    * detectors alert on (upload-heavy at once; spike and fleet outlier once baselines exist).
    */
   KnownStream addUploadBurst(String host, int minute, int flows, long bytesEach) {
@@ -88,34 +91,16 @@ final class KnownStream {
     while (index < records.size() && records.get(index).getLastSeen().toEpochMilli() <= at) {
       index++;
     }
-    long[] sum = new long[5];
     for (int i = 0; i < flows; i++) {
-      FlowRecord burst = FlowRecord.newBuilder()
+      records.add(index + i, FlowRecord.newBuilder()
           .setSensorId("known").setSequence(records.size() + 1L).setHost(host)
           .setSrcIp("10.0.0.250").setSrcPort(30_000 + i).setDstIp("160.79.104.9").setDstPort(443).setTransport(Transport.TCP)
           .setFirstSeen(Instant.ofEpochMilli(at - 20_000)).setLastSeen(Instant.ofEpochMilli(at))
           .setBytesUp(bytesEach).setBytesDown(10_000).setPacketsUp(bytesEach / 1448 + 1).setPacketsDown(10)
           .setSni("api.anthropic.example").setVendor("anthropic").setService("anthropic-api")
           .setIdentifiedBy(Evidence.SNI).setEndReason(EndReason.FIN)
-          .build();
-      records.add(index + i, burst);
-      sum[0] += burst.getBytesUp();
-      sum[1] += burst.getBytesDown();
-      sum[2] += burst.getPacketsUp();
-      sum[3] += burst.getPacketsDown();
-      sum[4]++;
-      vendorRecords++;
+          .build());
     }
-    truth.merge(host + "/anthropic/anthropic-api/" + (at / 60_000 * 60), sum[0] + " " + sum[1] + " " + sum[2] + " " + sum[3] + " " + sum[4],
-        (before, added) -> {
-          String[] a = before.split(" ");
-          String[] b = added.split(" ");
-          StringBuilder merged = new StringBuilder();
-          for (int i = 0; i < a.length; i++) {
-            merged.append(i == 0 ? "" : " ").append(Long.parseLong(a[i]) + Long.parseLong(b[i]));
-          }
-          return merged.toString();
-        });
     return this;
   }
 

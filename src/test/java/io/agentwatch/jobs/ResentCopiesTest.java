@@ -48,7 +48,7 @@ class ResentCopiesTest {
       assertEquals(RECORDS + "\n", stack.store().query("SELECT count() FROM flows"),
           (arrived - resentFrom) + " copies must not become rows");
       assertEquals(RECORDS + "\n", stack.store().query("SELECT uniqExact(sequence) FROM flows"));
-      assertEquals(stream.truth, KnownStream.windowsIn(stack.store()), "per-window sums count every flow once");
+      assertEquals(stream.truth(), KnownStream.windowsIn(stack.store()), "per-window sums count every flow once");
     }
   }
 }

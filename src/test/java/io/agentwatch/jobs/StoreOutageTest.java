@@ -65,7 +65,7 @@ class StoreOutageTest {
 
       assertTrue(refused.get() > 0, "the sink tried to write during the outage");
       assertTrue(took >= OUTAGE.toMillis(), "the job waited for the store");
-      assertEquals(stream.truth, KnownStream.windowsIn(stack.store()), "every window arrived, exactly");
+      assertEquals(stream.truth(), KnownStream.windowsIn(stack.store()), "every window arrived, exactly");
       assertEquals(RECORDS + "\n", stack.store().query("SELECT count() FROM flows"), "every raw row arrived once");
     }
   }
