@@ -35,6 +35,7 @@ public final class Flow {
   private boolean ended;
   private boolean lastPacketUp;
 
+  private final InitiatorStream.Recycler streams;
   private InitiatorStream initiatorStream;
   private boolean initiatorStreamDone;
   private boolean initiatorStreamGrew;
@@ -46,7 +47,8 @@ public final class Flow {
   private String httpHost;
   private String dnsName;
 
-  Flow(FlowKey key, DecodedPacket firstPacket, boolean firstPacketFromA) {
+  Flow(FlowKey key, DecodedPacket firstPacket, boolean firstPacketFromA, InitiatorStream.Recycler streams) {
+    this.streams = streams;
     long firstPacketNanos = firstPacket.timestampNanos();
     this.key = key;
     this.initiatorIsA = initiatorIsA(firstPacket, firstPacketFromA);
@@ -108,7 +110,7 @@ public final class Flow {
 
   private InitiatorStream stream() {
     if (initiatorStream == null) {
-      initiatorStream = new InitiatorStream();
+      initiatorStream = streams.take();
     }
     return initiatorStream;
   }
@@ -128,7 +130,14 @@ public final class Flow {
 
   void markEnded() {
     ended = true;
-    initiatorStream = null;
+    releaseInitiatorStream();
+  }
+
+  private void releaseInitiatorStream() {
+    if (initiatorStream != null) {
+      streams.give(initiatorStream);
+      initiatorStream = null;
+    }
   }
 
   // --- identification: filled by the identify stage while the flow lives
@@ -147,7 +156,7 @@ public final class Flow {
   public void stopCollectingInitiatorBytes() {
     initiatorStreamDone = true;
     initiatorStreamGrew = false;
-    initiatorStream = null;
+    releaseInitiatorStream();
   }
 
   public boolean collectingInitiatorBytes() {

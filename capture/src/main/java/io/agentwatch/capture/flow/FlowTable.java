@@ -41,6 +41,7 @@ public final class FlowTable {
   // Closing flows in the order they started closing, which is also deadline order.
   private final ArrayDeque<Flow> closingFlows = new ArrayDeque<>();
   private final FlowKey probe = new FlowKey();
+  private final InitiatorStream.Recycler initiatorStreams = new InitiatorStream.Recycler();
   private long nextSweepNanos = Long.MIN_VALUE;
   private long flowsCreated;
   private long flowsEvicted;
@@ -108,7 +109,7 @@ public final class FlowTable {
       emitFinal(evicted, EndReason.EVICTED);
     }
     FlowKey key = probe.copy();
-    Flow flow = new Flow(key, packet, fromA);
+    Flow flow = new Flow(key, packet, fromA, initiatorStreams);
     flows.put(key, flow);
     flowsCreated++;
     return flow;

@@ -24,6 +24,36 @@ public final class InitiatorStream {
   private int pendingCount;
   private boolean beyondLimit;
 
+  /**
+   * Streams whose flow stopped collecting, kept for the next flows: a busy link opens tens of
+   * thousands of TLS flows a second, and a fresh buffer for each was the largest allocation of the
+   * packet path (a garbage collection every 100 MB). Owned by one flow table, so one thread.
+   */
+  public static final class Recycler {
+    private static final int KEPT = 256;
+    private final InitiatorStream[] free = new InitiatorStream[KEPT];
+    private int count;
+
+    InitiatorStream take() {
+      return count == 0 ? new InitiatorStream() : free[--count];
+    }
+
+    void give(InitiatorStream stream) {
+      if (count < KEPT && stream.buffer.length <= INITIAL_CAPACITY * 4) {
+        stream.reset();
+        free[count++] = stream;
+      }
+    }
+  }
+
+  private void reset() {
+    baseSeq = 0;
+    baseKnown = false;
+    contiguous = 0;
+    pendingCount = 0;
+    beyondLimit = false;
+  }
+
   /** Sets the sequence number of the first payload byte (SYN seq + 1, or the SYN-ACK's ack). */
   public void startAt(int firstPayloadSeq) {
     if (!baseKnown) {

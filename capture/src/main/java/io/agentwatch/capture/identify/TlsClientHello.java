@@ -63,6 +63,8 @@ public final class TlsClientHello {
   private static final int EXTENSION_SUPPORTED_VERSIONS = 43;
   private static final int EXTENSION_ENCRYPTED_CLIENT_HELLO = 0xfe0d;
   private static final int MAX_LIST = 512;
+  /** Browsers and TLS libraries send 10-20 extensions; the list grows past this when needed. */
+  private static final int TYPICAL_EXTENSIONS = 24;
   private static final int SERVER_NAME_HOST = 0;
 
   private TlsClientHello() {}
@@ -160,7 +162,7 @@ public final class TlsClientHello {
       boolean ech = false;
       int[] signatureAlgorithms = new int[0];
       int[] supportedVersions = new int[0];
-      int[] extensionTypes = new int[MAX_LIST];
+      int[] extensionTypes = new int[TYPICAL_EXTENSIONS];
       int extensionCount = 0;
       if (hello.remaining() > 0) {
         Reader extensions = hello.sub(hello.u16());
@@ -168,6 +170,9 @@ public final class TlsClientHello {
           int type = extensions.u16();
           Reader extension = extensions.sub(extensions.u16());
           if (extensionCount < MAX_LIST) {
+            if (extensionCount == extensionTypes.length) {
+              extensionTypes = Arrays.copyOf(extensionTypes, Math.min(MAX_LIST, extensionCount * 2));
+            }
             extensionTypes[extensionCount++] = type;
           }
           if (type == EXTENSION_SERVER_NAME && sni == null) {
