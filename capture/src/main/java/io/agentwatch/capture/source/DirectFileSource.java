@@ -8,15 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Reads classic pcap (microsecond and nanosecond magic, either byte order) and pcapng (several
  * sections, interfaces and link types; EPB, SPB, OPB; other blocks skipped) straight from the file,
- * read in windows of a few megabytes so files of any size work. About ten times faster than libpcap
+ * read in windows of a few hundred kilobytes so files of any size work. About ten times faster than libpcap
  * through pcap4j (see capture/README.md), because a frame costs no JNA call and no array.
  *
  * <p>Each frame is handed over in place, as a slice of the window's array: nothing is allocated or
@@ -32,7 +28,7 @@ public final class DirectFileSource implements PacketSource {
   /** Largest pcapng block accepted, as libpcap's limit for its largest snapshot length. */
   static final int MAXIMUM_BLOCK = 16 << 20;
   /** Bytes read at a time; a record never spans two windows (the window is moved to the record). */
-  static final long DEFAULT_WINDOW = 4L << 20;
+  static final long DEFAULT_WINDOW = 256L << 10;
 
   private static final int PCAP_MAGIC_MICROS = 0xa1b2c3d4;
   private static final int PCAP_MAGIC_NANOS = 0xa1b23c4d;
@@ -425,37 +421,28 @@ public final class DirectFileSource implements PacketSource {
 
   /**
    * The part of the file read now, held in a reused heap array: {@link #index} turns a file position
-   * into an index of {@link #array()} and {@link #buffer()}. Reading the file in chunks of a few
-   * megabytes and handing frames over in place costs one bulk copy per chunk; mapping the file
+   * into an index of {@link #array()} and {@link #buffer()}. Reading the file a few hundred kilobytes
+   * at a time and handing frames over in place costs one bulk copy per window; mapping the file
    * instead cost a page fault every few pages plus a copy per frame.
    *
-   * <p>While one chunk is being decoded, a background thread reads the next one into a second
-   * array, so on a machine with a spare core reading the file costs the packet loop almost nothing
-   * (BENCHMARKS.md, Sensor). Each array keeps {@link #CARRY} bytes in front of its chunk: when a
-   * record runs past the end of the current chunk, its first part is copied there, just before the
-   * rest of it. A record larger than that, or a jump backwards, falls back to a plain read.
+   * <p>The window is read on the packet loop's own thread, small enough to stay in that core's
+   * cache until its frames are decoded. Reading 4 MB chunks on a background thread instead was
+   * measured slower in wall time and used 15 % more CPU: the loop then missed the cache at the
+   * header of nearly every frame, and the two threads competed for the second core with the JIT
+   * and the output writer (BENCHMARKS.md, Sensor). A record that runs past the window's end is
+   * read again from its start with the next window.
    */
   private static final class Window {
-    private static final int CARRY = 1 << 20;
-
     private final FileChannel channel;
     private final int windowSize;
     private final long fileSize;
     private final Path path;
     private byte[] array;
     private ByteBuffer buffer;
-    /** File position of array index {@code start}; the window holds file bytes [base, end). */
+    /** File position of array index 0; the window holds file bytes [base, end). */
     private long base;
     private long end;
-    private int start;
     private ByteOrder order = ByteOrder.BIG_ENDIAN;
-
-    // The next chunk, being read in the background into spare[CARRY..]: file bytes [nextBase, nextEnd).
-    private byte[] spare;
-    private Future<?> next;
-    private long nextBase;
-    private long nextEnd;
-    private ExecutorService reader;
 
     Window(FileChannel channel, long windowSize, Path path) throws CaptureException {
       this.channel = channel;
@@ -486,101 +473,32 @@ public final class DirectFileSource implements PacketSource {
       if (from + length > fileSize) {
         return false;
       }
-      if (from >= base && from + length <= end) {
-        return true;
-      }
-      if (next != null && nextBase == end && from >= base && from <= end && end - from <= CARRY && from + length <= nextEnd) {
-        moveToNext(from);
-      } else {
+      if (from < base || from + length > end) {
         readAt(from, length);
       }
-      prefetch();
       return true;
     }
 
-    /** Switches to the chunk read in the background, carrying the bytes from {@code from} on. */
-    private void moveToNext(long from) throws CaptureException {
-      awaitNext();
-      int carried = (int) (end - from);
-      System.arraycopy(array, index(from), spare, CARRY - carried, carried);
-      byte[] previous = array;
-      array = spare;
-      spare = previous;
-      start = CARRY - carried;
-      base = from;
-      end = nextEnd;
-      buffer = ByteBuffer.wrap(array).order(order);
-    }
-
-    /** Reads a window at {@code from} on this thread (first read, a jump, or a record larger than CARRY). */
+    /** Reads the window that starts at {@code from} and holds at least {@code length} bytes. */
     private void readAt(long from, int length) throws CaptureException {
-      if (next != null) {
-        awaitNext(); // the background read writes into spare: let it finish before anything else
-      }
       int size = (int) Math.min(Math.max(windowSize, length), fileSize - from);
-      if (array.length < CARRY + size) {
-        array = new byte[CARRY + size];
+      if (array.length < size) {
+        array = new byte[size];
+        buffer = ByteBuffer.wrap(array).order(order);
       }
-      read(array, from, size);
-      start = CARRY;
-      base = from;
-      end = from + size;
-      buffer = ByteBuffer.wrap(array).order(order);
-    }
-
-    private void prefetch() {
-      long size = Math.min(windowSize, fileSize - end);
-      if (size <= 0 || channel == null) {
-        return;
-      }
-      if (spare == null || spare.length < CARRY + size) {
-        spare = new byte[CARRY + (int) size];
-      }
-      if (reader == null) {
-        reader = Executors.newSingleThreadExecutor(task -> {
-          Thread thread = new Thread(task, "capture-file-reader");
-          thread.setDaemon(true);
-          return thread;
-        });
-      }
-      byte[] target = spare;
-      long from = end;
-      nextBase = from;
-      nextEnd = from + size;
-      next = reader.submit(() -> {
-        read(target, from, (int) size);
-        return null;
-      });
-    }
-
-    private void awaitNext() throws CaptureException {
-      Future<?> pending = next;
-      next = null;
-      try {
-        pending.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CaptureException(path + ": interrupted while reading", e);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof CaptureException failure) {
-          throw failure;
-        }
-        throw new CaptureException(path + ": cannot read (" + e.getCause() + ")", e.getCause());
-      }
-    }
-
-    private void read(byte[] into, long from, int size) throws CaptureException {
-      ByteBuffer target = ByteBuffer.wrap(into, CARRY, size);
+      ByteBuffer target = ByteBuffer.wrap(array, 0, size);
       try {
         while (target.hasRemaining()) {
-          if (channel.read(target, from + target.position() - CARRY) < 0) {
-            throw new CaptureException(path + ": the file ended at " + (from + target.position() - CARRY)
+          if (channel.read(target, from + target.position()) < 0) {
+            throw new CaptureException(path + ": the file ended at " + (from + target.position())
                 + " bytes while being read (was it truncated?)", null);
           }
         }
       } catch (IOException e) {
         throw new CaptureException(path + ": cannot read bytes " + from + ".." + (from + size) + " (" + e.getMessage() + ")", e);
       }
+      base = from;
+      end = from + size;
     }
 
     long remaining(long from) {
@@ -589,7 +507,7 @@ public final class DirectFileSource implements PacketSource {
 
     /** The index in {@link #array()} and {@link #buffer()} of a file position inside the window. */
     int index(long filePosition) {
-      return (int) (filePosition - base) + start;
+      return (int) (filePosition - base);
     }
 
     ByteBuffer buffer() {
@@ -623,9 +541,6 @@ public final class DirectFileSource implements PacketSource {
     }
 
     void close() {
-      if (reader != null) {
-        reader.shutdownNow();
-      }
       if (channel != null) {
         try {
           channel.close();
