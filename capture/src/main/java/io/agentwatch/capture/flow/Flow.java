@@ -36,6 +36,7 @@ public final class Flow {
   private boolean lastPacketUp;
 
   private final InitiatorStream.Recycler streams;
+  private final SharedTexts texts;
   private InitiatorStream initiatorStream;
   private boolean initiatorStreamDone;
   private boolean initiatorStreamGrew;
@@ -47,8 +48,9 @@ public final class Flow {
   private String httpHost;
   private String dnsName;
 
-  Flow(FlowKey key, DecodedPacket firstPacket, boolean firstPacketFromA, InitiatorStream.Recycler streams) {
+  Flow(FlowKey key, DecodedPacket firstPacket, boolean firstPacketFromA, InitiatorStream.Recycler streams, SharedTexts texts) {
     this.streams = streams;
+    this.texts = texts;
     long firstPacketNanos = firstPacket.timestampNanos();
     this.key = key;
     this.initiatorIsA = initiatorIsA(firstPacket, firstPacketFromA);
@@ -176,12 +178,8 @@ public final class Flow {
     this.alpn = alpn == null || alpn.isEmpty() ? null : shared(String.join(",", alpn));
   }
 
-  /**
-   * One copy of a name many flows carry (an SNI, an ALPN list, a JA4): thousands of open flows to
-   * the same API would otherwise hold thousands of equal strings, about half of a flow's heap.
-   */
-  private static String shared(String text) {
-    return text == null ? null : text.intern();
+  private String shared(String text) {
+    return texts.share(text);
   }
 
   // --- identification hooks (identify stage): ClientHello extras, HTTP Host, DNS name

@@ -1,9 +1,7 @@
 package io.agentwatch.capture.identify;
 
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -22,21 +20,45 @@ public final class CommunityId {
    * @param ipVersion 4 or 6; IPv4 addresses are in {@code lo} (hi is 0)
    */
   public static String of(int ipVersion, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort, int protocol) {
-    int addressLength = ipVersion == 4 ? 4 : 16;
-    byte[] src = address(addressLength, srcHi, srcLo);
-    byte[] dst = address(addressLength, dstHi, dstLo);
-    int byAddress = Arrays.compareUnsigned(src, dst);
+    boolean v4 = ipVersion == 4;
+    int byAddress = v4
+        ? Integer.compareUnsigned((int) srcLo, (int) dstLo)
+        : srcHi != dstHi ? Long.compareUnsigned(srcHi, dstHi) : Long.compareUnsigned(srcLo, dstLo);
     boolean swap = byAddress > 0 || (byAddress == 0 && srcPort > dstPort);
-    ByteBuffer input = ByteBuffer.allocate(2 + 2 * addressLength + 2 + 4);
-    input.putShort((short) SEED)
-        .put(swap ? dst : src)
-        .put(swap ? src : dst)
-        .put((byte) protocol)
-        .put((byte) 0)
-        .putShort((short) (swap ? dstPort : srcPort))
-        .putShort((short) (swap ? srcPort : dstPort));
-    byte[] digest = SHA1.get().digest(input.array());
-    return "1:" + Base64.getEncoder().encodeToString(digest);
+    byte[] input = INPUT.get();
+    int at = 0;
+    input[at++] = (byte) (SEED >>> 8);
+    input[at++] = (byte) SEED;
+    at = address(input, at, v4, swap ? dstHi : srcHi, swap ? dstLo : srcLo);
+    at = address(input, at, v4, swap ? srcHi : dstHi, swap ? srcLo : dstLo);
+    input[at++] = (byte) protocol;
+    input[at++] = 0;
+    at = port(input, at, swap ? dstPort : srcPort);
+    at = port(input, at, swap ? srcPort : dstPort);
+    MessageDigest sha1 = SHA1.get();
+    sha1.update(input, 0, at);
+    return "1:" + Base64.getEncoder().encodeToString(sha1.digest());
+  }
+
+  /** The hash input, at most 2 + 16 + 16 + 2 + 4 bytes; reused, as the digest is. */
+  private static final ThreadLocal<byte[]> INPUT = ThreadLocal.withInitial(() -> new byte[40]);
+
+  private static int address(byte[] into, int at, boolean v4, long hi, long lo) {
+    if (!v4) {
+      at = bigEndian(into, at, hi, 8);
+    }
+    return bigEndian(into, at, lo, v4 ? 4 : 8);
+  }
+
+  private static int port(byte[] into, int at, int port) {
+    return bigEndian(into, at, port, 2);
+  }
+
+  private static int bigEndian(byte[] into, int at, long value, int bytes) {
+    for (int i = bytes - 1; i >= 0; i--) {
+      into[at++] = (byte) (value >>> (8 * i));
+    }
+    return at;
   }
 
   // One digest per thread: looking SHA-1 up among the security providers for every flow cost more
@@ -48,14 +70,4 @@ public final class CommunityId {
       throw new IllegalStateException("SHA-1 is part of every JDK", e);
     }
   });
-
-  private static byte[] address(int length, long hi, long lo) {
-    ByteBuffer bytes = ByteBuffer.allocate(length);
-    if (length == 4) {
-      bytes.putInt((int) lo);
-    } else {
-      bytes.putLong(hi).putLong(lo);
-    }
-    return bytes.array();
-  }
 }
