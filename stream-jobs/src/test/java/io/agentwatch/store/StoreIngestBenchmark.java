@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * under any stream-job throughput figure (BENCHMARKS.md, Stream jobs). Run with
  * {@code mvn -pl stream-jobs test -Dtest=StoreIngestBenchmark -Dagentwatch.bench=true}.
  *
- * <p>Rows like the benchmark job's (500 hosts, three vendors, all 26 columns the sink writes) are
+ * <p>Rows like the benchmark job's (500 hosts, three vendors, every column the sink writes) are
  * made by the engine and read back as RowBinary batches before anything is timed; the batches are
  * inserted through the same streamed insert the sink uses; then the
  * benchmark waits until the engine has no merge running. It reports rows/s of the insert calls and
@@ -26,9 +25,7 @@ class StoreIngestBenchmark {
 
   private static final int BATCH = Integer.getInteger("agentwatch.bench.batch", 100_000);
   private static final int BATCHES = Integer.getInteger("agentwatch.bench.batches", 10);
-  private static final List<String> COLUMNS = Arrays.asList(("sensor_id, sequence, host, src_ip, src_port, dst_ip, "
-      + "dst_port, transport, first_seen, last_seen, packets_up, packets_down, bytes_up, bytes_down, sni, alpn, ja4, "
-      + "dns_name, vendor, service, category, identified_by, end_reason, ech, community_id, confidence").split(", "));
+  private static final List<String> COLUMNS = FlowRows.COLUMNS;
 
   @TempDir Path dir;
 
@@ -45,13 +42,18 @@ class StoreIngestBenchmark {
           + "5000 + number % 9999, 40000 + number % 99999, "
           + "['api.anthropic.com', 'api.openai.com', 'copilot-proxy.githubusercontent.com'][1 + number % 3], 'h2', "
           + "'t13d1516h2_8daaf6152771_e5627efa2ab1', '', ['anthropic', 'openai', 'github-copilot'][1 + number % 3], "
-          + "'api', 'llm', 'sni', 'fin', 0, '1:' || base64Encode(toString(cityHash64(number))), 'high' "
+          + "'api', 'llm', 'sni', 'fin', 0, '1:' || base64Encode(toString(cityHash64(number))), 'high', '', '' "
           + "FROM numbers(" + (long) BATCH * BATCHES + ")");
       // Every batch different: flows deduplicates a repeated insert (migration 004), as it must.
       byte[][] batches = new byte[BATCHES][];
-      for (int i = 0; i < BATCHES; i++) {
-        batches[i] = ChdbEngine.acquire(dir.toRealPath()).run("SELECT " + String.join(", ", COLUMNS)
-            + " FROM bench_source WHERE intDiv(sequence, " + BATCH + ") = " + i + " FORMAT RowBinary");
+      ChdbEngine engine = ChdbEngine.acquire(dir.toRealPath()); // the store's query() returns text
+      try {
+        for (int i = 0; i < BATCHES; i++) {
+          batches[i] = engine.run("SELECT " + String.join(", ", COLUMNS)
+              + " FROM bench_source WHERE intDiv(sequence, " + BATCH + ") = " + i + " FORMAT RowBinary");
+        }
+      } finally {
+        engine.release();
       }
       store.execute("DROP TABLE bench_source");
       long cpuBefore = processCpuNanos();

@@ -3,7 +3,6 @@ package io.agentwatch.capture.flow;
 import io.agentwatch.capture.decode.DecodedPacket;
 import io.agentwatch.schema.EndReason;
 import io.agentwatch.schema.Transport;
-import java.util.List;
 
 /**
  * One bidirectional flow. "Up" is initiator to responder. Counters cover the packets since the
@@ -36,7 +35,6 @@ public final class Flow {
   private boolean lastPacketUp;
 
   private final InitiatorStream.Recycler streams;
-  private final SharedTexts texts;
   private InitiatorStream initiatorStream;
   private boolean initiatorStreamDone;
   private boolean initiatorStreamGrew;
@@ -48,9 +46,8 @@ public final class Flow {
   private String httpHost;
   private String dnsName;
 
-  Flow(FlowKey key, DecodedPacket firstPacket, boolean firstPacketFromA, InitiatorStream.Recycler streams, SharedTexts texts) {
+  Flow(FlowKey key, DecodedPacket firstPacket, boolean firstPacketFromA, InitiatorStream.Recycler streams) {
     this.streams = streams;
-    this.texts = texts;
     long firstPacketNanos = firstPacket.timestampNanos();
     this.key = key;
     this.initiatorIsA = initiatorIsA(firstPacket, firstPacketFromA);
@@ -173,20 +170,20 @@ public final class Flow {
     return initiatorStreamDone ? null : stream();
   }
 
-  public void setTlsClientHello(String sni, List<String> alpn) {
-    this.sni = shared(sni);
-    this.alpn = alpn == null || alpn.isEmpty() ? null : shared(String.join(",", alpn));
-  }
-
-  private String shared(String text) {
-    return texts.share(text);
+  /**
+   * @param alpn the offered protocols, comma-separated, or null; the identify stage passes one
+   *     shared copy of each distinct text, as for the JA4 below
+   */
+  public void setTlsClientHello(String sni, String alpn) {
+    this.sni = sni;
+    this.alpn = alpn;
   }
 
   // --- identification hooks (identify stage): ClientHello extras, HTTP Host, DNS name
 
   /** @param fromQuic the ClientHello came from QUIC Initial packets, not from TCP */
   public void setClientHelloDetails(String ja4, boolean ech, boolean fromQuic) {
-    this.ja4 = shared(ja4);
+    this.ja4 = ja4;
     this.ech = ech;
     this.sniFromQuic = fromQuic;
   }

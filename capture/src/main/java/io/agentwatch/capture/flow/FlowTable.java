@@ -42,7 +42,6 @@ public final class FlowTable {
   private final ArrayDeque<Flow> closingFlows = new ArrayDeque<>();
   private final FlowKey probe = new FlowKey();
   private final InitiatorStream.Recycler initiatorStreams = new InitiatorStream.Recycler();
-  private final SharedTexts sharedTexts = new SharedTexts();
   private long nextSweepNanos = Long.MIN_VALUE;
   private long flowsCreated;
   private long flowsEvicted;
@@ -110,7 +109,7 @@ public final class FlowTable {
       emitFinal(evicted, EndReason.EVICTED);
     }
     FlowKey key = probe.copy();
-    Flow flow = new Flow(key, packet, fromA, initiatorStreams, sharedTexts);
+    Flow flow = new Flow(key, packet, fromA, initiatorStreams);
     flows.put(key, flow);
     flowsCreated++;
     return flow;

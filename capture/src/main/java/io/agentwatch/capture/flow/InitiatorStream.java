@@ -29,7 +29,7 @@ public final class InitiatorStream {
    * thousands of TLS flows a second, and a fresh buffer for each was the largest allocation of the
    * packet path (a garbage collection every 100 MB). Owned by one flow table, so one thread.
    */
-  public static final class Recycler {
+  static final class Recycler {
     private static final int KEPT = 256;
     private final InitiatorStream[] free = new InitiatorStream[KEPT];
     private int count;

@@ -43,6 +43,7 @@ public final class Identifier {
 
   private final EndpointCatalog catalog;
   private final DnsCache dnsCache;
+  private final SharedTexts texts = new SharedTexts();
 
   public Identifier(EndpointCatalog catalog) {
     this(catalog, new DnsCache(DnsCache.DEFAULT_MAX_ENTRIES));
@@ -80,7 +81,7 @@ public final class Identifier {
   }
 
   /** TCP: a TLS ClientHello, or else the Host of an HTTP/1 request. */
-  private static void readInitiatorStream(Flow flow) {
+  private void readInitiatorStream(Flow flow) {
     InitiatorStream stream = flow.initiatorStream();
     TlsClientHello.Result hello = TlsClientHello.parse(stream.bytes(), 0, stream.length());
     boolean done = hello.isFinal();
@@ -99,7 +100,7 @@ public final class Identifier {
   }
 
   /** UDP from the initiator: CRYPTO frames of QUIC Initials, reassembled by offset. */
-  private static void readQuicInitial(Flow flow, DecodedPacket packet) {
+  private void readQuicInitial(Flow flow, DecodedPacket packet) {
     byte[] data = packet.data();
     int offset = packet.payloadOffset();
     int length = packet.capturedPayloadLength();
@@ -132,9 +133,10 @@ public final class Identifier {
     }
   }
 
-  private static void recordClientHello(Flow flow, TlsClientHello.Result hello, boolean quic) {
-    flow.setTlsClientHello(hello.sni(), hello.alpn());
-    flow.setClientHelloDetails(hello.ja4(quic), hello.ech(), quic);
+  private void recordClientHello(Flow flow, TlsClientHello.Result hello, boolean quic) {
+    String alpn = hello.alpn() == null || hello.alpn().isEmpty() ? null : String.join(",", hello.alpn());
+    flow.setTlsClientHello(texts.share(hello.sni()), texts.share(alpn));
+    flow.setClientHelloDetails(texts.share(hello.ja4(quic)), hello.ech(), quic);
   }
 
   /** Sets the identification fields of a record of this flow. */
