@@ -21,9 +21,9 @@ done
 
 cd "$root"
 # Build (and record the AppCDS archive) before anything is timed.
-./agentwatch flows --read "$root/../shared/corpus/flowtest/pcap/tls12.pcap" >/dev/null 2>&1 \
+./agentwatch flows --read "$root/testdata/flowtest/pcap/tls12.pcap" >/dev/null 2>&1 \
   || ./agentwatch --version >/dev/null
-./agentwatch flows --read "$root/../shared/corpus/flowtest/pcap/tls12.pcap" >/dev/null 2>&1 || true
+./agentwatch flows --read "$root/testdata/flowtest/pcap/tls12.pcap" >/dev/null 2>&1 || true
 if [ ! -f "$capture" ]; then
   ./agentwatch generate --out "$capture" --flows "$flows"
 fi

@@ -20,7 +20,7 @@ import picocli.CommandLine;
 /** The `agentwatch flows` contract: JSON lines on stdout, a summary or a clear error on stderr. */
 class FlowsCommandTest {
 
-  static final Path CORPUS = Path.of(System.getProperty("agentwatch.corpus", "../../shared/corpus"));
+  static final Path CORPUS = Path.of(System.getProperty("agentwatch.corpus", "../testdata"));
 
   record Run(int exitCode, String out, String err) {}
 

@@ -6,14 +6,14 @@ import java.nio.file.Paths;
 
 /**
  * The shared capture corpus with published expected values. Its location is the system property
- * {@code agentwatch.corpus}, by default {@code ../../shared/corpus} from the module directory.
+ * {@code agentwatch.corpus}, by default {@code ../testdata} (the repository's own copy) from the module directory.
  */
 public final class Corpus {
 
   private Corpus() {}
 
   public static Path root() {
-    return Paths.get(System.getProperty("agentwatch.corpus", "../../shared/corpus")).toAbsolutePath().normalize();
+    return Paths.get(System.getProperty("agentwatch.corpus", "../testdata")).toAbsolutePath().normalize();
   }
 
   /** A corpus file; fails the test with a clear message if it is missing. */
