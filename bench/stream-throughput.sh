@@ -5,7 +5,7 @@
 # other builds on the machine change the result.
 set -eu
 cd "$(dirname "$0")/.."
-mvn -q -B -o -pl schemas,stream-jobs,capture install -DskipTests
+mvn -q -B -o -pl schemas,store,stream-jobs,capture install -DskipTests
 uptime
 mvn -q -B -o -pl src test -Dtest=StreamThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dagentwatch.bench=true -Dagentwatch.bench.records="${1:-1000000}" -Dagentwatch.bench.rate="${2:-50000}" \
