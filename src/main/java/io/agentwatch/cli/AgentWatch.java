@@ -28,6 +28,8 @@ public final class AgentWatch implements Runnable {
     commands.put("flows", FlowsCommand::new);
     commands.put("sensor", SensorCommand::new);
     commands.put("up", UpCommand::new);
+    commands.put("query", QueryCommand::new);
+    commands.put("alerts", AlertsCommand::new);
     commands.put("generate", GenerateCommand::new);
     commands.put("help", CommandLine.HelpCommand::new);
     return commands;
