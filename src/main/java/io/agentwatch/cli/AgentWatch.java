@@ -65,6 +65,10 @@ public final class AgentWatch implements Runnable {
     if (sensor != null) {
       SensorCommand.addSettingsHelp(sensor);
     }
+    CommandLine up = cli.getSubcommands().get("up");
+    if (up != null) {
+      UpCommand.addSettingsHelp(up);
+    }
     return cli;
   }
 

@@ -4,19 +4,27 @@ import io.agentwatch.capture.Sensor;
 import io.agentwatch.capture.SensorStats;
 import io.agentwatch.capture.export.KafkaExportConfig;
 import io.agentwatch.capture.export.KafkaFlowExporter;
-import io.agentwatch.capture.source.PcapFileSource;
+import io.agentwatch.capture.source.DirectFileSource;
+import io.agentwatch.capture.source.PacketSource;
+import io.agentwatch.config.ConfigException;
+import io.agentwatch.config.Setting;
+import io.agentwatch.config.SettingsHelp;
 import io.agentwatch.demo.DemoFleet;
 import io.agentwatch.stack.OneMachineStack;
 import io.agentwatch.stack.TempDirectory;
-import io.agentwatch.store.StoreConfig;
 import io.agentwatch.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,12 +36,17 @@ import picocli.CommandLine.Spec;
  * The whole pipeline on one machine: broker, sensor, Flink job, embedded ClickHouse. Replays a
  * capture through it and prints what each host sent to each AI vendor.
  */
-@Command(name = "up", mixinStandardHelpOptions = true,
+@Command(name = "up", mixinStandardHelpOptions = true, usageHelpWidth = 120,
     description = {"Run the whole pipeline on this machine and print per-host totals per AI vendor.",
         "",
         "Starts a Kafka broker (KRaft), the Flink aggregation job and the embedded ClickHouse",
         "engine (chDB) in this process, replays a capture through the sensor into them, and",
-        "prints what each host sent to and received from each AI vendor, read from ClickHouse."})
+        "prints what each host sent to and received from each AI vendor, read from ClickHouse.",
+        "",
+        "Results go to stdout, AgentWatch's own messages to stderr; the libraries' start-up messages",
+        "(Kafka, Flink, ClickHouse) go to a log file in the run's directory, named once on stderr.",
+        "Settings of the job and the stack (listed below) come from the YAML file (--config), then",
+        "AGENTWATCH_* environment variables, then --set KEY=VALUE (strongest)."})
 final class UpCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
@@ -54,24 +67,44 @@ final class UpCommand implements Callable<Integer> {
           + "Default: a temporary directory removed at exit.")
   Path dataDir;
 
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML file with settings listed below.")
+  Path configFile;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Any setting below, e.g. --set detect.spike.score=6 --set job.window=30s; repeatable.")
+  Map<String, String> set = new LinkedHashMap<>();
+
   @Mixin
   SensorOptions sensor;
 
   @Spec
   CommandSpec spec;
 
+  /** The settings table under the options: --help documents every key `up` reads. */
+  static void addSettingsHelp(CommandLine up) {
+    List<String> footer = new ArrayList<>();
+    footer.add("");
+    footer.add("Settings (YAML key; environment variable; default):");
+    List<Setting> shown = OneMachineStack.SETTINGS.stream()
+        .filter(setting -> !OneMachineStack.CHOSEN_BY_THE_STACK.contains(setting.key())).toList();
+    footer.addAll(SettingsHelp.lines(shown));
+    footer.add("");
+    footer.add("Set by the stack itself: " + String.join(", ", OneMachineStack.CHOSEN_BY_THE_STACK.stream().sorted().toList())
+        + " (--data-dir holds the ClickHouse data).");
+    up.getCommandSpec().usageMessage().footer(footer.toArray(new String[0]));
+  }
+
   @Override
   public Integer call() throws Exception {
     try (TempDirectory scratch = TempDirectory.create("agentwatch-up")) {
-      Path capture = input.demo ? writeDemoCapture(scratch.path()) : input.file;
       // Kafka is scratch: a replay is read once. Only the ClickHouse data may be kept.
-      Path clickhouse = dataDir != null ? dataDir.resolve("clickhouse") : scratch.path().resolve("clickhouse");
-      OneMachineStack.Config config = new OneMachineStack.Config(scratch.path().resolve("kafka"),
-          StoreConfig.embedded(clickhouse.toString()), KafkaExportConfig.DEFAULT_TOPIC, 2, 2);
-      try (PcapFileSource source = FlowsCommand.openSource(capture);
+      OneMachineStack.Config config = stackConfig(scratch.path());
+      Path capture = input.demo ? writeDemoCapture(scratch.path()) : input.file;
+      try (PacketSource source = FlowsCommand.openFile(capture);
           OneMachineStack stack = startStack(config)) {
         SensorStats stats;
-        try (KafkaFlowExporter exporter = new KafkaFlowExporter(KafkaExportConfig.of(stack.bootstrapServers()))) {
+        KafkaExportConfig export = new KafkaExportConfig(stack.bootstrapServers(), config.flowsTopic(), Map.of());
+        try (KafkaFlowExporter exporter = new KafkaFlowExporter(export)) {
           stats = FlowsCommand.runSensor(new Sensor(sensor.config(), exporter), source, spec.commandLine().getErr());
         }
         LOG.info("sensor: {}", Summaries.of(capture, stats));
@@ -86,6 +119,16 @@ final class UpCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The stack's settings from --set, --config and the environment; a bad one is exit code 2, naming it. */
+  OneMachineStack.Config stackConfig(Path scratch) {
+    Path clickhouse = dataDir != null ? dataDir.resolve("clickhouse") : scratch.resolve("clickhouse");
+    try {
+      return OneMachineStack.Config.load(scratch.resolve("kafka"), clickhouse, set, configFile, System.getenv());
+    } catch (ConfigException e) {
+      throw new UserError(e.getMessage(), 2, e);
+    }
   }
 
   private static OneMachineStack startStack(OneMachineStack.Config config) {

@@ -1,8 +1,8 @@
 package io.agentwatch.capture.service;
 
-import io.agentwatch.capture.config.Setting;
-import io.agentwatch.capture.config.Settings;
-import io.agentwatch.capture.config.ValueParsers;
+import io.agentwatch.config.Setting;
+import io.agentwatch.config.Settings;
+import io.agentwatch.config.ValueParsers;
 import io.agentwatch.capture.export.KafkaExportConfig;
 import io.agentwatch.capture.flow.FlowTableConfig;
 import io.agentwatch.capture.source.LiveCaptureConfig;
@@ -104,7 +104,7 @@ public record SensorServiceConfig(
 
   /**
    * @param environment for {@code $STATE_DIRECTORY} (set by systemd) and the host name fallback
-   * @throws io.agentwatch.capture.config.ConfigException naming every problem
+   * @throws io.agentwatch.config.ConfigException naming every problem
    */
   public static SensorServiceConfig from(Settings settings, Map<String, String> environment) {
     String hostName = localHostName();

@@ -1,5 +1,6 @@
-package io.agentwatch.jobs.aggregate;
+package io.agentwatch.jobs;
 
+import io.agentwatch.jobs.aggregate.HostVendorWindows;
 import io.agentwatch.jobs.alert.AlertKafkaSink;
 import io.agentwatch.jobs.detect.Detection;
 import io.agentwatch.jobs.sink.ClickHouseSink;
@@ -30,12 +31,14 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Flow records in; per host × vendor × service minutes, late flows and alerts out:
+ * The job, composed from its stages: {@code source/} (the flows topic, re-sent copies dropped) →
+ * {@code aggregate/} (host × vendor × service windows) → {@code detect/} (alerts from the windows)
+ * → {@code alert/} (alerts to Kafka) and {@code sink/} (every stream to ClickHouse). Each stage
+ * knows only what it consumes; the wiring is here. Flow records in; per host × vendor × service
+ * minutes, late flows and alerts out:
  *
  * <pre>
  *   flows topic ─┬──────────────────────────────────────────────────────→ ClickHouse flows
@@ -50,7 +53,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * A flow record's event time is its {@code last_seen}: records are reported when their counts
  * are complete, so last_seen advances with the stream and the watermark can follow it.
  */
-public final class AggregationJob {
+public final class AgentWatchJob {
 
   static {
     SchemaTrust.ensure();
@@ -63,17 +66,14 @@ public final class AggregationJob {
   static final TableEncoder<ExposureAlert> ALERT_ROWS =
       new TableEncoder<>(AlertRows.TABLE, AlertRows.COLUMNS, AlertRows::encode);
 
-  public static final OutputTag<FlowRecord> TOO_LATE =
-      new OutputTag<>("flows later than the allowed lateness", new AvroTypeInfo<>(FlowRecord.class));
-
-  private AggregationJob() {}
+  private AgentWatchJob() {}
 
   /**
    * Flink settings the job needs from its environment: checkpointing on, at the configured
    * interval and storage. Pass them to {@code getExecutionEnvironment} (MiniCluster) or they are
    * applied by {@link #build} on a cluster.
    */
-  public static Configuration flinkSettings(AggregationJobConfig config) {
+  public static Configuration flinkSettings(AgentWatchJobConfig config) {
     Configuration flink = new Configuration();
     flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
     if (config.checkpointDirectory() != null) {
@@ -84,15 +84,15 @@ public final class AggregationJob {
   }
 
   /** Adds the job's operators to {@code env}; the caller executes it. */
-  public static void build(StreamExecutionEnvironment env, AggregationJobConfig config) {
+  public static void build(StreamExecutionEnvironment env, AgentWatchJobConfig config) {
     build(env, config, UnaryOperator.identity());
   }
 
   /**
-   * Like {@link #build(StreamExecutionEnvironment, AggregationJobConfig)}, with {@code afterSource}
+   * Like {@link #build(StreamExecutionEnvironment, AgentWatchJobConfig)}, with {@code afterSource}
    * applied to the flow records before anything else (tests use it to fail the job mid-stream).
    */
-  public static void build(StreamExecutionEnvironment env, AggregationJobConfig config,
+  public static void build(StreamExecutionEnvironment env, AgentWatchJobConfig config,
       UnaryOperator<DataStream<FlowRecord>> afterSource) {
     DataStream<FlowRecord> flows = afterSource.apply(flowRecords(env, config));
     rawFlows(flows, config);
@@ -101,8 +101,8 @@ public final class AggregationJob {
     if (config.detection() != null) {
       DataStream<ExposureAlert> alerts = Detection.alerts(windows, config.window(), config.detection());
       alerts.sinkTo(new ClickHouseSink<>(config.sink(), ALERT_ROWS)).name("ClickHouse " + ALERT_ROWS.table());
-      if (config.alertsTopic() != null) {
-        alerts.sinkTo(AlertKafkaSink.create(config)).name("Kafka " + config.alertsTopic());
+      if (config.alertSink() != null) {
+        alerts.sinkTo(AlertKafkaSink.create(config.alertSink())).name("Kafka " + config.alertsTopic());
       }
     }
   }
@@ -112,7 +112,7 @@ public final class AggregationJob {
    * and returns the flow records of the flows topic, with watermarks per Kafka partition, without
    * the copies sensors send again after a failure ({@link DropResentDuplicates}).
    */
-  public static DataStream<FlowRecord> flowRecords(StreamExecutionEnvironment env, AggregationJobConfig config) {
+  public static DataStream<FlowRecord> flowRecords(StreamExecutionEnvironment env, AgentWatchJobConfig config) {
     config.validate();
     env.configure(flinkSettings(config));
     // Chained operators get the upstream object itself instead of a deep copy (the Avro copy of
@@ -124,7 +124,7 @@ public final class AggregationJob {
   }
 
   /** Every flow record, late or not, into the {@code flows} table. */
-  public static void rawFlows(DataStream<FlowRecord> flows, AggregationJobConfig config) {
+  public static void rawFlows(DataStream<FlowRecord> flows, AgentWatchJobConfig config) {
     flows.sinkTo(new ClickHouseSink<>(config.sink(), FLOW_ROWS)).name("ClickHouse " + FLOW_ROWS.table());
   }
 
@@ -133,40 +133,21 @@ public final class AggregationJob {
    * than the allowed lateness are counted and written to late_flows. Returns the windows, every
    * firing of them (a late update emits the window again).
    */
-  private static DataStream<HostVendorWindow> windows(DataStream<FlowRecord> flows, AggregationJobConfig config) {
+  private static DataStream<HostVendorWindow> windows(DataStream<FlowRecord> flows, AgentWatchJobConfig config) {
     SingleOutputStreamOperator<HostVendorWindow> windows =
-        hostVendorWindows(flows, config.window(), config.allowedLateness());
+        HostVendorWindows.of(flows, config.window(), config.allowedLateness());
     windows.sinkTo(new ClickHouseSink<>(config.sink(), WINDOW_ROWS)).name("ClickHouse " + WINDOW_ROWS.table());
 
     Duration window = config.window();
     TableEncoder<FlowRecord> lateRows = new TableEncoder<>(LateFlowRows.TABLE, LateFlowRows.COLUMNS,
         (out, flow) -> LateFlowRows.encode(out, flow, window));
-    windows.getSideOutput(TOO_LATE)
+    windows.getSideOutput(HostVendorWindows.TOO_LATE)
         .map(new CountLate()).name("count late flows")
         .sinkTo(new ClickHouseSink<>(config.sink(), lateRows)).name("ClickHouse " + LateFlowRows.TABLE);
     return windows;
   }
 
-  /**
-   * The window aggregate alone (no sinks): AI-vendor flows keyed by host, vendor and service into
-   * tumbling event-time windows; records later than {@code allowedLateness} go to the side output
-   * {@link #TOO_LATE}.
-   */
-  public static SingleOutputStreamOperator<HostVendorWindow> hostVendorWindows(DataStream<FlowRecord> flows,
-      Duration window, Duration allowedLateness) {
-    return flows
-        .filter(flow -> flow.getVendor() != null).name("AI vendors only")
-        .keyBy(HostVendorKey::of)
-        .window(TumblingEventTimeWindows.of(window))
-        .allowedLateness(allowedLateness)
-        .sideOutputLateData(TOO_LATE)
-        .aggregate(new HostVendorAccumulator(), new EmitHostVendorWindow(),
-            WindowTotalsSerializer.TYPE, WindowTotalsSerializer.TYPE,
-            new AvroTypeInfo<>(HostVendorWindow.class))
-        .name("host × vendor × service windows");
-  }
-
-  private static KafkaSource<FlowMessage> kafkaSource(AggregationJobConfig config) {
+  private static KafkaSource<FlowMessage> kafkaSource(AgentWatchJobConfig config) {
     KafkaSourceBuilder<FlowMessage> source = KafkaSource.<FlowMessage>builder()
         .setBootstrapServers(config.bootstrapServers())
         .setTopics(config.flowsTopic())
@@ -182,7 +163,7 @@ public final class AggregationJob {
   }
 
   /** On the source, so watermarks are tracked per Kafka partition. */
-  public static WatermarkStrategy<FlowMessage> watermarks(AggregationJobConfig config) {
+  public static WatermarkStrategy<FlowMessage> watermarks(AgentWatchJobConfig config) {
     return WatermarkStrategy
         .<FlowMessage>forBoundedOutOfOrderness(config.outOfOrderness())
         .withTimestampAssigner((message, previous) -> message.record.getLastSeen().toEpochMilli())
