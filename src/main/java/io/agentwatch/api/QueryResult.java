@@ -103,6 +103,27 @@ public record QueryResult(List<Column> columns, List<List<Object>> rows) {
     return new QueryResult(List.copyOf(columns), rows);
   }
 
+  /** Only the named columns, in that order: a narrower view for a table. */
+  public QueryResult select(String... names) {
+    List<Column> chosen = new ArrayList<>();
+    List<Integer> indexes = new ArrayList<>();
+    for (String name : names) {
+      for (int i = 0; i < columns.size(); i++) {
+        if (columns.get(i).name().equals(name)) {
+          chosen.add(columns.get(i));
+          indexes.add(i);
+        }
+      }
+    }
+    List<List<Object>> narrowed = new ArrayList<>();
+    for (List<Object> row : rows) {
+      List<Object> values = new ArrayList<>();
+      indexes.forEach(index -> values.add(row.get(index)));
+      narrowed.add(values);
+    }
+    return new QueryResult(List.copyOf(chosen), narrowed);
+  }
+
   /** The columns as JSON, for the API's description of a result. */
   public ArrayNode columnsJson() {
     ArrayNode array = JsonNodeFactory.instance.arrayNode();

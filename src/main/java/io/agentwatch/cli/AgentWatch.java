@@ -28,6 +28,7 @@ public final class AgentWatch implements Runnable {
     commands.put("flows", FlowsCommand::new);
     commands.put("sensor", SensorCommand::new);
     commands.put("up", UpCommand::new);
+    commands.put("replay", ReplayCommand::new);
     commands.put("query", QueryCommand::new);
     commands.put("alerts", AlertsCommand::new);
     commands.put("generate", GenerateCommand::new);
@@ -65,9 +66,11 @@ public final class AgentWatch implements Runnable {
     if (sensor != null) {
       SensorCommand.addSettingsHelp(sensor);
     }
-    CommandLine up = cli.getSubcommands().get("up");
-    if (up != null) {
-      UpCommand.addSettingsHelp(up);
+    for (String stack : new String[] {"up", "replay"}) {
+      CommandLine command = cli.getSubcommands().get(stack);
+      if (command != null) {
+        StackSettings.addHelp(command);
+      }
     }
     return cli;
   }

@@ -1,6 +1,7 @@
 package io.agentwatch.cli;
 
 import io.agentwatch.api.QueryResult;
+import io.agentwatch.api.ResultFormat;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.ZoneId;
@@ -21,6 +22,8 @@ import picocli.CommandLine.Spec;
         "none runs. JSON carries every field: alert_id, detector, host, vendor, service,",
         "window_start, window_end (ISO-8601 UTC), observed, baseline, score, reason, top_flows."})
 final class AlertsCommand implements Callable<Integer> {
+
+  static final String[] TABLE_COLUMNS = {"window_start", "detector", "host", "vendor", "score", "reason"};
 
   @Option(names = "--since", paramLabel = "TIME", defaultValue = "24h",
       description = "Alerts whose window starts at or after this time: 24h or 7d ago, now, 2026-12-06, 2026-12-06T14:00:00Z. Default: ${DEFAULT-VALUE}.")
@@ -60,7 +63,8 @@ final class AlertsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (QueryTarget target = QueryTarget.open(dataDir.dataDirectory(), Clock.systemUTC())) {
       QueryResult result = target.run("alerts", parameters);
-      resultFormat.write(result, out, ZoneId.systemDefault());
+      // People read the window, who, to whom, how unusual and why; programs get every field.
+      resultFormat.write(resultFormat == ResultFormat.TABLE ? result.select(TABLE_COLUMNS) : result, out, ZoneId.systemDefault());
     }
     out.flush();
     return 0;

@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * Where a one-machine stack keeps everything: {@code clickhouse/} (the embedded store),
- * {@code kafka/} (the broker's log), {@code checkpoints/} (the job's state), and
+ * {@code kafka/} (the broker's log), {@code checkpoints/} and {@code savepoints/} (the job's
+ * state), and
  * {@code server.json}, which tells the command line that a stack runs here and where its HTTP API
  * is. One process owns a data directory at a time ({@link #lock()}).
  */
@@ -60,6 +61,10 @@ public final class DataDirectory {
 
   public Path checkpoints() {
     return path.resolve("checkpoints");
+  }
+
+  public Path savepoints() {
+    return path.resolve("savepoints");
   }
 
   /** Whether a store was ever written here. */
