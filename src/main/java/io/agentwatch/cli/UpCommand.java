@@ -69,6 +69,10 @@ final class UpCommand implements Callable<Integer> {
       description = "Capture live on this interface (repeatable); needs root or CAP_NET_RAW.")
   List<String> interfaces = new ArrayList<>();
 
+  @Option(names = "--filter", paramLabel = "BPF",
+      description = "Capture only what this BPF filter passes (tcpdump syntax), e.g. 'tcp port 443 or udp port 443 or port 53'.")
+  String filter;
+
   @Option(names = "--read", paramLabel = "FILE", description = "Replay this pcap or pcapng file into the stack.")
   Path file;
 
@@ -180,7 +184,7 @@ final class UpCommand implements Callable<Integer> {
     KafkaExportConfig export = new KafkaExportConfig(stack.bootstrapServers(), config.flowsTopic(), Map.of());
     List<Feed> feeds = new ArrayList<>();
     if (!interfaces.isEmpty()) {
-      LiveCaptureSource live = openLive(interfaces);
+      LiveCaptureSource live = openLive(LiveCaptureConfig.defaults(interfaces).withFilter(filter));
       feeds.add(Feed.start("live " + String.join("+", interfaces), feedSensor(base, "live"), () -> new KafkaFlowExporter(export),
           once(live)));
     }
@@ -195,9 +199,9 @@ final class UpCommand implements Callable<Integer> {
     return feeds;
   }
 
-  private static LiveCaptureSource openLive(List<String> interfaces) {
+  private static LiveCaptureSource openLive(LiveCaptureConfig config) {
     try {
-      return LiveCaptureSource.open(LiveCaptureConfig.defaults(interfaces));
+      return LiveCaptureSource.open(config);
     } catch (CaptureException e) {
       String message = e.getMessage();
       if (message != null && (message.contains("ermission") || message.contains("not permitted"))) {

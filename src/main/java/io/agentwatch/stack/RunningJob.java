@@ -42,6 +42,7 @@ public final class RunningJob implements AutoCloseable {
 
   private final JobClient client;
   private final Path savepoints;
+  private volatile boolean stopped;
 
   private RunningJob(JobClient client, Path savepoints) {
     this.client = client;
@@ -108,18 +109,26 @@ public final class RunningJob implements AutoCloseable {
   public String stop(Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {
     String path = client.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    stopped = true;
     LOG.info("stream job stopped with savepoint {}", path);
     return path;
   }
 
-  /** Cancels the job without a savepoint (the newest retained checkpoint remains). */
+  /**
+   * Cancels the job unless {@link #stop} ended it (the newest retained checkpoint remains); its
+   * MiniCluster shuts down with it.
+   */
   @Override
   public void close() {
+    if (stopped) {
+      return;
+    }
     try {
       if (!client.getJobStatus().get(5, TimeUnit.SECONDS).isTerminalState()) {
         client.cancel().get(30, TimeUnit.SECONDS);
       }
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException | TimeoutException | IllegalStateException e) {
+      // IllegalStateException: the MiniCluster is already gone with the job
       LOG.warn("stream job: cancel failed: {}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
