@@ -127,6 +127,7 @@ final class UpCommand implements Callable<Integer> {
         LOG.info("stopping: feeds, then the job with a savepoint");
         feeds.forEach(Feed::stop);
         feeds.forEach(Feed::close);
+        feeds.forEach(feed -> dir.saveLastSequence(feed.sensorId(), feed.lastSequence()));
         try {
           job.stop(STOP_TIMEOUT);
         } catch (Exception e) {
@@ -185,16 +186,16 @@ final class UpCommand implements Callable<Integer> {
     List<Feed> feeds = new ArrayList<>();
     if (!interfaces.isEmpty()) {
       LiveCaptureSource live = openLive(LiveCaptureConfig.defaults(interfaces).withFilter(filter));
-      feeds.add(Feed.start("live " + String.join("+", interfaces), feedSensor(base, "live"), () -> new KafkaFlowExporter(export),
+      feeds.add(Feed.start("live " + String.join("+", interfaces), feedSensor(base, "live", dir), () -> new KafkaFlowExporter(export),
           once(live)));
     }
     if (file != null) {
       ReplaySource replay = new ReplaySource(FlowsCommand.openFile(file), replaySpeed);
-      feeds.add(Feed.start("file " + file.getFileName(), feedSensor(base, "file"), () -> new KafkaFlowExporter(export),
+      feeds.add(Feed.start("file " + file.getFileName(), feedSensor(base, "file", dir), () -> new KafkaFlowExporter(export),
           once(replay)));
     }
     if (demo) {
-      feeds.add(Feed.start("demo fleet", feedSensor(base, "demo"), () -> new KafkaFlowExporter(export), demoRounds(dir)));
+      feeds.add(Feed.start("demo fleet", feedSensor(base, "demo", dir), () -> new KafkaFlowExporter(export), demoRounds(dir)));
     }
     return feeds;
   }
@@ -212,9 +213,10 @@ final class UpCommand implements Callable<Integer> {
     }
   }
 
-  /** Each feed is a sensor of its own: sequence numbers are per sensor. */
-  private static SensorConfig feedSensor(SensorConfig base, String feed) {
-    return new SensorConfig(base.sensorId() + "/" + feed, base.flowTable(), base.catalog(), base.hosts(), 0);
+  /** Each feed is a sensor of its own, numbering its records on from its previous run. */
+  private static SensorConfig feedSensor(SensorConfig base, String feed, DataDirectory dir) {
+    String id = base.sensorId() + "/" + feed;
+    return new SensorConfig(id, base.flowTable(), base.catalog(), base.hosts(), dir.lastSequence(id));
   }
 
   private static Feed.Rounds once(io.agentwatch.capture.source.PacketSource source) {

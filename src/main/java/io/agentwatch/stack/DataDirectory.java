@@ -67,6 +67,35 @@ public final class DataDirectory {
     return path.resolve("savepoints");
   }
 
+  /**
+   * The sequence number of the last record an in-process sensor of this stack sent, so that its
+   * next run goes on from there (a restarted sensor must not look like a replay); 0 at first.
+   */
+  public long lastSequence(String sensorId) {
+    Path file = sequenceFile(sensorId);
+    try {
+      return Files.isRegularFile(file) ? Long.parseLong(Files.readString(file).strip()) : 0;
+    } catch (IOException | NumberFormatException e) {
+      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public void saveLastSequence(String sensorId, long sequence) {
+    Path file = sequenceFile(sensorId);
+    try {
+      Files.createDirectories(file.getParent());
+      Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.writeString(temporary, Long.toString(sequence));
+      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private Path sequenceFile(String sensorId) {
+    return path.resolve("sensors").resolve(sensorId.replaceAll("[^A-Za-z0-9._-]", "_") + ".last-sequence");
+  }
+
   /** Whether a store was ever written here. */
   public boolean hasStore() {
     return Files.isDirectory(clickhouse());

@@ -26,13 +26,16 @@ public final class Feed implements AutoCloseable {
   }
 
   private final String name;
+  private final String sensorId;
   private final Thread thread;
   private volatile boolean stopped;
   private volatile PacketSource current;
   private volatile SensorStats lastStats;
+  private volatile long lastSequence;
 
   private Feed(String name, SensorConfig sensor, Supplier<FlowSink> sink, Rounds rounds) {
     this.name = name;
+    this.sensorId = sensor.sensorId();
     this.thread = new Thread(() -> run(sensor, sink, rounds), "feed-" + name);
   }
 
@@ -47,13 +50,22 @@ public final class Feed implements AutoCloseable {
     return name;
   }
 
+  public String sensorId() {
+    return sensorId;
+  }
+
+  /** The sequence number of the last record handed to the sink (after {@link #close()}: of the last record). */
+  public long lastSequence() {
+    return lastSequence;
+  }
+
   /** The statistics of the round running now or the last one. */
   public SensorStats stats() {
     return lastStats;
   }
 
   private void run(SensorConfig config, Supplier<FlowSink> sinks, Rounds rounds) {
-    long lastSequence = config.lastSequence();
+    lastSequence = config.lastSequence();
     try (FlowSink sink = sinks.get()) {
       while (!stopped) {
         PacketSource source = rounds.next();

@@ -28,8 +28,8 @@ import picocli.CommandLine;
  * interface, real curl clients uploading over TLS to AI vendor names served by openssl on
  * 127.0.0.2, and `agentwatch query` asking the running stack. Its per-host × vendor totals must
  * equal what tshark counts in a parallel capture, across a SIGTERM and a second `up` on the same
- * data directory: no window lost, none counted twice. With one quiet second after the traffic
- * (job.idleness=5s) the minutes close without a later record. Needs root (or CAP_NET_RAW) and
+ * data directory, stopped while a window is open: no window lost, none counted twice. The
+ * windows (10 s here) close on the quiet network without a later record (job.idleness=5s). Needs root (or CAP_NET_RAW) and
  * curl, openssl, tshark (dumpcap).
  */
 class UpServiceTest {
@@ -59,8 +59,14 @@ class UpServiceTest {
       upload("api.anthropic.com", tlsPort, 50_000);
       stop(dumpcap);
       add(truth, tsharkTotals(dir.resolve("run1.pcap"), tlsPort));
-      assertTotalsReach(dataDir, truth, 150, "after the first run");
+      assertTotalsReach(dataDir, truth, 150, "while the first run goes on");
 
+      // One more upload, and the stop while its window is still open: the window must carry over.
+      dumpcap = start("dumpcap-1b", "dumpcap", "-q", "-i", "lo", "-f", "tcp port " + tlsPort, "-w", dir.resolve("run1b.pcap").toString());
+      Thread.sleep(1_500);
+      upload("api.openai.com", tlsPort, 40_000);
+      stop(dumpcap);
+      add(truth, tsharkTotals(dir.resolve("run1b.pcap"), tlsPort));
       up.destroy(); // SIGTERM
       assertTrue(up.waitFor(30, TimeUnit.SECONDS), "up did not stop within 30 s of SIGTERM:\n" + log("first"));
       assertEquals(0, up.exitValue(), log("first"));
@@ -75,6 +81,11 @@ class UpServiceTest {
       stop(dumpcap);
       add(truth, tsharkTotals(dir.resolve("run2.pcap"), tlsPort));
       assertTotalsReach(dataDir, truth, 150, "after the second run: the sum of both runs");
+      JsonNode records = JSON.readTree(query(dataDir, "stored_records")).get(0);
+      assertEquals("up-test/live", records.path("sensor_id").asText());
+      assertEquals(records.path("last_sequence").asLong(), records.path("rows").asLong(),
+          "records 1..N of both runs, each stored once (none re-read after the restart): " + records);
+      assertEquals(records.path("rows").asLong(), records.path("sequences").asLong(), records.toString());
 
       up.destroy();
       assertTrue(up.waitFor(30, TimeUnit.SECONDS), log("second"));
@@ -89,7 +100,7 @@ class UpServiceTest {
     command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.agentwatch.cli.AgentWatch", "up",
         "--interface", "lo", "--filter", "tcp port " + tlsPort, "--data-dir", dataDir.toString(),
         "--http", "127.0.0.1:" + LocalPorts.free(), "--set", "kafka.port=" + LocalPorts.free(),
-        "--set", "job.idleness=5s", "--set", "job.checkpoint-interval=1s", "--sensor-id", "up-test"));
+        "--set", "job.window=10s", "--set", "job.idleness=5s", "--set", "job.checkpoint-interval=1s", "--sensor-id", "up-test"));
     Process up = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
     processes.add(up);
     for (int i = 0; i < 1200 && !log(name).contains("AgentWatch is up"); i++) {
@@ -114,16 +125,21 @@ class UpServiceTest {
     assertEquals(asText(expected), seen, when + ": per host and vendor, bytes up, bytes down, packets, flows");
   }
 
-  private static Map<String, long[]> queryTotals(Path dataDir) throws Exception {
+  /** `agentwatch query NAME --format json` in this JVM: the running stack's API answers. */
+  private static String query(Path dataDir, String name) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = AgentWatch.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute("query", "host_totals", "--format", "json", "--data-dir", dataDir.toString());
+    int code = cli.execute("query", name, "--format", "json", "--data-dir", dataDir.toString());
     assertEquals(0, code, err.toString());
+    return out.toString();
+  }
+
+  private static Map<String, long[]> queryTotals(Path dataDir) throws Exception {
     Map<String, long[]> totals = new TreeMap<>();
-    for (JsonNode row : JSON.readTree(out.toString())) {
+    for (JsonNode row : JSON.readTree(query(dataDir, "host_totals"))) {
       totals.put(row.path("host").asText() + " " + row.path("vendor").asText(), new long[] {
           row.path("bytes_up").asLong(), row.path("bytes_down").asLong(), row.path("packets").asLong(), row.path("flows").asLong()});
     }
