@@ -12,10 +12,29 @@ public final class FlowText {
 
   private FlowText() {}
 
-  /** "ip-range" for {@code Evidence.IP_RANGE}; the same rule for every enum of the schema. */
+  /**
+   * "ip-range" for {@code Evidence.IP_RANGE}; the same rule for every enum of the schema. Computed
+   * once per constant: writers call this for every record.
+   */
   public static String of(Enum<?> value) {
+    return TEXTS.get(value.getDeclaringClass())[value.ordinal()];
+  }
+
+  private static String spell(Enum<?> value) {
     return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
+
+  private static final ClassValue<String[]> TEXTS = new ClassValue<>() {
+    @Override
+    protected String[] computeValue(Class<?> type) {
+      Object[] constants = type.getEnumConstants();
+      String[] texts = new String[constants.length];
+      for (int i = 0; i < constants.length; i++) {
+        texts[i] = spell((Enum<?>) constants[i]);
+      }
+      return texts;
+    }
+  };
 
   /** The constant whose text is {@code text} ("end-of-capture" → END_OF_CAPTURE). */
   public static <E extends Enum<E>> E parse(Class<E> type, String text) {

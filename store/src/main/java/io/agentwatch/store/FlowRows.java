@@ -1,78 +1,96 @@
 package io.agentwatch.store;
 
+import io.agentwatch.schema.FlowColumns;
+import io.agentwatch.schema.FlowColumns.Address;
+import io.agentwatch.schema.FlowColumns.Column;
+import io.agentwatch.schema.FlowColumns.Count;
+import io.agentwatch.schema.FlowColumns.Flag;
+import io.agentwatch.schema.FlowColumns.Text;
+import io.agentwatch.schema.FlowColumns.Time;
 import io.agentwatch.schema.FlowRecord;
-import io.agentwatch.schema.FlowText;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * How a {@link FlowRecord} becomes a row of the {@code flows} table (sql/migrations/001_flows.sql,
- * plus ech, community_id and confidence from 003_flows_identification.sql, host_owner and host_team
- * from 005_flows_host_owner_team.sql): the column list and
- * the RowBinary encoding, in the same order.
+ * How a {@link FlowRecord} becomes a row of the {@code flows} table: the columns of
+ * {@link FlowColumns#ALL} that inserts name, and their RowBinary encoding in the same order, both
+ * derived from that one definition (the migrations create the same columns; a test holds them
+ * together).
  *
- * <p>Absent text (null SNI, vendor, ...) is stored as '' (the columns are not Nullable: see the
- * migration for why), addresses as IPv6 (IPv4 mapped to ::ffff:a.b.c.d), times with microseconds.
+ * <p>Absent text (null SNI, vendor, ...) is stored as '' (the columns are not Nullable: see
+ * 001_flows.sql for why), addresses as IPv6 (IPv4 mapped to ::ffff:a.b.c.d; a host pseudonym as
+ * '::', the pseudonym itself in src_pseudonym), times with microseconds.
  */
 public final class FlowRows {
 
   public static final String TABLE = "flows";
 
-  public static final List<String> COLUMNS = List.of(
-      "sensor_id", "sequence", "host", "src_ip", "src_port", "dst_ip", "dst_port", "transport",
-      "first_seen", "last_seen", "packets_up", "packets_down", "bytes_up", "bytes_down",
-      "sni", "alpn", "ja4", "dns_name", "vendor", "service", "category", "identified_by", "end_reason",
-      "ech", "community_id", "confidence", "host_owner", "host_team");
+  private static final List<Column> INSERTED = FlowColumns.ALL.stream().filter(Column::inserted).toList();
+
+  public static final List<String> COLUMNS = INSERTED.stream().map(Column::name).toList();
+
+  /** '::', the address a pseudonymised host's row holds. */
+  private static final java.net.InetAddress UNSPECIFIED = RowBinaryWriter.parseAddressLiteral("::");
+
+  /** One column's value of one record into the batch. */
+  private interface ColumnEncoder {
+    void write(RowBinaryWriter out, FlowRecord flow);
+  }
+
+  // Built once from the definition: per row only the accessors and the writer run, as in a
+  // hand-written chain (no lookup, no allocation).
+  private static final ColumnEncoder[] ENCODERS = INSERTED.stream().map(FlowRows::encoder).toArray(ColumnEncoder[]::new);
 
   private FlowRows() {}
 
   /** Appends one row; the order matches {@link #COLUMNS}. */
   public static void encode(RowBinaryWriter out, FlowRecord flow) {
-    out.lowCardinalityString(flow.getSensorId())
-        .uint64(flow.getSequence())
-        .lowCardinalityString(flow.getHost())
-        .ipv6(flow.getSrcIp())
-        .uint16(flow.getSrcPort())
-        .ipv6(flow.getDstIp())
-        .uint16(flow.getDstPort())
-        .lowCardinalityString(text(flow.getTransport()))
-        .dateTime64(flow.getFirstSeen(), 6)
-        .dateTime64(flow.getLastSeen(), 6)
-        .uint64(flow.getPacketsUp())
-        .uint64(flow.getPacketsDown())
-        .uint64(flow.getBytesUp())
-        .uint64(flow.getBytesDown())
-        .string(orEmpty(flow.getSni()))
-        .lowCardinalityString(orEmpty(flow.getAlpn()))
-        .lowCardinalityString(orEmpty(flow.getJa4()))
-        .string(orEmpty(flow.getDnsName()))
-        .lowCardinalityString(orEmpty(flow.getVendor()))
-        .lowCardinalityString(orEmpty(flow.getService()))
-        .lowCardinalityString(orEmpty(flow.getCategory()))
-        .lowCardinalityString(text(flow.getIdentifiedBy()))
-        .lowCardinalityString(text(flow.getEndReason()))
-        .uint8(flow.getEch() ? 1 : 0)
-        .string(orEmpty(flow.getCommunityId()))
-        .lowCardinalityString(orEmpty(flow.getConfidence()))
-        .lowCardinalityString(orEmpty(flow.getHostOwner()))
-        .lowCardinalityString(orEmpty(flow.getHostTeam()));
-  }
-
-  /** {@link FlowText#of}, computed once per constant rather than once per row. */
-  private static String text(Enum<?> value) {
-    return ENUM_TEXTS.get(value.getDeclaringClass())[value.ordinal()];
-  }
-
-  private static final ClassValue<String[]> ENUM_TEXTS = new ClassValue<>() {
-    @Override
-    protected String[] computeValue(Class<?> type) {
-      Object[] constants = type.getEnumConstants();
-      String[] texts = new String[constants.length];
-      for (int i = 0; i < constants.length; i++) {
-        texts[i] = FlowText.of((Enum<?>) constants[i]);
-      }
-      return texts;
+    for (ColumnEncoder encoder : ENCODERS) {
+      encoder.write(out, flow);
     }
-  };
+  }
+
+  private static ColumnEncoder encoder(Column column) {
+    FlowColumns.Value value = column.value();
+    if (value instanceof Count count) {
+      var of = count.of();
+      return switch (column.type()) {
+        case UINT16 -> (out, flow) -> out.uint16((int) of.applyAsLong(flow));
+        case UINT64 -> (out, flow) -> out.uint64(of.applyAsLong(flow));
+        default -> throw unsupported(column);
+      };
+    }
+    if (value instanceof Text text) {
+      Function<FlowRecord, String> of = text.of();
+      // LowCardinality(String) travels as a plain String in RowBinary.
+      return (out, flow) -> out.string(orEmpty(of.apply(flow)));
+    }
+    if (value instanceof Address address) {
+      Function<FlowRecord, String> of = address.of();
+      return (out, flow) -> {
+        String literal = of.apply(flow);
+        if (FlowColumns.isPseudonym(literal)) {
+          out.ipv6(UNSPECIFIED);
+        } else {
+          out.ipv6(literal);
+        }
+      };
+    }
+    if (value instanceof Time time) {
+      var of = time.of();
+      return (out, flow) -> out.dateTime64(of.apply(flow), 6);
+    }
+    if (value instanceof Flag flag) {
+      var of = flag.of();
+      return (out, flow) -> out.uint8(of.test(flow) ? 1 : 0);
+    }
+    throw unsupported(column);
+  }
+
+  private static IllegalStateException unsupported(Column column) {
+    return new IllegalStateException("flow column '" + column.name() + "': no RowBinary encoding for a "
+        + column.value().getClass().getSimpleName() + " stored as " + column.type().sql());
+  }
 
   private static String orEmpty(String value) {
     return value == null ? "" : value;

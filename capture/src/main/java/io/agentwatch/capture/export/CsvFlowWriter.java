@@ -42,6 +42,8 @@ public final class CsvFlowWriter implements FlowSink {
           out.write(Long.toString(number.value().applyAsLong(record)));
         } else if (field instanceof FlowFields.TextField text) {
           writeText(text.value().apply(record));
+        } else if (field instanceof FlowFields.BooleanField flag) {
+          out.write(flag.value().test(record) ? "true" : "false");
         }
       }
       out.write('\n');

@@ -1,7 +1,7 @@
 package io.agentwatch.capture.export;
 
+import io.agentwatch.schema.FlowColumns;
 import io.agentwatch.schema.FlowRecord;
-import io.agentwatch.schema.FlowText;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -12,10 +12,11 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
- * The fields of the sensor's text outputs (JSON lines, CSV) in their contract order: names in
- * snake_case, enums lower case with hyphens ("tcp", "sni", "active-timeout"), times ISO-8601 UTC
- * with microseconds, absent text null. Every text output writes exactly this list, so they can
- * never disagree; later versions may only append fields.
+ * The fields of the sensor's text outputs (JSON lines, CSV) in their contract order, derived from
+ * {@link FlowColumns#TEXT_OUTPUTS}: names in snake_case, enums lower case with hyphens ("tcp",
+ * "sni", "active-timeout"), times ISO-8601 UTC with microseconds, absent text null. Every text
+ * output writes exactly this list, so they can never disagree; later versions may only append
+ * fields (in FlowColumns).
  */
 public final class FlowFields {
 
@@ -34,30 +35,8 @@ public final class FlowFields {
   private static final DateTimeFormatter MICROS_UTC =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-  public static final List<Field> ALL = List.of(
-      text("src_ip", FlowRecord::getSrcIp),
-      number("src_port", FlowRecord::getSrcPort),
-      text("dst_ip", FlowRecord::getDstIp),
-      number("dst_port", FlowRecord::getDstPort),
-      text("transport", r -> FlowText.of(r.getTransport())),
-      number("packets_up", FlowRecord::getPacketsUp),
-      number("packets_down", FlowRecord::getPacketsDown),
-      number("bytes_up", FlowRecord::getBytesUp),
-      number("bytes_down", FlowRecord::getBytesDown),
-      text("first_seen", r -> time(r.getFirstSeen())),
-      text("last_seen", r -> time(r.getLastSeen())),
-      text("sni", FlowRecord::getSni),
-      text("vendor", FlowRecord::getVendor),
-      text("service", FlowRecord::getService),
-      text("identified_by", r -> FlowText.of(r.getIdentifiedBy())),
-      text("end_reason", r -> FlowText.of(r.getEndReason())),
-      text("alpn", FlowRecord::getAlpn),
-      text("ja4", FlowRecord::getJa4),
-      text("dns_name", FlowRecord::getDnsName),
-      text("category", FlowRecord::getCategory),
-      flag("ech", FlowRecord::getEch),
-      text("community_id", FlowRecord::getCommunityId),
-      text("confidence", FlowRecord::getConfidence));
+  /** Derived once from {@link FlowColumns#TEXT_OUTPUTS}, the one definition of the flow. */
+  public static final List<Field> ALL = FlowColumns.TEXT_OUTPUTS.stream().map(FlowFields::field).toList();
 
   private FlowFields() {}
 
@@ -100,15 +79,26 @@ public final class FlowFields {
     }
   }
 
-  private static Field number(String name, ToLongFunction<FlowRecord> value) {
-    return new NumberField(name, value);
-  }
-
-  private static Field text(String name, Function<FlowRecord, String> value) {
-    return new TextField(name, value);
-  }
-
-  private static Field flag(String name, Predicate<FlowRecord> value) {
-    return new BooleanField(name, value);
+  private static Field field(FlowColumns.Column column) {
+    String name = column.name();
+    FlowColumns.Value value = column.value();
+    if (value instanceof FlowColumns.Count count) {
+      return new NumberField(name, count.of());
+    }
+    if (value instanceof FlowColumns.Text text) {
+      return new TextField(name, text.of());
+    }
+    if (value instanceof FlowColumns.Address address) {
+      return new TextField(name, address.of());
+    }
+    if (value instanceof FlowColumns.Time time) {
+      Function<FlowRecord, Instant> of = time.of();
+      return new TextField(name, r -> time(of.apply(r)));
+    }
+    if (value instanceof FlowColumns.Flag flag) {
+      return new BooleanField(name, flag.of());
+    }
+    throw new IllegalStateException("flow column '" + name + "' (" + value.getClass().getSimpleName()
+        + ") cannot be a text output field: the record does not carry it");
   }
 }

@@ -1,6 +1,7 @@
 package io.agentwatch.capture.host;
 
 import io.agentwatch.capture.identify.CidrTable;
+import io.agentwatch.schema.FlowColumns;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -21,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Pseudonymizer {
 
-  public static final String PREFIX = "h-";
+  public static final String PREFIX = FlowColumns.PSEUDONYM_PREFIX;
   /** Shorter keys are guessable; HMAC-SHA256 itself takes any length. */
   public static final int MIN_KEY_BYTES = 16;
   /** Enough for every host of a large site; a miss costs one HMAC, about a microsecond. */

@@ -5,6 +5,7 @@ import io.agentwatch.config.Settings;
 import io.agentwatch.config.ValueParsers;
 import io.agentwatch.capture.export.KafkaExportConfig;
 import io.agentwatch.capture.flow.FlowTableConfig;
+import io.agentwatch.capture.host.Pseudonymizer;
 import io.agentwatch.capture.source.LiveCaptureConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +74,7 @@ public record SensorServiceConfig(
       Setting.value("hosts.inventory-check-interval", "DURATION", "10s", "how often to look for a changed inventory"),
       Setting.value("hosts.pseudonymize", "BOOL", "false",
           "replace host IP addresses by a keyed hash (names from the inventory stay)"),
-      Setting.value("hosts.pseudonym-key-file", "FILE", null, "the secret key of the hash (required with pseudonymize)"),
+      Setting.value("hosts.pseudonym-key-file", "FILE", null, "the secret key of the hash: at least 16 bytes, e.g. head -c 32 /dev/urandom (required with pseudonymize)"),
       Setting.value("kafka.bootstrap-servers", "host:port,...", null, "the Kafka cluster (required)"),
       Setting.value("kafka.topic", "TOPIC", KafkaExportConfig.DEFAULT_TOPIC, "topic of the flow records"),
       Setting.value("kafka.compression", "zstd|lz4|gzip|snappy|none", "zstd", "batch compression"),
@@ -237,12 +239,7 @@ public record SensorServiceConfig(
       if (keyFile == null) {
         settings.problem("hosts.pseudonymize", "needs hosts.pseudonym-key-file, a file with a secret key");
       } else {
-        String secret = readSecret(settings, "hosts.pseudonym-key-file", keyFile);
-        if (secret != null && secret.length() < 16) {
-          settings.problem("hosts.pseudonym-key-file", "the key must have at least 16 characters");
-        } else if (secret != null) {
-          key = secret.getBytes(StandardCharsets.UTF_8);
-        }
+        key = readKey(settings, "hosts.pseudonym-key-file", keyFile);
       }
     }
     return new Hosts(mode, name, inventory, check, key);
@@ -352,6 +349,37 @@ public record SensorServiceConfig(
       settings.problem(key, "cannot read " + file + ": " + e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * A key is bytes (e.g. {@code head -c 32 /dev/urandom}), not text: the file's bytes, less one
+   * trailing line end so that a key written with {@code echo} keeps the pseudonyms it had when
+   * keys were read as a line of text. Null (and a problem named after {@code key}) when unusable.
+   */
+  private static byte[] readKey(Settings settings, String key, Path file) {
+    if (!requireReadable(settings, key, file)) {
+      return null;
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      settings.problem(key, "cannot read " + file + ": " + e.getMessage());
+      return null;
+    }
+    int length = bytes.length;
+    if (length > 0 && bytes[length - 1] == '\n') {
+      length--;
+      if (length > 0 && bytes[length - 1] == '\r') {
+        length--;
+      }
+    }
+    if (length < Pseudonymizer.MIN_KEY_BYTES) {
+      settings.problem(key, file + " holds a key of " + length + " bytes; at least " + Pseudonymizer.MIN_KEY_BYTES
+          + " are needed (e.g. head -c 32 /dev/urandom > " + file + ")");
+      return null;
+    }
+    return Arrays.copyOf(bytes, length);
   }
 
   private static boolean requireReadable(Settings settings, String key, Path file) {

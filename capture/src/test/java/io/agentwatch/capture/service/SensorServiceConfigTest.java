@@ -1,5 +1,6 @@
 package io.agentwatch.capture.service;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -149,6 +150,30 @@ class SensorServiceConfigTest {
     assertEquals(2, error.problems().size(), error.getMessage());
     assertTrue(error.getMessage().contains("kafka.ssl-truststore: /etc/agentwatch/kafka-ca.pem does not exist"), error.getMessage());
     assertTrue(error.getMessage().contains("kafka.sasl-password: missing"), error.getMessage());
+  }
+
+  @Test
+  void pseudonymKeyIsTheFileBytesNotText() throws Exception {
+    byte[] random = new byte[32];
+    new java.security.SecureRandom().nextBytes(random);
+    random[0] = (byte) 0xff; // never valid UTF-8, as a key from /dev/urandom usually is not
+    Path key = Files.write(dir.resolve("pseudonym.key"), random);
+    Path file = yaml("kafka: {bootstrap-servers: \"k1:9092\"}\ncapture: {interfaces: [eth0]}\n"
+        + "hosts: {mode: network, pseudonymize: true, pseudonym-key-file: " + key + "}\n");
+
+    assertArrayEquals(random, load(file).hosts().pseudonymKey());
+
+    Files.writeString(key, "0123456789abcdef\n"); // written with echo: the line end is not part of the key
+    assertArrayEquals("0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII), load(file).hosts().pseudonymKey());
+  }
+
+  @Test
+  void shortPseudonymKeyIsRefusedNamingTheKeyAndTheLength() throws Exception {
+    Path key = Files.write(dir.resolve("pseudonym.key"), new byte[15]);
+    Path file = yaml("kafka: {bootstrap-servers: \"k1:9092\"}\ncapture: {interfaces: [eth0]}\n"
+        + "hosts: {mode: network, pseudonymize: true, pseudonym-key-file: " + key + "}\n");
+    String message = assertThrows(ConfigException.class, () -> load(file)).getMessage();
+    assertTrue(message.contains("hosts.pseudonym-key-file: " + key + " holds a key of 15 bytes; at least 16 are needed"), message);
   }
 
   private SensorServiceConfig load(Path file) {

@@ -1,0 +1,191 @@
+package io.agentwatch.schema;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+
+/**
+ * The flow's columns, declared once: for each, its name (the ClickHouse column and the JSON/CSV
+ * field), its ClickHouse type, and how its value is taken from a {@link FlowRecord} (whose Avro
+ * type, in {@code FlowRecord.avsc}, the accessor's type follows). The store's row encoder
+ * ({@code FlowRows}), the sensor's text outputs ({@code FlowFields}) and the column test derive from
+ * this list; nothing else spells the fields out.
+ *
+ * <p>{@link #ALL} is the order of the {@code flows} table after every migration (a migration can
+ * only append columns, so new columns go at the end). {@link #TEXT_OUTPUTS} is the contract order
+ * of the JSON lines and CSV outputs, older than this table: later versions may only append to it.
+ *
+ * <p>Text forms: a {@link Count} is a decimal number, a {@link Text} is written as it is (absent =
+ * null in JSON, empty in CSV, '' in the store), an {@link Address} is an address literal (IPv6 in
+ * the store), a {@link Time} is ISO-8601 UTC with microseconds (DateTime64(6) in the store), a
+ * {@link Flag} is true/false (UInt8 0/1 in the store). Enums are text in {@link FlowText}'s form.
+ *
+ * <p>Pseudonymised hosts: a sensor with {@code hosts.pseudonymize} writes the host's pseudonym
+ * ({@value #PSEUDONYM_PREFIX} and 16 hex digits) into {@code src_ip} (the released schema's
+ * contract). The store cannot keep it in an IPv6 column: the row holds {@code src_ip = '::'} (the
+ * unspecified address) and the pseudonym in {@code src_pseudonym}; for a real address
+ * {@code src_pseudonym} is ''. Text outputs keep {@code src_ip} as the record has it.
+ */
+public final class FlowColumns {
+
+  /** ClickHouse types of the flow columns, spelled as {@code system.columns} shows them. */
+  public enum ClickHouseType {
+    STRING("String"),
+    LOW_CARDINALITY_STRING("LowCardinality(String)"),
+    UINT8("UInt8"),
+    UINT16("UInt16"),
+    UINT64("UInt64"),
+    IPV6("IPv6"),
+    DATETIME64_MICROS("DateTime64(6, 'UTC')"),
+    DATETIME("DateTime('UTC')");
+
+    private final String sql;
+
+    ClickHouseType(String sql) {
+      this.sql = sql;
+    }
+
+    public String sql() {
+      return sql;
+    }
+  }
+
+  /** How a column's value comes from a record. */
+  public sealed interface Value permits Count, Text, Address, Time, Flag, FilledByStore {}
+
+  /** A count or port: UInt16/UInt64 in the store, a number in text. */
+  public record Count(ToLongFunction<FlowRecord> of) implements Value {}
+
+  /** Text, possibly null (absent): '' in the store. */
+  public record Text(Function<FlowRecord, String> of) implements Value {}
+
+  /** An address literal, or a host pseudonym ({@link #isPseudonym}), stored as '::'. */
+  public record Address(Function<FlowRecord, String> of) implements Value {}
+
+  /** A capture time, kept to the microsecond. */
+  public record Time(Function<FlowRecord, Instant> of) implements Value {}
+
+  /** A yes/no flag. */
+  public record Flag(Predicate<FlowRecord> of) implements Value {}
+
+  /** Not in the record: the store fills it (a column DEFAULT); never inserted, never in text. */
+  public record FilledByStore() implements Value {}
+
+  public record Column(String name, ClickHouseType type, Value value) {
+
+    /** Whether the store's inserts name this column (every column but those the store fills). */
+    public boolean inserted() {
+      return !(value instanceof FilledByStore);
+    }
+  }
+
+  /** The prefix of a host pseudonym (the sensor's Pseudonymizer writes it). */
+  public static final String PSEUDONYM_PREFIX = "h-";
+
+  private static final ClickHouseType LC = ClickHouseType.LOW_CARDINALITY_STRING;
+
+  /** Every column of {@code flows}, in table order (001, 003, 005, 006). */
+  public static final List<Column> ALL = List.of(
+      // 001_flows.sql
+      column("sensor_id", LC, text(FlowRecord::getSensorId)),
+      column("sequence", ClickHouseType.UINT64, count(FlowRecord::getSequence)),
+      column("host", LC, text(FlowRecord::getHost)),
+      column("src_ip", ClickHouseType.IPV6, new Address(FlowRecord::getSrcIp)),
+      column("src_port", ClickHouseType.UINT16, count(FlowRecord::getSrcPort)),
+      column("dst_ip", ClickHouseType.IPV6, new Address(FlowRecord::getDstIp)),
+      column("dst_port", ClickHouseType.UINT16, count(FlowRecord::getDstPort)),
+      column("transport", LC, text(r -> FlowText.of(r.getTransport()))),
+      column("first_seen", ClickHouseType.DATETIME64_MICROS, new Time(FlowRecord::getFirstSeen)),
+      column("last_seen", ClickHouseType.DATETIME64_MICROS, new Time(FlowRecord::getLastSeen)),
+      column("packets_up", ClickHouseType.UINT64, count(FlowRecord::getPacketsUp)),
+      column("packets_down", ClickHouseType.UINT64, count(FlowRecord::getPacketsDown)),
+      column("bytes_up", ClickHouseType.UINT64, count(FlowRecord::getBytesUp)),
+      column("bytes_down", ClickHouseType.UINT64, count(FlowRecord::getBytesDown)),
+      column("sni", ClickHouseType.STRING, text(FlowRecord::getSni)),
+      column("alpn", LC, text(FlowRecord::getAlpn)),
+      column("ja4", LC, text(FlowRecord::getJa4)),
+      column("dns_name", ClickHouseType.STRING, text(FlowRecord::getDnsName)),
+      column("vendor", LC, text(FlowRecord::getVendor)),
+      column("service", LC, text(FlowRecord::getService)),
+      column("category", LC, text(FlowRecord::getCategory)),
+      column("identified_by", LC, text(r -> FlowText.of(r.getIdentifiedBy()))),
+      column("end_reason", LC, text(r -> FlowText.of(r.getEndReason()))),
+      column("ingested_at", ClickHouseType.DATETIME, new FilledByStore()),
+      // 003_flows_identification.sql
+      column("ech", ClickHouseType.UINT8, new Flag(FlowRecord::getEch)),
+      column("community_id", ClickHouseType.STRING, text(FlowRecord::getCommunityId)),
+      column("confidence", LC, text(FlowRecord::getConfidence)),
+      // 005_flows_host_owner_team.sql
+      column("host_owner", LC, text(FlowRecord::getHostOwner)),
+      column("host_team", LC, text(FlowRecord::getHostTeam)),
+      // 006_flows_src_pseudonym.sql
+      column("src_pseudonym", LC, text(r -> pseudonymOrNull(r.getSrcIp()))));
+
+  private static final Map<String, Column> BY_NAME = byName(ALL);
+
+  /** The fields of the JSON lines and CSV outputs, in their contract order (append only). */
+  public static final List<Column> TEXT_OUTPUTS = named(
+      "src_ip", "src_port", "dst_ip", "dst_port", "transport", "packets_up", "packets_down", "bytes_up",
+      "bytes_down", "first_seen", "last_seen", "sni", "vendor", "service", "identified_by", "end_reason",
+      "alpn", "ja4", "dns_name", "category", "ech", "community_id", "confidence");
+
+  private FlowColumns() {}
+
+  /** The column called {@code name}. */
+  public static Column named(String name) {
+    Column column = BY_NAME.get(name);
+    if (column == null) {
+      throw new IllegalArgumentException("'" + name + "' is not a flow column (expected one of " + BY_NAME.keySet() + ")");
+    }
+    return column;
+  }
+
+  /** Whether {@code address} (a record's src_ip) is a host pseudonym rather than an address literal. */
+  public static boolean isPseudonym(String address) {
+    return address != null && address.startsWith(PSEUDONYM_PREFIX);
+  }
+
+  private static String pseudonymOrNull(String address) {
+    return isPseudonym(address) ? address : null;
+  }
+
+  private static List<Column> named(String... names) {
+    return java.util.Arrays.stream(names).map(FlowColumns::named).toList();
+  }
+
+  private static Map<String, Column> byName(List<Column> columns) {
+    Map<String, Column> byName = new HashMap<>();
+    for (Column column : columns) {
+      if (byName.put(column.name(), column) != null) {
+        throw new IllegalStateException("flow column '" + column.name() + "' is declared twice");
+      }
+    }
+    return byName;
+  }
+
+  private static Column column(String name, ClickHouseType type, Value value) {
+    boolean fits = value instanceof Count ? type == ClickHouseType.UINT16 || type == ClickHouseType.UINT64
+        : value instanceof Text ? type == ClickHouseType.STRING || type == LC
+        : value instanceof Address ? type == ClickHouseType.IPV6
+        : value instanceof Time ? type == ClickHouseType.DATETIME64_MICROS
+        : value instanceof Flag ? type == ClickHouseType.UINT8
+        : value instanceof FilledByStore;
+    if (!fits) {
+      throw new IllegalStateException("flow column '" + name + "': a " + value.getClass().getSimpleName()
+          + " value cannot be stored as " + type.sql());
+    }
+    return new Column(name, type, value);
+  }
+
+  private static Value count(ToLongFunction<FlowRecord> of) {
+    return new Count(of);
+  }
+
+  private static Value text(Function<FlowRecord, String> of) {
+    return new Text(of);
+  }
+}
