@@ -63,8 +63,8 @@ final class UpCommand implements Callable<Integer> {
   Input input;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Keep the ClickHouse data here, across runs (totals then include earlier runs). "
-          + "Default: a temporary directory removed at exit.")
+      description = "Keep the ClickHouse data here, across runs (totals then include earlier runs), and the "
+          + "libraries' log (agentwatch-up.log). Default: a temporary directory removed at exit, the log in a temporary file.")
   Path dataDir;
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML file with settings listed below.")
@@ -99,6 +99,9 @@ final class UpCommand implements Callable<Integer> {
     try (TempDirectory scratch = TempDirectory.create("agentwatch-up")) {
       // Kafka is scratch: a replay is read once. Only the ClickHouse data may be kept.
       OneMachineStack.Config config = stackConfig(scratch.path());
+      Path libraryLog = libraryLog();
+      LibraryLogs.redirectTo(libraryLog);
+      LOG.info("messages of Kafka, Flink and the ClickHouse client go to {}", libraryLog);
       Path capture = input.demo ? writeDemoCapture(scratch.path()) : input.file;
       try (PacketSource source = FlowsCommand.openFile(capture);
           OneMachineStack stack = startStack(config)) {
@@ -119,6 +122,15 @@ final class UpCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Beside the kept data with --data-dir; otherwise a file of its own (the scratch directory goes at exit). */
+  private Path libraryLog() throws IOException {
+    if (dataDir != null) {
+      Files.createDirectories(dataDir);
+      return dataDir.resolve("agentwatch-up.log").toAbsolutePath();
+    }
+    return Files.createTempFile("agentwatch-up-", ".log").toAbsolutePath();
   }
 
   /** The stack's settings from --set, --config and the environment; a bad one is exit code 2, naming it. */
