@@ -1,6 +1,7 @@
 package io.agentwatch.cli;
 
 import io.agentwatch.capture.Sensor;
+import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.SensorStats;
 import io.agentwatch.capture.export.KafkaExportConfig;
 import io.agentwatch.capture.export.KafkaFlowExporter;
@@ -88,6 +89,7 @@ final class UpCommand implements Callable<Integer> {
     List<Setting> shown = OneMachineStack.SETTINGS.stream()
         .filter(setting -> !OneMachineStack.CHOSEN_BY_THE_STACK.contains(setting.key())).toList();
     footer.addAll(SettingsHelp.lines(shown));
+    footer.addAll(SettingsHelp.lines(SensorOptions.SETTINGS));
     footer.add("");
     footer.add("Set by the stack itself: " + String.join(", ", OneMachineStack.CHOSEN_BY_THE_STACK.stream().sorted().toList())
         + " (--data-dir holds the ClickHouse data).");
@@ -99,6 +101,7 @@ final class UpCommand implements Callable<Integer> {
     try (TempDirectory scratch = TempDirectory.create("agentwatch-up")) {
       // Kafka is scratch: a replay is read once. Only the ClickHouse data may be kept.
       OneMachineStack.Config config = stackConfig(scratch.path());
+      SensorConfig sensorConfig = sensorConfig();
       Path libraryLog = libraryLog();
       LibraryLogs.redirectTo(libraryLog);
       LOG.info("messages of Kafka, Flink and the ClickHouse client go to {}", libraryLog);
@@ -108,7 +111,7 @@ final class UpCommand implements Callable<Integer> {
         SensorStats stats;
         KafkaExportConfig export = new KafkaExportConfig(stack.bootstrapServers(), config.flowsTopic(), Map.of());
         try (KafkaFlowExporter exporter = new KafkaFlowExporter(export)) {
-          stats = FlowsCommand.runSensor(new Sensor(sensor.config(), exporter), source, spec.commandLine().getErr());
+          stats = FlowsCommand.runSensor(new Sensor(sensorConfig, exporter), source, spec.commandLine().getErr());
         }
         LOG.info("sensor: {}", Summaries.of(capture, stats));
         stack.aggregateAvailableFlows();
@@ -124,6 +127,26 @@ final class UpCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The sensor's settings: its flags over --set of its keys; a bad one is exit code 2, naming it. */
+  private SensorConfig sensorConfig() {
+    try {
+      return sensor.config(only(set, true));
+    } catch (ConfigException e) {
+      throw new UserError(e.getMessage(), 2, e);
+    }
+  }
+
+  /** The --set values of the sensor's keys ({@link SensorOptions#KEYS}), or all the others (the stack's). */
+  private static Map<String, String> only(Map<String, String> set, boolean sensorKeys) {
+    Map<String, String> chosen = new LinkedHashMap<>();
+    set.forEach((key, value) -> {
+      if (SensorOptions.KEYS.contains(key) == sensorKeys) {
+        chosen.put(key, value);
+      }
+    });
+    return chosen;
+  }
+
   /** Beside the kept data with --data-dir; otherwise a file of its own (the scratch directory goes at exit). */
   private Path libraryLog() throws IOException {
     if (dataDir != null) {
@@ -137,7 +160,7 @@ final class UpCommand implements Callable<Integer> {
   OneMachineStack.Config stackConfig(Path scratch) {
     Path clickhouse = dataDir != null ? dataDir.resolve("clickhouse") : scratch.resolve("clickhouse");
     try {
-      return OneMachineStack.Config.load(scratch.resolve("kafka"), clickhouse, set, configFile, System.getenv());
+      return OneMachineStack.Config.load(scratch.resolve("kafka"), clickhouse, only(set, false), configFile, System.getenv());
     } catch (ConfigException e) {
       throw new UserError(e.getMessage(), 2, e);
     }
