@@ -31,6 +31,9 @@ public final class AgentWatch implements Runnable {
     commands.put("flows", FlowsCommand::new);
     commands.put("sensor", SensorCommand::new);
     commands.put("up", UpCommand::new);
+    commands.put("replay", ReplayCommand::new);
+    commands.put("query", QueryCommand::new);
+    commands.put("alerts", AlertsCommand::new);
     commands.put("generate", GenerateCommand::new);
     commands.put("help", CommandLine.HelpCommand::new);
     return commands;
@@ -72,9 +75,11 @@ public final class AgentWatch implements Runnable {
       footer.addAll(SettingsHelp.lines(SensorOptions.SETTINGS));
       flows.getCommandSpec().usageMessage().footer(footer.toArray(new String[0]));
     }
-    CommandLine up = cli.getSubcommands().get("up");
-    if (up != null) {
-      UpCommand.addSettingsHelp(up);
+    for (String stack : new String[] {"up", "replay"}) {
+      CommandLine command = cli.getSubcommands().get(stack);
+      if (command != null) {
+        StackSettings.addHelp(command);
+      }
     }
     return cli;
   }

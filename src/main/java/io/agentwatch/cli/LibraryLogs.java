@@ -1,5 +1,7 @@
 package io.agentwatch.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
@@ -11,8 +13,8 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /**
  * Sends the libraries' log messages (Kafka, Flink, ClickHouse client: every logger outside
- * io.agentwatch) to a file instead of stderr. `up` runs a broker, a Flink cluster and the store in
- * one process, and their start-up chatter (Flink's metric-name warnings alone were 190 of 243
+ * io.agentwatch) to a file instead of stderr. `up` and `replay` run a broker, a Flink cluster and
+ * the store in one process, and their start-up chatter (Flink's metric-name warnings alone were 190 of 243
  * lines) buried the few lines a user needs; AgentWatch's own messages stay on stderr (log4j2.xml
  * gives io.agentwatch its own appender).
  */
@@ -23,7 +25,8 @@ final class LibraryLogs {
   private LibraryLogs() {}
 
   /** From now on the root logger writes to {@code file} (appended), not to stderr. */
-  static void redirectTo(Path file) {
+  static void redirectTo(Path file) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
     Configuration config = context.getConfiguration();
     Appender appender = FileAppender.newBuilder()

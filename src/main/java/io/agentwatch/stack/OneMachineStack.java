@@ -8,11 +8,11 @@ import io.agentwatch.jobs.AgentWatchJob;
 import io.agentwatch.jobs.AgentWatchJobConfig;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.Migrations;
-import io.agentwatch.store.NamedQueries;
 import io.agentwatch.store.StoreConfig;
 import io.agentwatch.store.StoreException;
 import io.agentwatch.store.Stores;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +34,7 @@ public final class OneMachineStack implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OneMachineStack.class);
 
-  /** Keys the stack sets itself: its own broker, one replay of the topic, checkpoints and data beside it. */
+  /** Keys the stack sets itself: its own broker, bounded or not, checkpoints and data in its data directory. */
   public static final Set<String> CHOSEN_BY_THE_STACK = Set.of("kafka.bootstrap-servers", "job.bounded",
       "job.checkpoint-dir", StoreConfig.EMBEDDED_PATH);
 
@@ -46,7 +46,13 @@ public final class OneMachineStack implements AutoCloseable {
 
   private static List<Setting> settings() {
     List<Setting> settings = new ArrayList<>();
+    settings.add(Setting.value("kafka.port", "PORT", "9092",
+        "the broker's port on 127.0.0.1, for sensors on this machine (up; a replay picks a free one)"));
     settings.add(Setting.value("kafka.partitions", "N", "2", "partitions of the flows and alerts topics"));
+    settings.add(Setting.value("kafka.retention", "DURATION", "7d",
+        "how long the broker keeps records (the job reads them within seconds; a longer stop replays from here)"));
+    settings.add(Setting.value("kafka.compression", "TYPE", "producer",
+        "compression of the topics on disk: producer (as sent), zstd, lz4, gzip, snappy, uncompressed"));
     for (Setting setting : AgentWatchJobConfig.SETTINGS) {
       settings.add(switch (setting.key()) {
         case "job.parallelism" -> setting.withDefault("2");
@@ -64,9 +70,10 @@ public final class OneMachineStack implements AutoCloseable {
    * @param parallelism Flink parallelism of the jobs
    * @param job the job's settings, but the brokers (known once the broker runs)
    */
-  public record Config(Path kafkaDir, int partitions, int parallelism, AgentWatchJobConfig job) {
+  public record Config(Path kafkaDir, int kafkaPort, int partitions, Map<String, String> topicSettings, int parallelism,
+      AgentWatchJobConfig job) {
 
-    /** The defaults, Kafka and ClickHouse data under {@code dataDir}. */
+    /** The defaults for a replay: Kafka and ClickHouse data under {@code dataDir}. */
     public static Config embedded(Path dataDir) {
       return load(dataDir.resolve("kafka"), dataDir.resolve("clickhouse"), Map.of(), null, Map.of());
     }
@@ -79,18 +86,35 @@ public final class OneMachineStack implements AutoCloseable {
      */
     public static Config load(Path kafkaDir, Path clickhouseDir, Map<String, String> given, Path file,
         Map<String, String> environment) {
+      return load(kafkaDir, clickhouseDir, true, given, file, environment);
+    }
+
+    /**
+     * @param bounded true for a replay (the job reads what the topic holds, then finishes; the
+     *     broker on any free port), false for a stack that runs until stopped
+     */
+    public static Config load(Path kafkaDir, Path clickhouseDir, boolean bounded, Map<String, String> given, Path file,
+        Map<String, String> environment) {
       Map<String, Object> commandLine = new LinkedHashMap<>(given);
       commandLine.put(StoreConfig.EMBEDDED_PATH, clickhouseDir.toString());
-      commandLine.put("job.bounded", "true");
+      commandLine.put("job.bounded", Boolean.toString(bounded));
+      if (bounded) {
+        commandLine.put("kafka.port", "0");
+      }
       // On disk, not in the JobManager's memory: a checkpoint holds the rows waiting for it, more
       // than the memory storage's 5 MB limit at a few tens of thousands of flows per second.
       commandLine.put("job.checkpoint-dir", kafkaDir.toAbsolutePath().resolveSibling("checkpoints").toUri().toString());
       Settings settings = Settings.load(SETTINGS, file, environment, commandLine);
       AgentWatchJobConfig job = AgentWatchJobConfig.from(settings);
+      Integer port = settings.parse("kafka.port", text -> ValueParsers.integer(text, 0, 65535));
       Integer partitions = settings.parse("kafka.partitions", text -> ValueParsers.integer(text, 1, 1000));
+      Duration retention = settings.parse("kafka.retention", ValueParsers::duration);
+      String compression = settings.parse("kafka.compression", text -> ValueParsers.oneOf(text,
+          List.of("producer", "zstd", "lz4", "gzip", "snappy", "uncompressed")));
       Integer parallelism = settings.parse("job.parallelism", text -> ValueParsers.integer(text, 1, 1000));
       settings.throwIfProblems();
-      return new Config(kafkaDir, partitions, parallelism, job);
+      Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
+      return new Config(kafkaDir, port, partitions, topicSettings, parallelism, job);
     }
 
     public StoreConfig store() {
@@ -137,10 +161,10 @@ public final class OneMachineStack implements AutoCloseable {
       List<?> applied = Migrations.bundled(store).apply();
       LOG.info("{}: {}", store.describe(),
           applied.isEmpty() ? "schema up to date" : "applied migrations " + applied);
-      broker = new KafkaBroker(config.kafkaDir(), 0).start();
-      broker.createTopic(config.flowsTopic(), config.partitions());
+      broker = new KafkaBroker(config.kafkaDir(), config.kafkaPort()).start();
+      broker.createTopic(config.flowsTopic(), config.partitions(), config.topicSettings());
       if (config.alertsTopic() != null) {
-        broker.createTopic(config.alertsTopic(), config.partitions());
+        broker.createTopic(config.alertsTopic(), config.partitions(), config.topicSettings());
       }
       return new OneMachineStack(config, broker, store);
     } catch (RuntimeException | StoreException e) {
@@ -191,18 +215,16 @@ public final class OneMachineStack implements AutoCloseable {
     return result;
   }
 
-  /** What each host sent to and received from each AI vendor, as a table for people. */
-  public String hostTotals() throws StoreException {
-    return table("host_totals");
-  }
-
-  /** The newest alerts (at most 20), as a table for people; empty text when there are none. */
-  public String recentAlerts() throws StoreException {
-    return table("recent_alerts");
-  }
-
-  private String table(String namedQuery) throws StoreException {
-    return store.query(NamedQueries.load(namedQuery) + "\nFORMAT PrettyCompactMonoBlock");
+  /**
+   * Starts the job to run until stopped, from the newest state in {@code checkpoints} or
+   * {@code savepoints} (see {@link RunningJob}).
+   */
+  public RunningJob startJob(Path checkpoints, Path savepoints) throws Exception {
+    AgentWatchJobConfig job = jobConfig();
+    return RunningJob.start("agentwatch", AgentWatchJob.flinkSettings(job), checkpoints, savepoints, env -> {
+      env.setParallelism(config.parallelism());
+      AgentWatchJob.build(env, job);
+    });
   }
 
   @Override

@@ -147,4 +147,13 @@ public final class ValueParsers {
         throw new IllegalArgumentException("'" + text + "' is not true or false");
     }
   }
+
+  /** One of a fixed set of words, compared without case; the message lists them. */
+  public static String oneOf(String text, java.util.List<String> choices) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    if (!choices.contains(value)) {
+      throw new IllegalArgumentException("'" + text + "' is not one of " + String.join(", ", choices));
+    }
+    return value;
+  }
 }

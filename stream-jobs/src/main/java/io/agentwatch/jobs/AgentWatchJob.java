@@ -8,6 +8,7 @@ import io.agentwatch.jobs.sink.TableEncoder;
 import io.agentwatch.jobs.source.DropResentDuplicates;
 import io.agentwatch.jobs.source.FlowMessage;
 import io.agentwatch.jobs.source.FlowRecordDeserializer;
+import io.agentwatch.jobs.source.QuietTimeWatermarks;
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.HostVendorWindow;
@@ -18,6 +19,7 @@ import io.agentwatch.store.HostVendorWindowRows;
 import io.agentwatch.store.LateFlowRows;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -162,11 +164,19 @@ public final class AgentWatchJob {
     return source.build();
   }
 
-  /** On the source, so watermarks are tracked per Kafka partition. */
+  /**
+   * On the source, so watermarks are tracked per Kafka partition. A job that runs for ever lets
+   * event time follow the wall clock on a quiet partition ({@link QuietTimeWatermarks}), so the
+   * last minutes close; a bounded one closes them at the end of its input.
+   */
   public static WatermarkStrategy<FlowMessage> watermarks(AgentWatchJobConfig config) {
+    SerializableTimestampAssigner<FlowMessage> eventTime = (message, previous) -> message.record.getLastSeen().toEpochMilli();
+    if (!config.bounded()) {
+      return QuietTimeWatermarks.strategy(config.outOfOrderness(), config.idleness(), eventTime);
+    }
     return WatermarkStrategy
         .<FlowMessage>forBoundedOutOfOrderness(config.outOfOrderness())
-        .withTimestampAssigner((message, previous) -> message.record.getLastSeen().toEpochMilli())
+        .withTimestampAssigner(eventTime)
         .withIdleness(config.idleness());
   }
 

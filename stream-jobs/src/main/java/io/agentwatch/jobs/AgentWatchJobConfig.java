@@ -28,7 +28,8 @@ import java.util.List;
  * @param outOfOrderness {@code job.out-of-orderness}: how far behind the newest record a record may
  *     arrive and still be counted when its window first fires
  * @param idleness {@code job.idleness}: a partition that sends nothing for this long stops holding
- *     back the watermark
+ *     back the watermark; in a job that runs for ever, its event time then follows the wall clock,
+ *     so a quiet network's last minute is written within idleness + one window of its end
  * @param allowedLateness {@code job.allowed-lateness}: a record this late after its window fired
  *     still updates it (the window is emitted again, complete); later ones go to late_flows
  * @param checkpointInterval {@code job.checkpoint-interval}: checkpoints are on by default; the
@@ -77,7 +78,7 @@ public record AgentWatchJobConfig(
       Setting.value("job.out-of-orderness", "DURATION", ValueParsers.text(DEFAULTS.outOfOrderness),
           "how far behind the newest record a record may arrive and still count when its window first fires"),
       Setting.value("job.idleness", "DURATION", ValueParsers.text(DEFAULTS.idleness),
-          "a partition silent this long stops holding back the watermark"),
+          "a partition silent this long stops holding back the watermark; then (unbounded job) event time follows the wall clock"),
       Setting.value("job.allowed-lateness", "DURATION", ValueParsers.text(DEFAULTS.allowedLateness),
           "a record this late after its window fired still updates it; later ones go to late_flows"),
       Setting.value("job.checkpoint-interval", "DURATION", ValueParsers.text(DEFAULTS.checkpointInterval),

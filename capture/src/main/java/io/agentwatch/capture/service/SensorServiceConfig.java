@@ -68,7 +68,7 @@ public record SensorServiceConfig(
           "endpoint: every flow is this machine's; network: an inventory names the hosts behind a SPAN port"),
       Setting.value("hosts.name", "NAME", "the host name", "endpoint mode: the name written as host"),
       Setting.value("hosts.inventory", "FILE", null,
-          "network mode: CSV 'address,host,owner,team' (IP, CIDR or MAC); re-read when it changes"),
+          "network mode: CSV 'address,host,owner,team' (IP, CIDR or MAC; header line optional); re-read when it changes"),
       Setting.value("hosts.inventory-check-interval", "DURATION", "10s", "how often to look for a changed inventory"),
       Setting.value("hosts.pseudonymize", "BOOL", "false",
           "replace host IP addresses by a keyed hash (names from the inventory stay)"),

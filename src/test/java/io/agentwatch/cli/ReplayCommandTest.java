@@ -18,20 +18,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** `agentwatch up`: its settings (--set, --help) and what it prints. */
-class UpCommandTest {
+/** `agentwatch replay` (and `up`, which reads the same settings): --set, --help, and what it prints. */
+class ReplayCommandTest {
 
   @TempDir Path dir;
 
   private static OneMachineStack.Config stackConfig(Path scratch, String... args) {
     CommandLine.ParseResult parsed = AgentWatch.commandLine().parseArgs(args);
-    UpCommand up = (UpCommand) parsed.subcommand().commandSpec().userObject();
-    return up.stackConfig(scratch);
+    ReplayCommand replay = (ReplayCommand) parsed.subcommand().commandSpec().userObject();
+    return replay.stackConfig(scratch);
   }
 
   @Test
   void aDetectorThresholdGivenWithSetReachesTheJobsDetectors() {
-    OneMachineStack.Config config = stackConfig(dir, "up", "--demo", "--set", "detect.spike.score=5",
+    OneMachineStack.Config config = stackConfig(dir, "replay", "--demo", "--set", "detect.spike.score=5",
         "--set", "detect.cooldown=2m", "--set", "job.window=30s");
     DetectionConfig detect = config.job().detection();
     assertEquals(5.0, detect.spikeScore());
@@ -44,21 +44,23 @@ class UpCommandTest {
 
   @Test
   void aMisspeltKeyIsRefusedNamingItsSourceAndTheKeyMeant() {
-    FlowsCommandTest.Run run = FlowsCommandTest.agentwatch("up", "--demo", "--set", "detect.spike.scor=5");
+    FlowsCommandTest.Run run = FlowsCommandTest.agentwatch("replay", "--demo", "--set", "detect.spike.scor=5");
     assertEquals(2, run.exitCode(), run.err());
-    assertEquals("up: unknown key 'detect.spike.scor' (in the command line); did you mean 'detect.spike.score'?",
+    assertEquals("replay: unknown key 'detect.spike.scor' (in the command line); did you mean 'detect.spike.score'?",
         run.err().strip());
     assertEquals("", run.out());
   }
 
   @Test
   void helpListsTheKeysWithTheirDefaults() {
-    FlowsCommandTest.Run run = FlowsCommandTest.agentwatch("up", "--help");
-    assertEquals(0, run.exitCode(), run.err());
-    assertTrue(run.out().contains("detect.spike.score NUMBER"), run.out());
-    assertTrue(run.out().contains("AGENTWATCH_DETECT_SPIKE_SCORE; default 8.0"), run.out());
-    assertTrue(run.out().contains("AGENTWATCH_JOB_CHECKPOINT_INTERVAL; default 1s"), run.out());
-    assertFalse(run.out().contains("kafka.bootstrap-servers host"), "the stack runs its own broker");
+    for (String command : new String[] {"replay", "up"}) {
+      FlowsCommandTest.Run run = FlowsCommandTest.agentwatch(command, "--help");
+      assertEquals(0, run.exitCode(), run.err());
+      assertTrue(run.out().contains("detect.spike.score NUMBER"), run.out());
+      assertTrue(run.out().contains("AGENTWATCH_DETECT_SPIKE_SCORE; default 8.0"), run.out());
+      assertTrue(run.out().contains("flows.active-timeout DURATION"), run.out());
+      assertFalse(run.out().contains("kafka.bootstrap-servers host"), "the stack runs its own broker");
+    }
   }
 
   /** A log line as log4j2.xml writes it: time, level, logger. */
@@ -72,9 +74,9 @@ class UpCommandTest {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(jvmOpens());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.agentwatch.cli.AgentWatch",
-        "up", "--demo", "--data-dir", data.toString()));
+        "replay", "--demo", "--data-dir", data.toString()));
     Process up = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertTrue(up.waitFor(5, TimeUnit.MINUTES), "up --demo did not end");
+    assertTrue(up.waitFor(5, TimeUnit.MINUTES), "replay --demo did not end");
     String stdout = Files.readString(out);
     String stderr = Files.readString(err);
     assertEquals(0, up.exitValue(), stderr);
@@ -86,7 +88,7 @@ class UpCommandTest {
     Matcher named = Pattern.compile("messages of Kafka, Flink and the ClickHouse client go to (\\S+)").matcher(stderr);
     assertTrue(named.find(), stderr);
     Path log = Path.of(named.group(1));
-    assertEquals(data.resolve("agentwatch-up.log").toAbsolutePath(), log);
+    assertEquals(data.resolve("libraries.log").toAbsolutePath(), log);
     // Flink warns once per metric name collision (about 190 lines for the demo): in the file, not on the console.
     assertFalse(stderr.contains("MetricGroup"), stderr);
     assertFalse(stderr.contains("org.apache."), stderr);
