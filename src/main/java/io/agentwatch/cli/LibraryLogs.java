@@ -15,12 +15,13 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
  * Sends the libraries' log messages (Kafka, Flink, ClickHouse client: every logger outside
  * io.agentwatch) to a file instead of stderr. `up` and `replay` run a broker, a Flink cluster and
  * the store in one process, and their start-up chatter (Flink's metric-name warnings alone were 190 of 243
- * lines) buried the few lines a user needs; AgentWatch's own messages stay on stderr (log4j2.xml
- * gives io.agentwatch its own appender).
+ * lines) buried the few lines a user needs; AgentWatch's own messages stay on stderr. Done here,
+ * not in log4j2.xml, so every other command (and the tests' captured logs) keep one root appender.
  */
 final class LibraryLogs {
 
   private static final String APPENDER = "library-log-file";
+  private static final String OURS = "io.agentwatch";
 
   private LibraryLogs() {}
 
@@ -40,6 +41,16 @@ final class LibraryLogs {
     appender.start();
     config.addAppender(appender);
     LoggerConfig root = config.getRootLogger();
+    // io.agentwatch keeps the console appenders the root had, and stops passing its messages up.
+    LoggerConfig ours = config.getLoggerConfig(OURS);
+    if (!OURS.equals(ours.getName())) { // not in this configuration: the root's nearest stand-in was returned
+      ours = LoggerConfig.newBuilder().withLoggerName(OURS).withLevel(root.getLevel()).withConfig(config).build();
+      config.addLogger(OURS, ours);
+    }
+    for (Appender console : root.getAppenders().values()) {
+      ours.addAppender(console, null, null);
+    }
+    ours.setAdditive(false);
     for (String name : root.getAppenders().keySet()) {
       root.removeAppender(name);
     }
