@@ -1,6 +1,9 @@
 package io.agentwatch.cli;
 
+import io.agentwatch.config.SettingsHelp;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -65,6 +68,12 @@ public final class AgentWatch implements Runnable {
     CommandLine sensor = cli.getSubcommands().get("sensor");
     if (sensor != null) {
       SensorCommand.addSettingsHelp(sensor);
+    }
+    CommandLine flows = cli.getSubcommands().get("flows");
+    if (flows != null) {
+      List<String> footer = new ArrayList<>(List.of("", "Settings (--set KEY=VALUE; environment variable; default):"));
+      footer.addAll(SettingsHelp.lines(SensorOptions.SETTINGS));
+      flows.getCommandSpec().usageMessage().footer(footer.toArray(new String[0]));
     }
     for (String stack : new String[] {"up", "replay"}) {
       CommandLine command = cli.getSubcommands().get(stack);

@@ -18,7 +18,9 @@ import io.agentwatch.schema.FlowRecord;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Runs the sensor over a capture file or live interfaces and prints its flows instead of producing them to Kafka. */
-@Command(name = "flows", mixinStandardHelpOptions = true,
+@Command(name = "flows", mixinStandardHelpOptions = true, usageHelpWidth = 120,
     description = {"Print the flows the sensor sees in a capture file or on live interfaces.",
         "",
         "All flows, not only those to AI vendors (unless --vendors-only): one JSON object (jsonl) or CSV",
@@ -101,6 +103,10 @@ final class FlowsCommand implements Callable<Integer> {
           + "has compiled the packet path; a cold sensor drops packets on a busy link (default: on).")
   boolean warmUp;
 
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "A sensor setting listed below, e.g. --set flows.active-timeout=1m; repeatable.")
+  Map<String, String> set = new LinkedHashMap<>();
+
   @Mixin
   SensorOptions sensor;
 
@@ -115,7 +121,7 @@ final class FlowsCommand implements Callable<Integer> {
     try {
       SensorStats stats;
       try (source; FlowSink out = output()) {
-        SensorConfig config = sensor.config();
+        SensorConfig config = sensor.config(set);
         if (source instanceof LiveCaptureSource live) {
           startLive(live, config, err);
         }

@@ -3,6 +3,7 @@ package io.agentwatch.cli;
 import io.agentwatch.api.QueryResult;
 import io.agentwatch.api.ResultFormat;
 import io.agentwatch.capture.Sensor;
+import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.SensorStats;
 import io.agentwatch.capture.export.KafkaExportConfig;
 import io.agentwatch.capture.export.KafkaFlowExporter;
@@ -67,7 +68,8 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Keep the ClickHouse data here, across runs (totals then include earlier runs; "
-          + "`agentwatch query --data-dir DIR` reads it). Default: a temporary directory removed at exit.")
+          + "`agentwatch query --data-dir DIR` reads it), and the libraries' log (libraries.log). Default: a temporary "
+          + "directory removed at exit, the log in a temporary file.")
   Path dataDir;
 
   @Mixin
@@ -85,13 +87,18 @@ final class ReplayCommand implements Callable<Integer> {
     try (TempDirectory scratch = TempDirectory.create("agentwatch-up")) {
       // Kafka is scratch: a replay is read once. Only the ClickHouse data may be kept.
       OneMachineStack.Config config = stackConfig(scratch.path());
+      SensorConfig sensorConfig = settings.sensor(sensor);
+      Path libraryLog = dataDir != null ? new DataDirectory(dataDir).libraryLog()
+          : Files.createTempFile("agentwatch-replay-", ".log").toAbsolutePath();
+      LibraryLogs.redirectTo(libraryLog);
+      LOG.info("messages of Kafka, Flink and the ClickHouse client go to {}", libraryLog);
       Path capture = input.demo ? writeDemoCapture(scratch.path()) : input.file;
       try (PacketSource source = FlowsCommand.openFile(capture);
           OneMachineStack stack = startStack(config)) {
         SensorStats stats;
         KafkaExportConfig export = new KafkaExportConfig(stack.bootstrapServers(), config.flowsTopic(), Map.of());
         try (KafkaFlowExporter exporter = new KafkaFlowExporter(export)) {
-          stats = FlowsCommand.runSensor(new Sensor(sensor.config(), exporter), source, spec.commandLine().getErr());
+          stats = FlowsCommand.runSensor(new Sensor(sensorConfig, exporter), source, spec.commandLine().getErr());
         }
         LOG.info("sensor: {}", Summaries.of(capture, stats));
         stack.aggregateAvailableFlows();

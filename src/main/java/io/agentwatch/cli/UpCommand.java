@@ -108,12 +108,15 @@ final class UpCommand implements Callable<Integer> {
     CountDownLatch stop = stopOnSignal();
     try (DataDirectory.Lock lock = lockOrExit(dir)) {
       OneMachineStack.Config config = settings.load(dir.kafka(), dir.clickhouse(), false);
+      SensorConfig base = settings.sensor(sensor);
+      LibraryLogs.redirectTo(dir.libraryLog());
+      LOG.info("messages of Kafka, Flink and the ClickHouse client go to {}", dir.libraryLog());
       Instant started = Instant.now();
       try (OneMachineStack stack = startStack(config);
           RunningJob job = stack.startJob(dir.checkpoints(), dir.savepoints());
           ApiServer api = startApi(apiAddress, stack)) {
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
-        List<Feed> feeds = startFeeds(stack, config, replaySpeed, dir);
+        List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");
         out.println("  HTTP API     " + api.url() + "   (agentwatch query, agentwatch alerts)");
         out.println("  Kafka        " + stack.bootstrapServers() + "   (topic " + config.flowsTopic()
@@ -179,9 +182,8 @@ final class UpCommand implements Callable<Integer> {
     }
   }
 
-  private List<Feed> startFeeds(OneMachineStack stack, OneMachineStack.Config config, double replaySpeed, DataDirectory dir)
-      throws CaptureException {
-    SensorConfig base = sensor.config();
+  private List<Feed> startFeeds(OneMachineStack stack, OneMachineStack.Config config, SensorConfig base,
+      double replaySpeed, DataDirectory dir) throws CaptureException {
     KafkaExportConfig export = new KafkaExportConfig(stack.bootstrapServers(), config.flowsTopic(), Map.of());
     List<Feed> feeds = new ArrayList<>();
     if (!interfaces.isEmpty()) {

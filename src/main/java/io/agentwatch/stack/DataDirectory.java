@@ -59,6 +59,11 @@ public final class DataDirectory {
     return path.resolve("kafka");
   }
 
+  /** Where `up` and `replay` write the libraries' log messages (Kafka, Flink, ClickHouse client), not the console. */
+  public Path libraryLog() {
+    return path.resolve("libraries.log").toAbsolutePath();
+  }
+
   public Path checkpoints() {
     return path.resolve("checkpoints");
   }

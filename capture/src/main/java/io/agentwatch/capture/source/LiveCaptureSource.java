@@ -72,7 +72,10 @@ public final class LiveCaptureSource implements PacketSource {
           .timeoutMillis(config.pollMillis())
           .timestampPrecision(PcapHandle.TimestampPrecision.NANO)
           .build();
-    } catch (PcapNativeException | RuntimeException | UnsatisfiedLinkError e) {
+    } catch (PcapNativeException | RuntimeException | LinkageError e) {
+      if (Libpcap.isMissing()) {
+        throw new CaptureException(name + ": cannot capture live: " + Libpcap.NOT_FOUND, e);
+      }
       throw new CaptureException(name + ": cannot capture on this interface (" + e.getMessage() + ")", e);
     }
   }

@@ -64,9 +64,14 @@ public final class PcapFileSource implements PacketSource {
     try {
       return new PcapFileSource(
           path, Pcaps.openOffline(path.toString(), PcapHandle.TimestampPrecision.NANO));
-    } catch (PcapNativeException e) {
-      throw CaptureException.notACapture(path, e.getMessage(), e);
-    } catch (RuntimeException | UnsatisfiedLinkError e) {
+    } catch (PcapNativeException | RuntimeException | LinkageError e) {
+      if (Libpcap.isMissing()) {
+        throw new CaptureException(path + ": " + Libpcap.NOT_FOUND
+            + "; or read it without libpcap (agentwatch flows --read without --filter/--reader libpcap)", e);
+      }
+      if (e instanceof PcapNativeException) {
+        throw CaptureException.notACapture(path, e.getMessage(), e);
+      }
       throw new CaptureException(path + ": cannot open with libpcap (" + e + ")", e);
     }
   }
