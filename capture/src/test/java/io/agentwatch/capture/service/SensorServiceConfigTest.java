@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwatch.capture.config.ConfigException;
 import io.agentwatch.capture.config.Settings;
+import io.agentwatch.capture.export.ExportScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,6 +138,25 @@ class SensorServiceConfigTest {
     assertEquals("127.0.0.1", config.metricsAddress().getHostString());
     assertEquals(9464, config.metricsAddress().getPort());
     assertEquals(SensorServiceConfig.HostMode.ENDPOINT, config.hosts().mode());
+  }
+
+  @Test
+  void theServiceSendsOnlyAiFlowsAsRecordsUnlessTheScopeSaysAll() throws Exception {
+    flags.putAll(Map.of("capture.interfaces", "lo", "kafka.bootstrap-servers", "k1:9092"));
+    SensorServiceConfig defaults = load(null);
+    assertEquals(ExportScope.AI, defaults.scope());
+    assertEquals("host-traffic", defaults.kafka().hostTrafficTopic());
+
+    flags.putAll(Map.of("export.scope", "all", "kafka.host-traffic-topic", "totals"));
+    assertEquals(ExportScope.ALL, load(null).scope());
+    assertEquals("totals", load(null).kafka().hostTrafficTopic());
+
+    flags.putAll(Map.of("export.scope", "vendors", "kafka.host-traffic-topic", "flows"));
+    ConfigException error = assertThrows(ConfigException.class, () -> load(null));
+    assertTrue(error.getMessage().contains("export.scope") && error.getMessage().contains("'vendors' is not one of ai, all"),
+        error.getMessage());
+    assertTrue(error.getMessage().contains("kafka.host-traffic-topic") && error.getMessage().contains("is also kafka.topic"),
+        error.getMessage());
   }
 
   @Test
