@@ -2,6 +2,7 @@ package io.agentwatch.stack;
 
 import io.agentwatch.jobs.aggregate.AggregationJob;
 import io.agentwatch.jobs.aggregate.AggregationJobConfig;
+import io.agentwatch.jobs.hosttraffic.HostTrafficBranch;
 import io.agentwatch.jobs.sink.ClickHouseSinkConfig;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.Migrations;
@@ -47,6 +48,11 @@ public final class OneMachineStack implements AutoCloseable {
       return "alerts";
     }
 
+    /** Topic of the sensors' per-host minute totals of non-AI traffic (HostTrafficMinute). */
+    public String hostTrafficTopic() {
+      return HostTrafficBranch.DEFAULT_TOPIC;
+    }
+
     public Config validate() {
       store.validate();
       if (partitions < 1) {
@@ -69,7 +75,7 @@ public final class OneMachineStack implements AutoCloseable {
     this.store = store;
   }
 
-  /** Starts the broker, creates the flows topic, opens the store and applies the migrations. */
+  /** Starts the broker, creates the flows, alerts and host traffic topics, opens the store and applies the migrations. */
   public static OneMachineStack start(Config config) throws StoreException {
     config.validate();
     ClickHouseStore store = Stores.open(config.store());
@@ -81,6 +87,7 @@ public final class OneMachineStack implements AutoCloseable {
       broker = new KafkaBroker(config.kafkaDir(), 0).start();
       broker.createTopic(config.flowsTopic(), config.partitions());
       broker.createTopic(config.alertsTopic(), config.partitions());
+      broker.createTopic(config.hostTrafficTopic(), config.partitions());
       return new OneMachineStack(config, broker, store);
     } catch (RuntimeException | StoreException e) {
       if (broker != null) {
@@ -97,6 +104,10 @@ public final class OneMachineStack implements AutoCloseable {
 
   public String flowsTopic() {
     return config.flowsTopic();
+  }
+
+  public String hostTrafficTopic() {
+    return config.hostTrafficTopic();
   }
 
   public ClickHouseStore store() {
@@ -118,8 +129,9 @@ public final class OneMachineStack implements AutoCloseable {
   }
 
   /**
-   * Runs the aggregation and detection job over every record in the flows topic now, then
-   * returns: windows are closed by the end of input, so all results are in the store afterwards.
+   * Runs the aggregation and detection job over every record in the flows topic (and the host
+   * traffic topic into host_traffic_1m) now, then returns: windows are closed by the end of input,
+   * so all results are in the store afterwards.
    */
   public JobExecutionResult aggregateAvailableFlows() throws Exception {
     AggregationJobConfig job = jobConfig();
@@ -129,6 +141,7 @@ public final class OneMachineStack implements AutoCloseable {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     env.setParallelism(config.parallelism());
     AggregationJob.build(env, job);
+    HostTrafficBranch.build(env, job, config.hostTrafficTopic());
     long started = System.nanoTime();
     JobExecutionResult result = env.execute("agentwatch aggregation");
     LOG.info("aggregation job finished in {} ms", (System.nanoTime() - started) / 1_000_000);

@@ -2,6 +2,7 @@ package io.agentwatch.jobs;
 
 import io.agentwatch.jobs.aggregate.AggregationJob;
 import io.agentwatch.jobs.aggregate.AggregationJobConfig;
+import io.agentwatch.jobs.hosttraffic.HostTrafficBranch;
 import io.agentwatch.jobs.sink.ClickHouseSinkConfig;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.Migrations;
@@ -23,6 +24,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code AGENTWATCH_} + the key upper-cased with dots and hyphens as underscores
  * ({@code AGENTWATCH_KAFKA_BOOTSTRAP_SERVERS}), else defaults. Keys: {@code kafka.bootstrap-servers}
  * (required), {@code kafka.flows-topic}, {@code kafka.alerts-topic} ('' for none),
+ * {@code kafka.host-traffic-topic} (the sensors' per-host minute totals, default host-traffic;
+ * '' for none; the topic must exist),
  * {@code job.consumer-group}, {@code job.bounded} (true: read the topic from its oldest record up to
  * its end at submission, then finish, e.g. to backfill a new store; default false: run for ever from
  * the group's committed offsets), {@code job.parallelism}, {@code job.checkpoint-interval},
@@ -50,6 +53,10 @@ public final class StreamJobsMain {
       env.setParallelism(Integer.parseInt(parallelism));
     }
     AggregationJob.build(env, config);
+    String hostTraffic = settings.get("kafka.host-traffic-topic", HostTrafficBranch.DEFAULT_TOPIC);
+    if (!hostTraffic.isEmpty()) {
+      HostTrafficBranch.build(env, config, hostTraffic);
+    }
     env.execute("agentwatch stream jobs");
   }
 
