@@ -52,9 +52,7 @@ final class KafkaProbe {
     }
     try (admin) {
       for (String topic : topics) {
-        if (!exists(admin, kafka, topic)) {
-          return;
-        }
+        warnIfMissing(admin, kafka, topic);
       }
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
@@ -82,21 +80,19 @@ final class KafkaProbe {
   }
 
   /**
-   * Whether {@code topic} exists; a missing one is reported (not fatal). Every record waits behind
-   * the oldest undelivered one in the spool, so a missing totals topic holds back flow records too.
+   * A missing topic is reported, not fatal. The spool delivers in order, so records for a missing
+   * topic hold back everything behind them, flow records too: say so.
    */
-  private static boolean exists(Admin admin, KafkaExportConfig kafka, String topic)
+  private static void warnIfMissing(Admin admin, KafkaExportConfig kafka, String topic)
       throws ExecutionException, InterruptedException, TimeoutException {
     try {
       admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      return true;
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
         throw e;
       }
       LOG.warn("Kafka topic '{}' does not exist at {}; records wait in the spool until it is created "
-          + "(or the broker creates it on first use)", topic, kafka.bootstrapServers());
-      return false;
+          + "(or the broker creates it on first use), and the records after them too", topic, kafka.bootstrapServers());
     }
   }
 
