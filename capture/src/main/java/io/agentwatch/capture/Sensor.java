@@ -116,6 +116,7 @@ public final class Sensor {
     FlowRecord.Builder record =
         FlowRecord.newBuilder()
             .setSensorId(sensorId)
+            .setSequence(sequence + 1) // its number if it leaves the sensor; taken only then
             .setSrcPort(flow.initiatorPort())
             .setDstIp(flow.responderAddress())
             .setDstPort(flow.responderPort())
@@ -134,7 +135,8 @@ public final class Sensor {
           flow.packetsUp(), flow.packetsDown(), flow.bytesUp(), flow.bytesDown());
       return;
     }
-    sink.accept(record.setSequence(++sequence).build());
+    sequence++;
+    sink.accept(record.build());
   }
 
   /** The capture clock entered a new minute: what was summed so far goes out (scope ai only). */
