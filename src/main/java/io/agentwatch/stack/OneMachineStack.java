@@ -130,6 +130,11 @@ public final class OneMachineStack implements AutoCloseable {
       return job.alertsTopic();
     }
 
+    /** Topic of the sensors' per-host minute totals of non-AI traffic (HostTrafficMinute); null for none. */
+    public String hostTrafficTopic() {
+      return job.hostTrafficTopic();
+    }
+
     public Config validate() {
       store().validate();
       if (partitions < 1) {
@@ -152,7 +157,7 @@ public final class OneMachineStack implements AutoCloseable {
     this.store = store;
   }
 
-  /** Starts the broker, creates the flows topic, opens the store and applies the migrations. */
+  /** Starts the broker, creates the flows, alerts and host traffic topics, opens the store and applies the migrations. */
   public static OneMachineStack start(Config config) throws StoreException {
     config.validate();
     ClickHouseStore store = Stores.open(config.store());
@@ -165,6 +170,9 @@ public final class OneMachineStack implements AutoCloseable {
       broker.createTopic(config.flowsTopic(), config.partitions(), config.topicSettings());
       if (config.alertsTopic() != null) {
         broker.createTopic(config.alertsTopic(), config.partitions(), config.topicSettings());
+      }
+      if (config.hostTrafficTopic() != null) {
+        broker.createTopic(config.hostTrafficTopic(), config.partitions(), config.topicSettings());
       }
       return new OneMachineStack(config, broker, store);
     } catch (RuntimeException | StoreException e) {
@@ -184,6 +192,10 @@ public final class OneMachineStack implements AutoCloseable {
     return config.flowsTopic();
   }
 
+  public String hostTrafficTopic() {
+    return config.hostTrafficTopic();
+  }
+
   public ClickHouseStore store() {
     return store;
   }
@@ -198,8 +210,9 @@ public final class OneMachineStack implements AutoCloseable {
   }
 
   /**
-   * Runs the aggregation and detection job over every record in the flows topic now, then
-   * returns: windows are closed by the end of input, so all results are in the store afterwards.
+   * Runs the aggregation and detection job over every record in the flows topic (and the host
+   * traffic topic into host_traffic_1m) now, then returns: windows are closed by the end of input,
+   * so all results are in the store afterwards.
    */
   public JobExecutionResult aggregateAvailableFlows() throws Exception {
     AgentWatchJobConfig job = jobConfig();

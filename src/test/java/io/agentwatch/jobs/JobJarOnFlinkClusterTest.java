@@ -34,6 +34,7 @@ class JobJarOnFlinkClusterTest {
     try (KafkaBroker broker = new KafkaBroker(dir.resolve("kafka"), 0).start()) {
       broker.createTopic("flows", 2);
       broker.createTopic("alerts", 1);
+      broker.createTopic("host-traffic", 1); // the job also reads the sensors' per-host minute totals
       stream.produce(broker.bootstrapServers(), "flows");
       Map<String, String> environment = Map.of(ChdbLibrary.LIBRARY_ENV, ChdbLibrary.resolve().toString());
       try (FlinkStandaloneCluster cluster = FlinkStandaloneCluster.start(dir.resolve("flink"), environment)) {

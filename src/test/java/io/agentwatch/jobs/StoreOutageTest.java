@@ -44,7 +44,7 @@ class StoreOutageTest {
           .withOpener(StoreOutageTest::refusingWrites)
           .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2));
       AgentWatchJobConfig job = new AgentWatchJobConfig(defaults.bootstrapServers(), defaults.flowsTopic(),
-          defaults.alertsTopic(), defaults.consumerGroup(), true, defaults.window(), defaults.outOfOrderness(),
+          defaults.alertsTopic(), null, defaults.consumerGroup(), true, defaults.window(), defaults.outOfOrderness(),
           defaults.idleness(), defaults.allowedLateness(), Duration.ofMillis(500), defaults.checkpointDirectory(), sink,
           defaults.detection());
       Configuration flink = AgentWatchJob.flinkSettings(job);

@@ -73,7 +73,7 @@ class StreamThroughputBenchmark {
         job = job.withCheckpoints(Duration.parse(interval), job.checkpointDirectory());
       }
       if ("at-least-once".equals(System.getProperty("agentwatch.bench.delivery"))) {
-        job = new AgentWatchJobConfig(job.bootstrapServers(), job.flowsTopic(), job.alertsTopic(), job.consumerGroup(),
+        job = new AgentWatchJobConfig(job.bootstrapServers(), job.flowsTopic(), job.alertsTopic(), job.hostTrafficTopic(), job.consumerGroup(),
             job.bounded(), job.window(), job.outOfOrderness(), job.idleness(), job.allowedLateness(),
             job.checkpointInterval(), job.checkpointDirectory(),
             job.sink().withDelivery(ClickHouseSinkConfig.Delivery.AT_LEAST_ONCE), job.detection());

@@ -1,5 +1,6 @@
 package io.agentwatch.capture;
 
+import io.agentwatch.capture.export.ExportScope;
 import io.agentwatch.capture.flow.FlowTableConfig;
 import io.agentwatch.capture.host.HostAttribution;
 import io.agentwatch.capture.identify.EndpointCatalog;
@@ -13,29 +14,45 @@ import io.agentwatch.capture.identify.EndpointCatalog;
  * @param lastSequence the sequence number of the last record a previous run of this sensor sent;
  *     records are numbered from the next one, so a restarted sensor does not look like a
  *     duplicate of its earlier self downstream
+ * @param scope which flows become flow records; with {@link ExportScope#AI} the others are summed
+ *     per host and minute and handed to the sink as {@code HostTrafficMinute}s
  */
 public record SensorConfig(
-    String sensorId, FlowTableConfig flowTable, EndpointCatalog catalog, HostAttribution hosts, long lastSequence) {
+    String sensorId, FlowTableConfig flowTable, EndpointCatalog catalog, HostAttribution hosts, long lastSequence,
+    ExportScope scope) {
 
-  /** Default flow table, the built-in catalog, hosts named by address, records numbered from 1. */
+  /** Every flow as a flow record (scope all), as before export scopes existed. */
+  public SensorConfig(
+      String sensorId, FlowTableConfig flowTable, EndpointCatalog catalog, HostAttribution hosts, long lastSequence) {
+    this(sensorId, flowTable, catalog, hosts, lastSequence, ExportScope.ALL);
+  }
+
+  /**
+   * Default flow table, the built-in catalog, hosts named by address, records numbered from 1, a
+   * record for every flow (the local tools print everything; the sensor service chooses its scope).
+   */
   public static SensorConfig defaults(String sensorId) {
     return new SensorConfig(sensorId, FlowTableConfig.defaults(), EndpointCatalog.builtin(), HostAttribution.initiatorAddress(), 0);
   }
 
   public SensorConfig withFlowTable(FlowTableConfig flowTable) {
-    return new SensorConfig(sensorId, flowTable, catalog, hosts, lastSequence);
+    return new SensorConfig(sensorId, flowTable, catalog, hosts, lastSequence, scope);
   }
 
   public SensorConfig withCatalog(EndpointCatalog catalog) {
-    return new SensorConfig(sensorId, flowTable, catalog, hosts, lastSequence);
+    return new SensorConfig(sensorId, flowTable, catalog, hosts, lastSequence, scope);
   }
 
   public SensorConfig withHosts(HostAttribution hosts) {
-    return new SensorConfig(sensorId, flowTable, catalog, hosts, lastSequence);
+    return new SensorConfig(sensorId, flowTable, catalog, hosts, lastSequence, scope);
   }
 
   public SensorConfig withLastSequence(long lastSequence) {
-    return new SensorConfig(sensorId, flowTable, catalog, hosts, lastSequence);
+    return new SensorConfig(sensorId, flowTable, catalog, hosts, lastSequence, scope);
+  }
+
+  public SensorConfig withScope(ExportScope scope) {
+    return new SensorConfig(sensorId, flowTable, catalog, hosts, lastSequence, scope);
   }
 
   /** @throws IllegalArgumentException naming the first bad setting */
@@ -52,6 +69,9 @@ public record SensorConfig(
     }
     if (hosts == null) {
       throw new IllegalArgumentException("sensor: hosts is missing");
+    }
+    if (scope == null) {
+      throw new IllegalArgumentException("sensor: scope is missing");
     }
     if (lastSequence < 0) {
       throw new IllegalArgumentException("sensor: lastSequence must not be negative, was " + lastSequence);

@@ -33,6 +33,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   private static final int HEADER_LENGTH = MAGIC.length + Long.BYTES;
 
   private final Schema schema;
+  private final long fingerprint;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
 
@@ -40,6 +41,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   // conversions), so nothing here has to look classes up by name.
   private SingleObjectCodec(Schema schema, BinaryMessageEncoder<T> encoder, BinaryMessageDecoder<T> decoder) {
     this.schema = schema;
+    this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
     this.encoder = encoder;
     this.decoder = decoder;
   }
@@ -74,13 +76,34 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
         HostVendorWindow.getClassSchema(), HostVendorWindow.getEncoder(), HostVendorWindow.getDecoder());
   }
 
+  /** Per-host per-minute totals of the traffic a sensor does not send as flow records. */
+  public static SingleObjectCodec<HostTrafficMinute> hostTrafficMinutes() {
+    return new SingleObjectCodec<>(
+        HostTrafficMinute.getClassSchema(), HostTrafficMinute.getEncoder(), HostTrafficMinute.getDecoder());
+  }
+
   public Schema schema() {
     return schema;
   }
 
   /** The fingerprint this codec writes, as found in bytes 2..9 of every message. */
   public long fingerprint() {
-    return SchemaNormalization.parsingFingerprint64(schema);
+    return fingerprint;
+  }
+
+  /**
+   * Whether {@code message} carries this codec's writer fingerprint (bytes 2..9), without decoding
+   * it: a sender that carries several record types can route each message by what it is.
+   */
+  public boolean wrote(byte[] message) {
+    if (message.length < HEADER_LENGTH || message[0] != MAGIC[0] || message[1] != MAGIC[1]) {
+      return false;
+    }
+    long fp = 0;
+    for (int i = HEADER_LENGTH - 1; i >= MAGIC.length; i--) {
+      fp = (fp << 8) | (message[i] & 0xFF);
+    }
+    return fp == fingerprint;
   }
 
   public byte[] encode(T record) {

@@ -89,4 +89,21 @@ class SingleObjectCodecTest {
     assertEquals("anthropic", read.getVendor());
     assertEquals(null, read.getHostOwner());
   }
+
+  @Test
+  void hostTrafficMinutesRoundTripAndAreToldApartFromFlowRecordsByTheirFingerprint() throws Exception {
+    SingleObjectCodec<HostTrafficMinute> totals = SingleObjectCodec.hostTrafficMinutes();
+    HostTrafficMinute minute = HostTrafficMinute.newBuilder()
+        .setSensorId("sensor-1").setSequence(43).setHost("dev-laptop-7").setHostTeam("platform")
+        .setMinuteStart(Instant.parse("2026-11-21T10:00:00Z"))
+        .setPacketsUp(3).setPacketsDown(4).setBytesUp(500).setBytesDown(6000).setFlows(2)
+        .build();
+    byte[] message = totals.encode(minute);
+    byte[] flow = codec.encode(sampleFlow());
+
+    assertEquals(minute, totals.decode(message));
+    assertTrue(totals.wrote(message));
+    assertTrue(!totals.wrote(flow) && codec.wrote(flow) && !codec.wrote(message));
+    assertTrue(!totals.wrote(new byte[] {(byte) 0xC3, 0x01}), "shorter than the header");
+  }
 }

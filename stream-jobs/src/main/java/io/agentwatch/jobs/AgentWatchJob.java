@@ -3,6 +3,7 @@ package io.agentwatch.jobs;
 import io.agentwatch.jobs.aggregate.HostVendorWindows;
 import io.agentwatch.jobs.alert.AlertKafkaSink;
 import io.agentwatch.jobs.detect.Detection;
+import io.agentwatch.jobs.hosttraffic.HostTrafficBranch;
 import io.agentwatch.jobs.sink.ClickHouseSink;
 import io.agentwatch.jobs.sink.TableEncoder;
 import io.agentwatch.jobs.source.DropResentDuplicates;
@@ -51,6 +52,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *                                                          late_flows
  * </pre>
  *
+ * Beside it, the host-traffic topic (sensors' per-host minute totals of the traffic they do not
+ * send as flow records) goes straight to ClickHouse host_traffic_1m ({@code hosttraffic/}).
  * Copies a sensor sent again after a failure are dropped first, right after the topic.
  * A flow record's event time is its {@code last_seen}: records are reported when their counts
  * are complete, so last_seen advances with the stream and the watermark can follow it.
@@ -106,6 +109,9 @@ public final class AgentWatchJob {
       if (config.alertSink() != null) {
         alerts.sinkTo(AlertKafkaSink.create(config.alertSink())).name("Kafka " + config.alertsTopic());
       }
+    }
+    if (config.hostTrafficTopic() != null) {
+      HostTrafficBranch.build(env, config);
     }
   }
 

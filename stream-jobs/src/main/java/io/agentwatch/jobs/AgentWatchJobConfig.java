@@ -4,6 +4,7 @@ import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
 import io.agentwatch.config.ValueParsers;
 import io.agentwatch.jobs.alert.AlertSinkConfig;
+import io.agentwatch.jobs.hosttraffic.HostTrafficBranch;
 import io.agentwatch.jobs.detect.DetectionConfig;
 import io.agentwatch.jobs.sink.ClickHouseSinkConfig;
 import io.agentwatch.store.StoreConfig;
@@ -37,6 +38,8 @@ import java.util.List;
  * @param checkpointDirectory {@code job.checkpoint-dir}: a file system URI for checkpoints
  *     (file:///var/lib/agentwatch/checkpoints, s3://...); null keeps them in the JobManager's
  *     memory, which survives task failures but not a JobManager restart
+ * @param hostTrafficTopic {@code kafka.host-traffic-topic}: the sensors' per-host minute totals of the
+ *     traffic they do not send as flow records (export scope ai), into host_traffic_1m; null for none
  * @param sink where and how rows are written
  * @param detection detector settings ({@code detect.*}); null ({@code job.detection=false}) turns
  *     detection off
@@ -45,6 +48,7 @@ public record AgentWatchJobConfig(
     String bootstrapServers,
     String flowsTopic,
     String alertsTopic,
+    String hostTrafficTopic,
     String consumerGroup,
     boolean bounded,
     Duration window,
@@ -56,8 +60,9 @@ public record AgentWatchJobConfig(
     ClickHouseSinkConfig sink,
     DetectionConfig detection) implements Serializable {
 
+  /** The defaults of every setting, but no host-traffic topic (a job built in code reads flow records only). */
   public static AgentWatchJobConfig defaults(String bootstrapServers, ClickHouseSinkConfig sink) {
-    return new AgentWatchJobConfig(bootstrapServers, "flows", "alerts", "agentwatch-aggregation", false,
+    return new AgentWatchJobConfig(bootstrapServers, "flows", "alerts", null, "agentwatch-aggregation", false,
         Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
         Duration.ofSeconds(10), null, sink, DetectionConfig.defaults());
   }
@@ -69,6 +74,8 @@ public record AgentWatchJobConfig(
       Setting.value("kafka.bootstrap-servers", "host:port,...", null, "the Kafka cluster (required)"),
       Setting.value("kafka.flows-topic", "TOPIC", DEFAULTS.flowsTopic, "topic the sensors produce flow records to"),
       Setting.value("kafka.alerts-topic", "TOPIC", DEFAULTS.alertsTopic, "topic alerts go to; empty: alerts only go to ClickHouse"),
+      Setting.value("kafka.host-traffic-topic", "TOPIC", HostTrafficBranch.DEFAULT_TOPIC,
+          "topic of the sensors' per-host minute totals of traffic not sent as flow records (it must exist); empty: none"),
       Setting.value("job.consumer-group", "GROUP", DEFAULTS.consumerGroup,
           "Kafka consumer group, also the prefix of the alerts sink's transactional ids"),
       Setting.value("job.bounded", "BOOL", String.valueOf(DEFAULTS.bounded),
@@ -103,9 +110,11 @@ public record AgentWatchJobConfig(
     boolean detection = Boolean.TRUE.equals(s.parse("job.detection", ValueParsers::bool));
     DetectionConfig detect = DetectionConfig.from(s);
     String alerts = s.text("kafka.alerts-topic");
+    String hostTraffic = s.text("kafka.host-traffic-topic");
     AgentWatchJobConfig config = new AgentWatchJobConfig(s.text("kafka.bootstrap-servers"),
         s.text("kafka.flows-topic"),
         alerts == null || alerts.isEmpty() ? null : alerts,
+        hostTraffic == null || hostTraffic.isEmpty() ? null : hostTraffic,
         s.text("job.consumer-group"),
         Boolean.TRUE.equals(s.parse("job.bounded", ValueParsers::bool)),
         s.parse("job.window", ValueParsers::duration),
@@ -137,32 +146,32 @@ public record AgentWatchJobConfig(
   }
 
   public AgentWatchJobConfig withBootstrapServers(String bootstrapServers) {
-    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, consumerGroup, bounded, window,
+    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
         outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection);
   }
 
   public AgentWatchJobConfig withBounded(boolean bounded) {
-    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, consumerGroup, bounded, window,
+    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
         outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection);
   }
 
   public AgentWatchJobConfig withTopics(String flowsTopic, String alertsTopic) {
-    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, consumerGroup, bounded, window,
+    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
         outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection);
   }
 
   public AgentWatchJobConfig withCheckpoints(Duration interval, String directory) {
-    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, consumerGroup, bounded, window,
+    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
         outOfOrderness, idleness, allowedLateness, interval, directory, sink, detection);
   }
 
   public AgentWatchJobConfig withLateness(Duration outOfOrderness, Duration allowedLateness) {
-    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, consumerGroup, bounded, window,
+    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
         outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection);
   }
 
   public AgentWatchJobConfig withDetection(DetectionConfig detection) {
-    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, consumerGroup, bounded, window,
+    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
         outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection);
   }
 

@@ -1,11 +1,22 @@
 package io.agentwatch.capture.export;
 
 import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.HostTrafficMinute;
 
 /** Where finished flow records go: Kafka, a JSON lines stream, a test's list. */
 public interface FlowSink extends AutoCloseable {
 
   void accept(FlowRecord record);
+
+  /**
+   * One host's minute of the traffic a sensor with {@link ExportScope#AI} does not send as flow
+   * records. Only sinks that deliver (Kafka) or keep (tests) them take them; the text writers
+   * print flow records only, so a sensor with that scope must not be given one.
+   */
+  default void acceptHostTraffic(HostTrafficMinute totals) {
+    throw new UnsupportedOperationException(getClass().getSimpleName()
+        + " takes flow records only; run the sensor with export scope 'all' to write it");
+  }
 
   /** Pushes out whatever is buffered; called at the end of a capture. */
   default void flush() {}

@@ -11,13 +11,22 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param topic the flows topic
  * @param clientProperties further Kafka producer properties (security, tuning); they override the
  *     defaults chosen here
+ * @param hostTrafficTopic the topic of the per-host minute totals ({@code HostTrafficMinute}) of
+ *     the traffic not sent as flow records
  */
-public record KafkaExportConfig(String bootstrapServers, String topic, Map<String, String> clientProperties) {
+public record KafkaExportConfig(
+    String bootstrapServers, String topic, Map<String, String> clientProperties, String hostTrafficTopic) {
 
   public static final String DEFAULT_TOPIC = "flows";
+  public static final String DEFAULT_HOST_TRAFFIC_TOPIC = "host-traffic";
 
   public KafkaExportConfig {
     clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+  }
+
+  /** With the default host traffic topic. */
+  public KafkaExportConfig(String bootstrapServers, String topic, Map<String, String> clientProperties) {
+    this(bootstrapServers, topic, clientProperties, DEFAULT_HOST_TRAFFIC_TOPIC);
   }
 
   public static KafkaExportConfig of(String bootstrapServers) {
@@ -52,10 +61,19 @@ public record KafkaExportConfig(String bootstrapServers, String topic, Map<Strin
             "kafka.bootstrap-servers: '" + server.trim() + "' is not host:port");
       }
     }
-    if (topic == null || !topic.matches("[a-zA-Z0-9._-]{1,249}")) {
-      throw new IllegalArgumentException("kafka.topic: '" + topic
-          + "' is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)");
+    checkTopic("kafka.topic", topic);
+    checkTopic("kafka.host-traffic-topic", hostTrafficTopic);
+    if (topic.equals(hostTrafficTopic)) {
+      throw new IllegalArgumentException("kafka.host-traffic-topic: '" + hostTrafficTopic
+          + "' is also kafka.topic; the totals need a topic of their own");
     }
     return this;
+  }
+
+  private static void checkTopic(String key, String topic) {
+    if (topic == null || !topic.matches("[a-zA-Z0-9._-]{1,249}")) {
+      throw new IllegalArgumentException(key + ": '" + topic
+          + "' is not a valid topic name (letters, digits, '.', '_', '-'; at most 249)");
+    }
   }
 }

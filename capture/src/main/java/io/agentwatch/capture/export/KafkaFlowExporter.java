@@ -1,6 +1,7 @@
 package io.agentwatch.capture.export;
 
 import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.HostTrafficMinute;
 import io.agentwatch.schema.SingleObjectCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +24,9 @@ public final class KafkaFlowExporter implements FlowSink {
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
+  private final String hostTrafficTopic;
   private final SingleObjectCodec<FlowRecord> codec = SingleObjectCodec.flowRecords();
+  private final SingleObjectCodec<HostTrafficMinute> hostTrafficCodec = SingleObjectCodec.hostTrafficMinutes();
   private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
   private final AtomicLong acknowledged = new AtomicLong();
   private long sent;
@@ -32,12 +35,23 @@ public final class KafkaFlowExporter implements FlowSink {
     config.validate();
     this.producer = new KafkaProducer<>(config.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
     this.topic = config.topic();
+    this.hostTrafficTopic = config.hostTrafficTopic();
   }
 
   @Override
   public void accept(FlowRecord record) {
-    byte[] key = record.getHost().getBytes(StandardCharsets.UTF_8);
-    producer.send(new ProducerRecord<>(topic, key, codec.encode(record)), (metadata, error) -> {
+    send(topic, record.getHost(), codec.encode(record));
+  }
+
+  /** To the host traffic topic, keyed by host like the flow records. */
+  @Override
+  public void acceptHostTraffic(HostTrafficMinute totals) {
+    send(hostTrafficTopic, totals.getHost(), hostTrafficCodec.encode(totals));
+  }
+
+  private void send(String toTopic, String host, byte[] value) {
+    byte[] key = host.getBytes(StandardCharsets.UTF_8);
+    producer.send(new ProducerRecord<>(toTopic, key, value), (metadata, error) -> {
       if (error == null) {
         acknowledged.incrementAndGet();
       } else {
@@ -58,7 +72,7 @@ public final class KafkaFlowExporter implements FlowSink {
     Exception failure = firstFailure.get();
     if (failure != null) {
       throw new ExportException("Kafka topic '" + topic + "': " + (sent - acknowledged.get())
-          + " of " + sent + " flow records not delivered: " + failure.getMessage(), failure);
+          + " of " + sent + " records not delivered: " + failure.getMessage(), failure);
     }
   }
 

@@ -5,6 +5,7 @@ import io.agentwatch.capture.spool.SpoolEntry;
 import io.agentwatch.capture.spool.SpoolStats;
 import io.agentwatch.schema.FlowMessageHeaders;
 import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.HostTrafficMinute;
 import io.agentwatch.schema.SingleObjectCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * and those a previous run left in the spool — go out with the {@link FlowMessageHeaders#RESENT}
  * header, so the stream job can drop the copies it already has (the new producer's sequence
  * numbers do not let the broker recognise them).
+ *
+ * <p>Per-host minute totals ({@link #acceptHostTraffic}) take the same path — the same spool, in
+ * the same order, the same producer — so an outage loses none of them either; the sender picks
+ * each message's topic by its schema fingerprint ({@link SingleObjectCodec#wrote}), so the spool
+ * format needs no topic field and spools of earlier versions read as before.
  */
 public final class SpoolingKafkaExporter implements FlowSink {
 
@@ -51,6 +57,7 @@ public final class SpoolingKafkaExporter implements FlowSink {
   private final DiskSpool spool;
   private final Settings settings;
   private final SingleObjectCodec<FlowRecord> codec = SingleObjectCodec.flowRecords();
+  private final SingleObjectCodec<HostTrafficMinute> hostTrafficCodec = SingleObjectCodec.hostTrafficMinutes();
   private final Thread sender;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
   private final AtomicLong sent = new AtomicLong();
@@ -99,6 +106,11 @@ public final class SpoolingKafkaExporter implements FlowSink {
   @Override
   public void accept(FlowRecord record) {
     spool.append(record.getSequence(), record.getHost().getBytes(StandardCharsets.UTF_8), codec.encode(record));
+  }
+
+  @Override
+  public void acceptHostTraffic(HostTrafficMinute totals) {
+    spool.append(totals.getSequence(), totals.getHost().getBytes(StandardCharsets.UTF_8), hostTrafficCodec.encode(totals));
   }
 
   /**
@@ -190,7 +202,8 @@ public final class SpoolingKafkaExporter implements FlowSink {
   }
 
   private void send(SpoolEntry entry) {
-    ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(config.topic(), entry.key(), entry.value());
+    String topic = hostTrafficCodec.wrote(entry.value()) ? config.hostTrafficTopic() : config.topic();
+    ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(topic, entry.key(), entry.value());
     if (entry.sequence() <= sentThrough) {
       message.headers().add(FlowMessageHeaders.RESENT, RESENT_VALUE);
     } else {
@@ -218,11 +231,13 @@ public final class SpoolingKafkaExporter implements FlowSink {
     credentialsRejected = error instanceof AuthenticationException;
     lastError = describe(error);
     long pending = spool.stats().pending();
-    String message = "Kafka delivery to topic '{}' at {} failed: {}; {} flow records wait in the spool, retrying in {} s";
+    String message = "Kafka delivery to topics '{}' and '{}' at {} failed: {}; {} records wait in the spool, retrying in {} s";
+    Object[] values = {config.topic(), config.hostTrafficTopic(), config.bootstrapServers(), lastError, pending,
+        backoff.toSeconds()};
     if (error instanceof RetriableException) {
-      LOG.warn(message, config.topic(), config.bootstrapServers(), lastError, pending, backoff.toSeconds());
+      LOG.warn(message, values);
     } else {
-      LOG.error(message, config.topic(), config.bootstrapServers(), lastError, pending, backoff.toSeconds());
+      LOG.error(message, values);
     }
     closeProducer(Duration.ZERO);
     spool.rewind();

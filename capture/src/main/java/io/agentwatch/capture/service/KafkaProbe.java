@@ -30,7 +30,8 @@ final class KafkaProbe {
 
   private KafkaProbe() {}
 
-  static void check(KafkaExportConfig kafka, Path spool) {
+  /** @param topics the topics this sensor writes */
+  static void check(KafkaExportConfig kafka, List<String> topics, Path spool) {
     Properties props = new Properties();
     kafka.producerProperties().forEach((key, value) -> {
       if (AdminClientConfig.configNames().contains((String) key)) {
@@ -50,7 +51,9 @@ final class KafkaProbe {
           + "knows, e.g. openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES, or no encryption) and kafka.properties", e);
     }
     try (admin) {
-      admin.describeTopics(List.of(kafka.topic())).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      for (String topic : topics) {
+        warnIfMissing(admin, kafka, topic);
+      }
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof SslAuthenticationException) {
@@ -63,13 +66,8 @@ final class KafkaProbe {
             + cause.getMessage() + " Check kafka.sasl-username, kafka.sasl-mechanism and the password.", cause);
       }
       if (cause instanceof AuthorizationException) {
-        throw new KafkaRejectedException("Kafka at " + kafka.bootstrapServers() + " does not allow the sensor to use topic '"
-            + kafka.topic() + "': " + cause.getMessage(), cause);
-      }
-      if (cause instanceof UnknownTopicOrPartitionException) {
-        LOG.warn("Kafka topic '{}' does not exist at {}; records wait in the spool until it is created "
-            + "(or the broker creates it on first use)", kafka.topic(), kafka.bootstrapServers());
-        return;
+        throw new KafkaRejectedException("Kafka at " + kafka.bootstrapServers() + " does not allow the sensor to use topics "
+            + topics + ": " + cause.getMessage(), cause);
       }
       LOG.warn("cannot check Kafka at {} ({}); flow records wait in the spool {} until it answers",
           kafka.bootstrapServers(), cause.getMessage(), spool);
@@ -78,6 +76,23 @@ final class KafkaProbe {
           kafka.bootstrapServers(), TIMEOUT_SECONDS, spool);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * A missing topic is reported, not fatal. The spool delivers in order, so records for a missing
+   * topic hold back everything behind them, flow records too: say so.
+   */
+  private static void warnIfMissing(Admin admin, KafkaExportConfig kafka, String topic)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    try {
+      admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+        throw e;
+      }
+      LOG.warn("Kafka topic '{}' does not exist at {}; records wait in the spool until it is created "
+          + "(or the broker creates it on first use), and the records after them too", topic, kafka.bootstrapServers());
     }
   }
 

@@ -4,6 +4,8 @@ import io.agentwatch.capture.Sensor;
 import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.SensorStats;
 import io.agentwatch.capture.SensorWarmUp;
+import io.agentwatch.capture.export.ExportScope;
+import io.agentwatch.capture.export.FlowSink;
 import io.agentwatch.config.ConfigException;
 import io.agentwatch.capture.export.SpoolingKafkaExporter;
 import io.agentwatch.capture.host.HostAttribution;
@@ -21,9 +23,11 @@ import io.agentwatch.capture.source.PacketSource;
 import io.agentwatch.capture.source.ReplaySource;
 import io.agentwatch.capture.spool.DiskSpool;
 import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.HostTrafficMinute;
 import io.agentwatch.schema.SingleObjectCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -71,33 +75,38 @@ public final class SensorService implements AutoCloseable {
       throw new ConfigException("spool.directory: " + config.spoolDirectory() + " cannot be used ("
           + reason.getClass().getSimpleName() + ": " + reason.getMessage() + ")");
     }
-    KafkaProbe.check(config.kafka(), spool.directory());
+    KafkaProbe.check(config.kafka(), config.scope() == ExportScope.AI
+        ? List.of(config.kafka().topic(), config.kafka().hostTrafficTopic()) : List.of(config.kafka().topic()),
+        spool.directory());
     exporter = new SpoolingKafkaExporter(config.kafka(), spool,
         SpoolingKafkaExporter.Settings.defaults().withFlushTimeout(config.flushTimeout()));
     SensorConfig sensorConfig = SensorConfig.defaults(config.sensorId())
         .withFlowTable(config.flows())
         .withCatalog(config.catalogs().isEmpty() ? EndpointCatalog.builtin() : EndpointCatalog.builtinWith(config.catalogs()))
         .withHosts(hosts())
+        .withScope(config.scope())
         .withLastSequence(spool.lastSequence());
     sensor = new Sensor(sensorConfig, exporter);
     source = openSource();
     startMetrics();
     if (config.live() != null && config.warmUp()) {
       // Records of the synthetic traffic are encoded like real ones, then dropped: never spooled or sent.
-      SingleObjectCodec<FlowRecord> codec = SingleObjectCodec.flowRecords();
       LOG.info("{} opened; warming up the packet path before capturing", source.name());
-      LOG.info("warm-up: {}", SensorWarmUp.run(sensorConfig, codec::encode, SensorWarmUp.DEFAULT_LIMIT, () -> stopping));
+      LOG.info("warm-up: {}", SensorWarmUp.run(sensorConfig, new EncodeAndDrop(), SensorWarmUp.DEFAULT_LIMIT, () -> stopping));
     }
     if (stopping) {
       return sensor.stats();
     }
-    LOG.info("sensor '{}' capturing from {}; flow records to Kafka topic '{}' at {} through the spool {} "
-            + "(first sequence number {})", config.sensorId(), source.name(), config.kafka().topic(),
+    LOG.info("sensor '{}' capturing from {}; {} to Kafka topic '{}'{} at {} through the spool {} "
+            + "(first sequence number {})", config.sensorId(), source.name(),
+        config.scope() == ExportScope.AI ? "flow records of AI endpoints" : "a flow record of every flow",
+        config.kafka().topic(),
+        config.scope() == ExportScope.AI ? ", other traffic as per-host minute totals to '" + config.kafka().hostTrafficTopic() + "'" : "",
         config.kafka().bootstrapServers(), spool.directory(), spool.lastSequence() + 1);
     capturing.countDown();
     SensorStats stats = sensor.run(source);
-    LOG.info("capture from {} ended: {} packets read, {} flow records, {} flows evicted early",
-        source.name(), stats.packetsRead(), stats.recordsExported(), stats.flowsEvicted());
+    LOG.info("capture from {} ended: {} packets read, {} flow records, {} per-host minute totals, {} flows evicted early",
+        source.name(), stats.packetsRead(), stats.recordsExported(), sensor.hostTrafficSent(), stats.flowsEvicted());
     return stats;
   }
 
@@ -145,6 +154,22 @@ public final class SensorService implements AutoCloseable {
       metrics.close();
     }
     closed.countDown();
+  }
+
+  /** The warm-up's sink: encodes like the real one, then drops; nothing is spooled or sent. */
+  private static final class EncodeAndDrop implements FlowSink {
+    private final SingleObjectCodec<FlowRecord> flows = SingleObjectCodec.flowRecords();
+    private final SingleObjectCodec<HostTrafficMinute> hostTraffic = SingleObjectCodec.hostTrafficMinutes();
+
+    @Override
+    public void accept(FlowRecord record) {
+      flows.encode(record);
+    }
+
+    @Override
+    public void acceptHostTraffic(HostTrafficMinute totals) {
+      hostTraffic.encode(totals);
+    }
   }
 
   private PacketSource openSource() throws CaptureException {

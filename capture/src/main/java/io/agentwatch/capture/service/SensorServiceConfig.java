@@ -1,5 +1,6 @@
 package io.agentwatch.capture.service;
 
+import io.agentwatch.capture.export.ExportScope;
 import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
 import io.agentwatch.config.ValueParsers;
@@ -37,6 +38,7 @@ public record SensorServiceConfig(
     FlowTableConfig flows,
     List<Path> catalogs,
     Hosts hosts,
+    ExportScope scope,
     KafkaExportConfig kafka,
     Path spoolDirectory,
     long spoolMaxBytes,
@@ -75,8 +77,12 @@ public record SensorServiceConfig(
       Setting.value("hosts.pseudonymize", "BOOL", "false",
           "replace host IP addresses by a keyed hash (names from the inventory stay)"),
       Setting.value("hosts.pseudonym-key-file", "FILE", null, "the secret key of the hash: at least 16 bytes, e.g. head -c 32 /dev/urandom (required with pseudonymize)"),
+      Setting.value("export.scope", "ai|all", "ai",
+          "ai: flow records only for catalogued AI endpoints, other traffic as per-host minute totals; all: every flow"),
       Setting.value("kafka.bootstrap-servers", "host:port,...", null, "the Kafka cluster (required)"),
       Setting.value("kafka.topic", "TOPIC", KafkaExportConfig.DEFAULT_TOPIC, "topic of the flow records"),
+      Setting.value("kafka.host-traffic-topic", "TOPIC", KafkaExportConfig.DEFAULT_HOST_TRAFFIC_TOPIC,
+          "topic of the per-host minute totals of the traffic not sent as flow records"),
       Setting.value("kafka.compression", "zstd|lz4|gzip|snappy|none", "zstd", "batch compression"),
       Setting.value("kafka.security-protocol", "PROTOCOL", "PLAINTEXT", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"),
       Setting.value("kafka.sasl-mechanism", "MECHANISM", "SCRAM-SHA-512", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"),
@@ -139,6 +145,7 @@ public record SensorServiceConfig(
     catalogs.forEach(file -> requireReadable(settings, "catalog.files", file));
 
     Hosts hosts = hosts(settings, hostName);
+    ExportScope scope = settings.parse("export.scope", ExportScope::parse);
     KafkaExportConfig kafka = kafka(settings);
 
     Path spool = settings.isSet("spool.directory") ? Path.of(settings.text("spool.directory"))
@@ -153,8 +160,8 @@ public record SensorServiceConfig(
     InetSocketAddress metrics = settings.parse("metrics.listen", SensorServiceConfig::listenAddress);
 
     settings.throwIfProblems();
-    return new SensorServiceConfig(sensorId, live, warmUp, read, "recorded".equals(speed), flows, catalogs, hosts, kafka,
-        spool, spoolMax, flushTimeout, metrics);
+    return new SensorServiceConfig(sensorId, live, warmUp, read, "recorded".equals(speed), flows, catalogs, hosts, scope,
+        kafka, spool, spoolMax, flushTimeout, metrics);
   }
 
   /**
@@ -265,14 +272,15 @@ public record SensorServiceConfig(
         ssl(settings, client);
       }
     }
-    KafkaExportConfig config = new KafkaExportConfig(servers, settings.text("kafka.topic"), client);
+    KafkaExportConfig config = new KafkaExportConfig(servers, settings.text("kafka.topic"), client,
+        settings.text("kafka.host-traffic-topic"));
     if (servers != null) {
       try {
         config.validate();
       } catch (IllegalArgumentException e) {
         String message = e.getMessage();
-        settings.problem(message.startsWith("kafka.topic") ? "kafka.topic" : "kafka.bootstrap-servers",
-            message.substring(message.indexOf(':') + 2));
+        String key = message.substring(0, message.indexOf(':'));
+        settings.problem(key, message.substring(message.indexOf(':') + 2));
       }
     }
     return config;

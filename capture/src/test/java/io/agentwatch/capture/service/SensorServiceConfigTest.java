@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentwatch.capture.export.ExportScope;
 import io.agentwatch.config.ConfigException;
 import io.agentwatch.config.Settings;
 import java.nio.file.Files;
@@ -138,6 +139,25 @@ class SensorServiceConfigTest {
     assertEquals("127.0.0.1", config.metricsAddress().getHostString());
     assertEquals(9464, config.metricsAddress().getPort());
     assertEquals(SensorServiceConfig.HostMode.ENDPOINT, config.hosts().mode());
+  }
+
+  @Test
+  void theServiceSendsOnlyAiFlowsAsRecordsUnlessTheScopeSaysAll() throws Exception {
+    flags.putAll(Map.of("capture.interfaces", "lo", "kafka.bootstrap-servers", "k1:9092"));
+    SensorServiceConfig defaults = load(null);
+    assertEquals(ExportScope.AI, defaults.scope());
+    assertEquals("host-traffic", defaults.kafka().hostTrafficTopic());
+
+    flags.putAll(Map.of("export.scope", "all", "kafka.host-traffic-topic", "totals"));
+    assertEquals(ExportScope.ALL, load(null).scope());
+    assertEquals("totals", load(null).kafka().hostTrafficTopic());
+
+    flags.putAll(Map.of("export.scope", "vendors", "kafka.host-traffic-topic", "flows"));
+    ConfigException error = assertThrows(ConfigException.class, () -> load(null));
+    assertTrue(error.getMessage().contains("export.scope") && error.getMessage().contains("'vendors' is not one of ai, all"),
+        error.getMessage());
+    assertTrue(error.getMessage().contains("kafka.host-traffic-topic") && error.getMessage().contains("is also kafka.topic"),
+        error.getMessage());
   }
 
   @Test
