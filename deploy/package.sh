@@ -37,7 +37,7 @@ while IFS= read -r dependency || [ -n "$dependency" ]; do
   fi
   cp "$dependency" "$out/lib/"
 done < <(tr ':' '\n' < "$app/classpath.txt")
-cp "$app/jvm.options" "$out/jvm.options"
+cp "$app"/*jvm.options "$out/"
 cp -r deploy/systemd deploy/chdb deploy/README.md "$out/deploy/"
 
 cat > "$out/agentwatch" <<'LAUNCHER'
@@ -47,8 +47,13 @@ cat > "$out/agentwatch" <<'LAUNCHER'
 # (libchdb.so for `up`; deploy/chdb/fetch-libchdb.sh fetches it).
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+role_flags=()
+case "${1:-}" in
+  sensor) role_flags=(@"$here/sensor.jvm.options") ;;
+  up) role_flags=(@"$here/stack.jvm.options") ;;
+esac
 # shellcheck disable=SC2086
-exec "${JAVA:-java}" @"$here/jvm.options" ${AGENTWATCH_JAVA_OPTS:-} -cp "$here/lib/*" io.agentwatch.cli.AgentWatch "$@"
+exec "${JAVA:-java}" @"$here/jvm.options" ${role_flags[@]+"${role_flags[@]}"} ${AGENTWATCH_JAVA_OPTS:-} -cp "$here/lib/*" io.agentwatch.cli.AgentWatch "$@"
 LAUNCHER
 chmod 0755 "$out/agentwatch"
 

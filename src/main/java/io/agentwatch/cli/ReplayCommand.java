@@ -84,7 +84,9 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (TempDirectory scratch = TempDirectory.create("agentwatch-up")) {
+    // A data directory has one owner: a running `up` there is named, and this replay stops (exit 2).
+    try (DataDirectory.Lock lock = dataDir != null ? UpCommand.lockOrExit(new DataDirectory(dataDir)) : null;
+        TempDirectory scratch = TempDirectory.create("agentwatch-replay")) {
       // Kafka is scratch: a replay is read once. Only the ClickHouse data may be kept.
       OneMachineStack.Config config = stackConfig(scratch.path());
       SensorConfig sensorConfig = settings.sensor(sensor);

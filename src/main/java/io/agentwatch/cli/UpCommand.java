@@ -157,7 +157,7 @@ final class UpCommand implements Callable<Integer> {
     return stop;
   }
 
-  private static DataDirectory.Lock lockOrExit(DataDirectory dir) {
+  static DataDirectory.Lock lockOrExit(DataDirectory dir) {
     try {
       return dir.lock();
     } catch (IllegalStateException e) {
