@@ -53,7 +53,8 @@ stop_up
 
 echo "2. up --demo for ${demo_seconds} s"
 start_up "$work/up2.log" --demo
-pid=${pids[-1]}
+stack=${pids[-1]}
+pid=$stack
 sleep "$demo_seconds"
 printf '   RSS %s MB, peak %s MB\n' "$(mb "$pid" VmRSS)" "$(mb "$pid" VmHWM)"
 
@@ -68,4 +69,4 @@ tcpreplay -i lo --pps="$pps" --loop=0 --duration="$sensor_seconds" "$work/traffi
 printf '   RSS %s MB, peak %s MB; tcpreplay: %s\n' "$(mb "$sensor" VmRSS)" "$(mb "$sensor" VmHWM)" \
   "$(grep -m1 'Actual:' "$work/tcpreplay.log" | sed 's/^ *//')"
 kill -TERM "$sensor"; wait "$sensor" 2>/dev/null || true
-stop_up
+kill -TERM "$stack"; wait "$stack" 2>/dev/null || true
