@@ -1,6 +1,7 @@
 package io.agentwatch.jobs.aggregate;
 
 import io.agentwatch.jobs.alert.AlertKafkaSink;
+import io.agentwatch.jobs.deadletter.DeadLetterLog;
 import io.agentwatch.jobs.detect.Detection;
 import io.agentwatch.jobs.sink.ClickHouseSink;
 import io.agentwatch.jobs.sink.TableEncoder;
@@ -12,6 +13,8 @@ import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.HostVendorWindow;
 import io.agentwatch.schema.SchemaTrust;
 import io.agentwatch.store.AlertRows;
+import io.agentwatch.store.DeadLetter;
+import io.agentwatch.store.DeadLetterRows;
 import io.agentwatch.store.FlowRows;
 import io.agentwatch.store.HostVendorWindowRows;
 import io.agentwatch.store.LateFlowRows;
@@ -38,7 +41,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * Flow records in; per host × vendor × service minutes, late flows and alerts out:
  *
  * <pre>
- *   flows topic ─┬──────────────────────────────────────────────────────→ ClickHouse flows
+ *   flows topic ─┬─ not a flow record ─────────────────────────────────→ ClickHouse dead_letters
+ *                ├──────────────────────────────────────────────────────→ ClickHouse flows
  *                └─ AI vendors only → key (host, vendor, service) → 1-minute
  *                   event-time windows (+ allowed lateness) ─┬──────────→ ClickHouse host_vendor_service_1m
  *                        │                                   └─ detectors ─┬→ ClickHouse alerts
@@ -57,11 +61,14 @@ public final class AggregationJob {
   }
 
   static final TableEncoder<FlowRecord> FLOW_ROWS =
-      new TableEncoder<>(FlowRows.TABLE, FlowRows.COLUMNS, FlowRows::encode);
+      new TableEncoder<>(FlowRows.TABLE, FlowRows.COLUMNS, FlowRows::encode)
+          .withOrigin(FlowRecord::getSensorId, FlowRecord::getSequence);
   static final TableEncoder<HostVendorWindow> WINDOW_ROWS =
       new TableEncoder<>(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, HostVendorWindowRows::encode);
   static final TableEncoder<ExposureAlert> ALERT_ROWS =
       new TableEncoder<>(AlertRows.TABLE, AlertRows.COLUMNS, AlertRows::encode);
+  static final TableEncoder<DeadLetter> DEAD_LETTER_ROWS =
+      new TableEncoder<>(DeadLetterRows.TABLE, DeadLetterRows.COLUMNS, DeadLetterRows::encode);
 
   public static final OutputTag<FlowRecord> TOO_LATE =
       new OutputTag<>("flows later than the allowed lateness", new AvroTypeInfo<>(FlowRecord.class));
@@ -110,7 +117,8 @@ public final class AggregationJob {
   /**
    * The job's source alone: configures {@code env} as the job needs (checkpointing, object reuse)
    * and returns the flow records of the flows topic, with watermarks per Kafka partition, without
-   * the copies sensors send again after a failure ({@link DropResentDuplicates}).
+   * the copies sensors send again after a failure ({@link DropResentDuplicates}). Messages that
+   * are no flow record go to the dead_letters table from here, so every job on the topic keeps them.
    */
   public static DataStream<FlowRecord> flowRecords(StreamExecutionEnvironment env, AggregationJobConfig config) {
     config.validate();
@@ -119,8 +127,11 @@ public final class AggregationJob {
     // every flow record cost ~15% of the job's CPU). Safe because no operator here changes a
     // record it was given or keeps one past the call; across a keyBy records are new objects anyway.
     env.getConfig().enableObjectReuse();
-    return env.fromSource(kafkaSource(config), watermarks(config), "flows topic")
+    SingleOutputStreamOperator<FlowRecord> records = env.fromSource(kafkaSource(config), watermarks(config), "flows topic")
         .process(new DropResentDuplicates(), new AvroTypeInfo<>(FlowRecord.class)).name("drop re-sent copies");
+    records.getSideOutput(DeadLetterLog.DEAD_LETTERS)
+        .sinkTo(new ClickHouseSink<>(config.sink(), DEAD_LETTER_ROWS)).name("ClickHouse " + DeadLetterRows.TABLE);
+    return records;
   }
 
   /** Every flow record, late or not, into the {@code flows} table. */
@@ -185,7 +196,9 @@ public final class AggregationJob {
   public static WatermarkStrategy<FlowMessage> watermarks(AggregationJobConfig config) {
     return WatermarkStrategy
         .<FlowMessage>forBoundedOutOfOrderness(config.outOfOrderness())
-        .withTimestampAssigner((message, previous) -> message.record.getLastSeen().toEpochMilli())
+        // A dead letter has no event time: the smallest one leaves the watermark where it is.
+        .withTimestampAssigner((message, previous) ->
+            message.record == null ? Long.MIN_VALUE : message.record.getLastSeen().toEpochMilli())
         .withIdleness(config.idleness());
   }
 

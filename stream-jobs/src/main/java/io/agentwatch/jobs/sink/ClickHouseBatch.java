@@ -17,27 +17,36 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * @param token ClickHouse insert_deduplication_token
  * @param rowCount rows in {@code rows}
  * @param rows RowBinary rows
+ * @param deadLetters the rows are dead_letters rows (records whose own rows could not be
+ *     encoded), not rows of the sink's table
  */
-public record ClickHouseBatch(String token, int rowCount, byte[] rows) {
+public record ClickHouseBatch(String token, int rowCount, byte[] rows, boolean deadLetters) {
+
+  /** Rows of the sink's own table. */
+  public ClickHouseBatch(String token, int rowCount, byte[] rows) {
+    this(token, rowCount, rows, false);
+  }
 
   /** Serializes batches into checkpoints. */
   static final class Serializer implements SimpleVersionedSerializer<ClickHouseBatch> {
 
     @Override
     public int getVersion() {
-      return 1;
+      // 2 added the dead-letters flag after the rows; 1 (without it) is still read.
+      return 2;
     }
 
     @Override
     public byte[] serialize(ClickHouseBatch batch) throws IOException {
       // Every checkpoint writes every waiting batch (megabytes each): one exact-size array, one copy
-      // of the rows, in the layout DataOutputStream gives (writeUTF, int, int, bytes).
+      // of the rows, in the layout DataOutputStream gives (writeUTF, int, int, bytes, boolean).
       if (!plainAscii(batch.token)) {
         return serializeAnyToken(batch);
       }
       byte[] token = batch.token.getBytes(StandardCharsets.US_ASCII);
-      ByteBuffer out = ByteBuffer.allocate(2 + token.length + 8 + batch.rows.length);
-      out.putShort((short) token.length).put(token).putInt(batch.rowCount).putInt(batch.rows.length).put(batch.rows);
+      ByteBuffer out = ByteBuffer.allocate(2 + token.length + 8 + batch.rows.length + 1);
+      out.putShort((short) token.length).put(token).putInt(batch.rowCount).putInt(batch.rows.length).put(batch.rows)
+          .put((byte) (batch.deadLetters ? 1 : 0));
       return out.array();
     }
 
@@ -63,13 +72,14 @@ public record ClickHouseBatch(String token, int rowCount, byte[] rows) {
         out.writeInt(batch.rowCount);
         out.writeInt(batch.rows.length);
         out.write(batch.rows);
+        out.writeBoolean(batch.deadLetters);
       }
       return bytes.toByteArray();
     }
 
     @Override
     public ClickHouseBatch deserialize(int version, byte[] serialized) throws IOException {
-      if (version != 1) {
+      if (version != 1 && version != 2) {
         throw new IOException("unknown ClickHouseBatch serialization version " + version);
       }
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
@@ -77,7 +87,7 @@ public record ClickHouseBatch(String token, int rowCount, byte[] rows) {
         int rowCount = in.readInt();
         byte[] rows = new byte[in.readInt()];
         in.readFully(rows);
-        return new ClickHouseBatch(token, rowCount, rows);
+        return new ClickHouseBatch(token, rowCount, rows, version >= 2 && in.readBoolean());
       }
     }
   }

@@ -1,9 +1,13 @@
 package io.agentwatch.jobs.sink;
 
+import io.agentwatch.jobs.deadletter.DeadLetterLog;
 import io.agentwatch.store.ClickHouseStore;
+import io.agentwatch.store.DeadLetter;
+import io.agentwatch.store.DeadLetterRows;
 import io.agentwatch.store.RowBinaryWriter;
 import io.agentwatch.store.StoreException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -33,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At-least-once: the writer inserts a batch when it is full, old enough, or a checkpoint is
  * taken, without a token.
+ *
+ * <p>A record whose row cannot be encoded (a value its column refuses) does not stop the job: its
+ * half-written row is taken back and the record goes to the dead_letters table instead, in a batch
+ * of its own that travels the same way (exactly-once: cut, checkpointed and committed with a
+ * token like the others), counted in {@code deadLetters}.
  *
  * <p>Either way a retriable store error is retried with exponential backoff until the store takes
  * the batch: the sink holds back its input (back-pressure) rather than dropping rows. A fatal
@@ -86,20 +95,30 @@ public final class ClickHouseSink<T> implements Sink<T>, SupportsCommitter<Click
     }
 
     void insert(byte[] rows, int rowCount, String token) throws IOException, InterruptedException {
+      insert(encoder.table(), encoder.columns(), rows, rowCount, token);
+    }
+
+    /** Dead letters of this sink's records go to dead_letters, through the same retries. */
+    void insertDeadLetters(byte[] rows, int rowCount, String token) throws IOException, InterruptedException {
+      insert(DeadLetterRows.TABLE, DeadLetterRows.COLUMNS, rows, rowCount, token);
+    }
+
+    private void insert(String table, List<String> columns, byte[] rows, int rowCount, String token)
+        throws IOException, InterruptedException {
       long backoffMillis = config.initialBackoff().toMillis();
       while (true) {
         try {
-          store.insertRowBinary(encoder.table(), encoder.columns(), rows, token);
+          store.insertRowBinary(table, columns, rows, token);
           rowsWritten.inc(rowCount);
           return;
         } catch (StoreException e) {
           if (!e.isRetriable()) {
-            throw new IOException("writing " + rowCount + " rows to " + encoder.table() + " in "
+            throw new IOException("writing " + rowCount + " rows to " + table + " in "
                 + store.describe() + " failed: " + e.getMessage(), e);
           }
           retries.inc();
           LOG.warn("{} unavailable ({}); retrying {} rows for {} in {} ms",
-              store.describe(), e.getMessage(), rowCount, encoder.table(), backoffMillis);
+              store.describe(), e.getMessage(), rowCount, table, backoffMillis);
           Thread.sleep(backoffMillis);
           backoffMillis = Math.min(backoffMillis * 2, config.maxBackoff().toMillis());
         }
@@ -119,12 +138,16 @@ public final class ClickHouseSink<T> implements Sink<T>, SupportsCommitter<Click
     private final boolean exactlyOnce;
     private final Inserter inserter;
     private final RowBinaryWriter batch = new RowBinaryWriter();
+    // Rows of dead_letters for records whose own row could not be encoded; small, rarely used.
+    private final RowBinaryWriter deadLetterRows = new RowBinaryWriter(1024);
+    private final DeadLetterLog deadLetters;
     private final List<ClickHouseBatch> cut = new ArrayList<>();
     // A fresh id per writer instance: batches cut after a restore can never reuse a token that an
     // earlier run's batch holds, whatever the checkpoint ids.
     private final String tokenPrefix;
     private long batchesCut;
     private int batchRows;
+    private int deadLetterCount;
     private long batchStartedNanos;
 
     Writer(ClickHouseSinkConfig config, TableEncoder<T> encoder, MetricGroup metrics) throws IOException {
@@ -134,6 +157,7 @@ public final class ClickHouseSink<T> implements Sink<T>, SupportsCommitter<Click
       // Exactly-once writers only cut batches; the committer writes them.
       this.inserter = exactlyOnce ? null : new Inserter(config, encoder, metrics);
       this.tokenPrefix = encoder.table() + "-" + UUID.randomUUID();
+      this.deadLetters = new DeadLetterLog(metrics);
     }
 
     @Override
@@ -141,7 +165,16 @@ public final class ClickHouseSink<T> implements Sink<T>, SupportsCommitter<Click
       if (batchRows == 0) {
         batchStartedNanos = System.nanoTime();
       }
-      encoder.encode(batch, record);
+      int rowStart = batch.size();
+      try {
+        encoder.encode(batch, record);
+      } catch (RuntimeException e) {
+        // A value the column refuses (an address that is no address, a port above 65535, a
+        // missing field): take back the half-written row, keep the record as a dead letter.
+        batch.truncate(rowStart);
+        deadLetter(record, e);
+        return;
+      }
       batchRows++;
       if (batchRows >= config.maxBatchRows()) {
         endBatch();
@@ -162,8 +195,35 @@ public final class ClickHouseSink<T> implements Sink<T>, SupportsCommitter<Click
       return ready;
     }
 
+    private void deadLetter(T record, RuntimeException error) {
+      String sensorId;
+      long sequence;
+      try {
+        sensorId = String.valueOf(encoder.sensorIdOf().of(record));
+        sequence = encoder.sequenceOf().of(record);
+      } catch (RuntimeException e) {
+        sensorId = "";
+        sequence = 0;
+      }
+      DeadLetter letter = new DeadLetter(System.currentTimeMillis(), sensorId, sequence, "", -1, -1,
+          DeadLetter.encode(encoder.table()), error.getClass().getSimpleName() + ": " + error.getMessage(),
+          String.valueOf(record).getBytes(StandardCharsets.UTF_8));
+      DeadLetterRows.encode(deadLetterRows, letter);
+      deadLetterCount++;
+      deadLetters.report(letter);
+    }
+
     /** Exactly-once: keeps the batch for the next checkpoint; at-least-once: writes it now. */
     private void endBatch() throws IOException, InterruptedException {
+      if (deadLetterCount > 0) {
+        if (exactlyOnce) {
+          cut.add(new ClickHouseBatch(tokenPrefix + "-" + batchesCut++, deadLetterCount, deadLetterRows.toByteArray(), true));
+        } else {
+          inserter.insertDeadLetters(deadLetterRows.toByteArray(), deadLetterCount, null);
+        }
+        deadLetterRows.reset();
+        deadLetterCount = 0;
+      }
       if (batchRows == 0) {
         return;
       }
@@ -197,7 +257,11 @@ public final class ClickHouseSink<T> implements Sink<T>, SupportsCommitter<Click
     public void commit(Collection<CommitRequest<ClickHouseBatch>> requests) throws IOException, InterruptedException {
       for (CommitRequest<ClickHouseBatch> request : requests) {
         ClickHouseBatch batch = request.getCommittable();
-        inserter.insert(batch.rows(), batch.rowCount(), batch.token());
+        if (batch.deadLetters()) {
+          inserter.insertDeadLetters(batch.rows(), batch.rowCount(), batch.token());
+        } else {
+          inserter.insert(batch.rows(), batch.rowCount(), batch.token());
+        }
       }
     }
 

@@ -27,8 +27,25 @@ class ClickHouseBatchTest {
   }
 
   @Test
-  void theCheckpointFormIsVersionOnesLayout() throws Exception {
-    // Checkpoints written before the exact-size serializer must still restore: writeUTF, int, int, bytes.
+  void theCheckpointFormIsDataOutputStreamsLayoutWithTheDeadLetterFlagLast() throws Exception {
+    // writeUTF, int, int, bytes, then (version 2) a boolean: true for a batch of dead_letters rows.
+    for (boolean deadLetters : new boolean[] {false, true}) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeUTF("alerts-1");
+        out.writeInt(2);
+        out.writeInt(3);
+        out.write(new byte[] {7, 8, 9});
+        out.writeBoolean(deadLetters);
+      }
+      ClickHouseBatch batch = new ClickHouseBatch("alerts-1", 2, new byte[] {7, 8, 9}, deadLetters);
+      assertArrayEquals(bytes.toByteArray(), serializer.serialize(batch));
+      assertEquals(deadLetters, serializer.deserialize(2, bytes.toByteArray()).deadLetters());
+    }
+  }
+
+  @Test
+  void aVersionOneCheckpointStillRestoresAsRowsOfTheSinksTable() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeUTF("alerts-1");
@@ -36,6 +53,9 @@ class ClickHouseBatchTest {
       out.writeInt(3);
       out.write(new byte[] {7, 8, 9});
     }
-    assertArrayEquals(bytes.toByteArray(), serializer.serialize(new ClickHouseBatch("alerts-1", 2, new byte[] {7, 8, 9})));
+    ClickHouseBatch batch = serializer.deserialize(1, bytes.toByteArray());
+    assertEquals("alerts-1", batch.token());
+    assertArrayEquals(new byte[] {7, 8, 9}, batch.rows());
+    assertEquals(false, batch.deadLetters());
   }
 }
