@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Records the job cannot take — garbage bytes, a flow record of an unknown schema version, one cut
- * short, one whose address its column refuses — among good ones on the real broker, through the
+ * short, one whose address cannot be encoded, one the store's constraint refuses — among good ones
+ * on the real broker, through the
  * job in a MiniCluster that may not restart: the job runs to the end, every good record is
  * stored, and each bad one is in dead_letters with where it came from, why, and its bytes.
  */
@@ -49,11 +50,18 @@ class PoisonRecordsTest {
     unwritable.setSrcIp("not-an-address");
     unwritable.setVendor(null); // not in the windows' truth either way
     unwritable.setService(null);
+    FlowRecord refused = badCopy(stream.records.get(3), "known", RECORDS + 2);
+    refused.setDstPort(0); // encodes, but the store's constraint below refuses it
+    refused.setVendor(null);
+    refused.setService(null);
 
     try (OneMachineStack stack = OneMachineStack.start(OneMachineStack.Config.embedded(dir))) {
       String topic = stack.flowsTopic();
+      // A value the table refuses only when the batch is inserted: the sink must find that row
+      // among the good ones of its batch.
+      stack.store().execute("ALTER TABLE flows ADD CONSTRAINT real_destination_port CHECK dst_port > 0");
       KnownStream.produce(stack.bootstrapServers(), topic, stream.records.subList(0, RECORDS / 2), false);
-      produceRaw(stack.bootstrapServers(), topic, List.of(garbage, unknownVersion, truncated, codec.encode(unwritable)));
+      produceRaw(stack.bootstrapServers(), topic, List.of(garbage, unknownVersion, truncated, codec.encode(unwritable), codec.encode(refused)));
       KnownStream.produce(stack.bootstrapServers(), topic, stream.records.subList(RECORDS / 2, RECORDS), false);
 
       AggregationJobConfig job = stack.jobConfig().withBounded(true);
@@ -71,7 +79,7 @@ class PoisonRecordsTest {
       List<String> letters = List.of(stack.store().query(
           "SELECT stage, sensor_id, sequence, topic, offset >= 0, reason, raw FROM dead_letters"
               + " ORDER BY stage, sensor_id FORMAT TSVRaw").strip().split("\n"));
-      assertEquals(4, letters.size(), String.join("\n", letters));
+      assertEquals(5, letters.size(), String.join("\n", letters));
       assertDeadLetter(letters.get(0), "decode", "", 0, topic, "not an Avro single-object message", garbage);
       assertDeadLetter(letters.get(1), "decode", "flaky-sensor", 9_002, topic, "corrupt FlowRecord message", truncated);
       assertDeadLetter(letters.get(2), "decode", "newer-sensor", 9_001, topic, "unknown writer schema fingerprint", unknownVersion);
@@ -80,6 +88,11 @@ class PoisonRecordsTest {
       assertTrue(encode[5].contains("not an IP address literal: 'not-an-address'"), encode[5]);
       assertTrue(new String(Base64.getDecoder().decode(encode[6]), StandardCharsets.UTF_8).contains("\"not-an-address\""),
           "the record's text is kept");
+      String[] insert = letters.get(4).split("\t", -1);
+      assertEquals(List.of("insert flows", "known", String.valueOf(RECORDS + 2), "", "0"), List.of(insert).subList(0, 5));
+      assertTrue(insert[5].contains("VIOLATED_CONSTRAINT"), insert[5]);
+      assertTrue(new String(Base64.getDecoder().decode(insert[6]), StandardCharsets.UTF_8).startsWith("\u0005known"),
+          "the refused RowBinary row is kept");
     }
   }
 

@@ -10,9 +10,9 @@ package io.agentwatch.store;
  * @param topic the Kafka topic it came from, "" when it failed after the source
  * @param partition its Kafka partition, -1 when unknown
  * @param offset its Kafka offset, -1 when unknown
- * @param stage where it failed: {@link #DECODE} or {@code "encode <table>"}
+ * @param stage where it failed: {@link #DECODE}, {@code "encode <table>"} or {@code "insert <table>"}
  * @param reason what was wrong, as the failing step said it
- * @param raw the message as it came (decode) or the record's text (encode)
+ * @param raw the message as it came (decode), the record's text (encode) or its RowBinary row (insert)
  */
 public record DeadLetter(long timeMillis, String sensorId, long sequence, String topic, int partition, long offset,
     String stage, String reason, byte[] raw) {
@@ -20,8 +20,13 @@ public record DeadLetter(long timeMillis, String sensorId, long sequence, String
   /** The stage of a message that is not a flow record of a known schema version. */
   public static final String DECODE = "decode";
 
-  /** The stage of a record whose row for {@code table} could not be written. */
+  /** The stage of a record whose row for {@code table} could not be encoded. */
   public static String encode(String table) {
     return "encode " + table;
+  }
+
+  /** The stage of a row {@code table} refused on insert. */
+  public static String insert(String table) {
+    return "insert " + table;
   }
 }

@@ -27,9 +27,11 @@ class ClickHouseBatchTest {
   }
 
   @Test
-  void theCheckpointFormIsDataOutputStreamsLayoutWithTheDeadLetterFlagLast() throws Exception {
-    // writeUTF, int, int, bytes, then (version 2) a boolean: true for a batch of dead_letters rows.
-    for (boolean deadLetters : new boolean[] {false, true}) {
+  void theCheckpointFormIsDataOutputStreamsLayoutWithTheDeadLetterFlagAndRowEndsLast() throws Exception {
+    // writeUTF, int, int, bytes, then (version 2) a boolean (true: dead_letters rows) and the row
+    // ends (their count, -1 for none, then each).
+    for (int[] rowEnds : new int[][] {null, {1, 3}}) {
+      boolean deadLetters = rowEnds == null;
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         out.writeUTF("alerts-1");
@@ -37,10 +39,16 @@ class ClickHouseBatchTest {
         out.writeInt(3);
         out.write(new byte[] {7, 8, 9});
         out.writeBoolean(deadLetters);
+        out.writeInt(rowEnds == null ? -1 : rowEnds.length);
+        for (int end : rowEnds == null ? new int[0] : rowEnds) {
+          out.writeInt(end);
+        }
       }
-      ClickHouseBatch batch = new ClickHouseBatch("alerts-1", 2, new byte[] {7, 8, 9}, deadLetters);
+      ClickHouseBatch batch = new ClickHouseBatch("alerts-1", 2, new byte[] {7, 8, 9}, deadLetters, rowEnds);
       assertArrayEquals(bytes.toByteArray(), serializer.serialize(batch));
-      assertEquals(deadLetters, serializer.deserialize(2, bytes.toByteArray()).deadLetters());
+      ClickHouseBatch back = serializer.deserialize(2, bytes.toByteArray());
+      assertEquals(deadLetters, back.deadLetters());
+      assertArrayEquals(rowEnds, back.rowEnds());
     }
   }
 
