@@ -28,6 +28,9 @@ public final class AgentWatch implements Runnable {
     commands.put("flows", FlowsCommand::new);
     commands.put("sensor", SensorCommand::new);
     commands.put("up", UpCommand::new);
+    commands.put("replay", ReplayCommand::new);
+    commands.put("query", QueryCommand::new);
+    commands.put("alerts", AlertsCommand::new);
     commands.put("generate", GenerateCommand::new);
     commands.put("help", CommandLine.HelpCommand::new);
     return commands;
@@ -62,6 +65,12 @@ public final class AgentWatch implements Runnable {
     CommandLine sensor = cli.getSubcommands().get("sensor");
     if (sensor != null) {
       SensorCommand.addSettingsHelp(sensor);
+    }
+    for (String stack : new String[] {"up", "replay"}) {
+      CommandLine command = cli.getSubcommands().get(stack);
+      if (command != null) {
+        StackSettings.addHelp(command);
+      }
     }
     return cli;
   }

@@ -195,10 +195,10 @@ final class FlowsCommand implements Callable<Integer> {
     }
   }
 
-  /** Opens a file through libpcap; used by `up`. */
-  static PcapFileSource openSource(Path file) {
+  /** Opens a file with the default reader (no libpcap needed); used by `up`. */
+  static PacketSource openFile(Path file) {
     try {
-      return PcapFileSource.open(file);
+      return DirectFileSource.open(file);
     } catch (CaptureException e) {
       throw new UserError(e.getMessage(), e);
     }

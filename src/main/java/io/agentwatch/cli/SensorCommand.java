@@ -1,8 +1,8 @@
 package io.agentwatch.cli;
 
-import io.agentwatch.capture.config.ConfigException;
-import io.agentwatch.capture.config.Setting;
-import io.agentwatch.capture.config.Settings;
+import io.agentwatch.config.ConfigException;
+import io.agentwatch.config.Settings;
+import io.agentwatch.config.SettingsHelp;
 import io.agentwatch.capture.host.HostInventoryException;
 import io.agentwatch.capture.service.KafkaRejectedException;
 import io.agentwatch.capture.service.SensorService;
@@ -85,13 +85,7 @@ final class SensorCommand implements Callable<Integer> {
     List<String> footer = new ArrayList<>();
     footer.add("");
     footer.add("Settings (YAML key; environment variable; default):");
-    for (Setting setting : SensorServiceConfig.SETTINGS) {
-      footer.add(String.format("  %-42s %s", setting.key() + " " + setting.valueLabel(), setting.description()));
-      String where = setting.kind() == Setting.Kind.SECRET ? "environment only: " + setting.environmentVariable()
-          : setting.kind() == Setting.Kind.MAP ? "YAML only, e.g. kafka: {properties: {linger.ms: 50}}"
-          : setting.environmentVariable() + (setting.defaultText() == null ? "" : "; default " + setting.defaultText());
-      footer.add(String.format("  %-42s   %s", "", where));
-    }
+    footer.addAll(SettingsHelp.lines(SensorServiceConfig.SETTINGS));
     footer.add("");
     footer.add("Example: deploy/systemd/sensor.yaml; the unit file and hardening: deploy/README.md.");
     sensor.getCommandSpec().usageMessage().footer(footer.toArray(new String[0]));

@@ -1,7 +1,7 @@
 package io.agentwatch.cli;
 
 import io.agentwatch.capture.SensorConfig;
-import io.agentwatch.capture.config.ValueParsers;
+import io.agentwatch.config.ValueParsers;
 import io.agentwatch.capture.flow.FlowTableConfig;
 import io.agentwatch.capture.host.HostAttribution;
 import io.agentwatch.capture.identify.EndpointCatalog;

@@ -1,58 +1,93 @@
 package io.agentwatch.cli;
 
-import io.agentwatch.capture.Sensor;
-import io.agentwatch.capture.SensorStats;
+import io.agentwatch.api.ApiServer;
+import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.export.KafkaExportConfig;
 import io.agentwatch.capture.export.KafkaFlowExporter;
-import io.agentwatch.capture.source.PcapFileSource;
+import io.agentwatch.capture.source.CaptureException;
+import io.agentwatch.capture.source.DirectFileSource;
+import io.agentwatch.capture.source.LiveCaptureConfig;
+import io.agentwatch.capture.source.LiveCaptureSource;
+import io.agentwatch.capture.source.ReplaySource;
 import io.agentwatch.demo.DemoFleet;
+import io.agentwatch.stack.DataDirectory;
+import io.agentwatch.stack.Feed;
 import io.agentwatch.stack.OneMachineStack;
-import io.agentwatch.stack.TempDirectory;
-import io.agentwatch.store.StoreConfig;
+import io.agentwatch.stack.RunningJob;
 import io.agentwatch.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /**
- * The whole pipeline on one machine: broker, sensor, Flink job, embedded ClickHouse. Replays a
- * capture through it and prints what each host sent to each AI vendor.
+ * AgentWatch on one machine, running until stopped: a Kafka broker, the Flink job and the
+ * embedded ClickHouse store with their state in the data directory, an HTTP API, and feeds of
+ * flow records (live interfaces, a replayed file, the demo fleet, remote sensors).
  */
-@Command(name = "up", mixinStandardHelpOptions = true,
-    description = {"Run the whole pipeline on this machine and print per-host totals per AI vendor.",
+@Command(name = "up", mixinStandardHelpOptions = true, usageHelpWidth = 120,
+    description = {"Run AgentWatch on this machine until stopped (Ctrl-C or SIGTERM).",
         "",
-        "Starts a Kafka broker (KRaft), the Flink aggregation job and the embedded ClickHouse",
-        "engine (chDB) in this process, replays a capture through the sensor into them, and",
-        "prints what each host sent to and received from each AI vendor, read from ClickHouse."})
+        "Starts a Kafka broker (KRaft) for this machine's sensors, the Flink job and the embedded",
+        "ClickHouse engine (chDB), all keeping their state in the data directory, and an HTTP API",
+        "(agentwatch query / alerts ask it). Feeds: live capture (--interface), a capture file",
+        "(--read), the demo fleet (--demo), and any `agentwatch sensor` pointed at the broker.",
+        "Stopping saves the job's state (open windows, detector baselines, offsets); the next `up`",
+        "on the same data directory goes on from there: nothing lost, nothing counted twice.",
+        "",
+        "Examples:",
+        "  agentwatch up --demo                       # a demo fleet's traffic in real time",
+        "  agentwatch up --interface eth0             # this machine's traffic (root or CAP_NET_RAW)",
+        "  agentwatch up --read day.pcap --speed recorded",
+        "  agentwatch up                              # remote sensors only"})
 final class UpCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
-  static final class Input {
-    @Option(names = "--read", paramLabel = "FILE", description = "pcap or pcapng file to replay.")
-    Path file;
+  @Option(names = "--interface", paramLabel = "IF",
+      description = "Capture live on this interface (repeatable); needs root or CAP_NET_RAW.")
+  List<String> interfaces = new ArrayList<>();
 
-    @Option(names = "--demo", description = "Replay a generated demo capture: 6 hosts, 6 AI vendors and 2 ordinary sites over 3 minutes, with one upload incident.")
-    boolean demo;
-  }
+  @Option(names = "--read", paramLabel = "FILE", description = "Replay this pcap or pcapng file into the stack.")
+  Path file;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Input input;
+  @Option(names = "--speed", paramLabel = "SPEED", defaultValue = "max",
+      description = "Pace of --read: max (as fast as it is read), recorded (as captured), or a factor such as 10. Default: ${DEFAULT-VALUE}.")
+  String speed;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Keep the ClickHouse data here, across runs (totals then include earlier runs). "
-          + "Default: a temporary directory removed at exit.")
-  Path dataDir;
+  @Option(names = "--demo", description = "Keep producing a demo fleet's traffic in real time: 6 hosts, 5 AI vendors, an upload incident every 3 minutes.")
+  boolean demo;
+
+  @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+      description = "Where the HTTP API listens. Default: ${DEFAULT-VALUE}.")
+  String http;
+
+  @Mixin
+  DataDirOption dataDir;
+
+  @Mixin
+  StackSettings settings;
 
   @Mixin
   SensorOptions sensor;
@@ -62,30 +97,64 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (TempDirectory scratch = TempDirectory.create("agentwatch-up")) {
-      Path capture = input.demo ? writeDemoCapture(scratch.path()) : input.file;
-      // Kafka is scratch: a replay is read once. Only the ClickHouse data may be kept.
-      Path clickhouse = dataDir != null ? dataDir.resolve("clickhouse") : scratch.path().resolve("clickhouse");
-      OneMachineStack.Config config = new OneMachineStack.Config(scratch.path().resolve("kafka"),
-          StoreConfig.embedded(clickhouse.toString()), KafkaExportConfig.DEFAULT_TOPIC, 2, 2);
-      try (PcapFileSource source = FlowsCommand.openSource(capture);
-          OneMachineStack stack = startStack(config)) {
-        SensorStats stats;
-        try (KafkaFlowExporter exporter = new KafkaFlowExporter(KafkaExportConfig.of(stack.bootstrapServers()))) {
-          stats = FlowsCommand.runSensor(new Sensor(sensor.config(), exporter), source, spec.commandLine().getErr());
-        }
-        LOG.info("sensor: {}", Summaries.of(capture, stats));
-        stack.aggregateAvailableFlows();
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("Per host and AI vendor, from ClickHouse (" + stack.store().describe() + "):");
-        out.print(stack.hostTotals());
-        String alerts = stack.recentAlerts();
-        out.println(alerts.isBlank() ? "No alerts." : "Alerts (newest first, at most 20):");
-        out.print(alerts);
+    InetSocketAddress apiAddress = address(http);
+    double replaySpeed = speed(speed);
+    DataDirectory dir = dataDir.dataDirectory();
+    PrintWriter out = spec.commandLine().getOut();
+    CountDownLatch stop = stopOnSignal();
+    try (DataDirectory.Lock lock = lockOrExit(dir)) {
+      OneMachineStack.Config config = settings.load(dir.kafka(), dir.clickhouse(), false);
+      Instant started = Instant.now();
+      try (OneMachineStack stack = startStack(config);
+          RunningJob job = stack.startJob(dir.checkpoints(), dir.savepoints());
+          ApiServer api = startApi(apiAddress, stack)) {
+        dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
+        List<Feed> feeds = startFeeds(stack, config, replaySpeed, dir);
+        out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");
+        out.println("  HTTP API     " + api.url() + "   (agentwatch query, agentwatch alerts)");
+        out.println("  Kafka        " + stack.bootstrapServers() + "   (topic " + config.flowsTopic()
+            + "; agentwatch sensor --set kafka.bootstrap-servers=" + stack.bootstrapServers() + ")");
+        out.println("  store        " + stack.store().describe());
+        out.println("  data         " + dir);
+        out.println("  feeds        " + (feeds.isEmpty() ? "none: remote sensors only" : String.join(", ", feeds.stream().map(Feed::name).toList())));
+        out.println("Ctrl-C or SIGTERM stops it; the next `agentwatch up` goes on from where it stopped.");
         out.flush();
+        stop.await();
+        LOG.info("stopping: feeds, then the job with a savepoint");
+        feeds.forEach(Feed::stop);
+        feeds.forEach(Feed::close);
+        try {
+          job.stop(STOP_TIMEOUT);
+        } catch (Exception e) {
+          // The newest retained checkpoint is restored instead: nothing is lost, it only replays a little more.
+          LOG.warn("the job's savepoint failed ({}); the next start restores its newest checkpoint", e.toString());
+        }
       }
     }
+    out.println("AgentWatch stopped; its state is in " + dir + ".");
+    out.flush();
     return 0;
+  }
+
+  /**
+   * SIGINT and SIGTERM end the wait instead of the JVM: the stack then stops in order (feeds,
+   * job savepoint, API, broker, store) before the process exits, and no library's shutdown hook
+   * pulls a part away underneath.
+   */
+  private static CountDownLatch stopOnSignal() {
+    CountDownLatch stop = new CountDownLatch(1);
+    for (String name : new String[] {"INT", "TERM"}) {
+      Signal.handle(new Signal(name), signal -> stop.countDown());
+    }
+    return stop;
+  }
+
+  private static DataDirectory.Lock lockOrExit(DataDirectory dir) {
+    try {
+      return dir.lock();
+    } catch (IllegalStateException e) {
+      throw new UserError(e.getMessage(), 2, e);
+    }
   }
 
   private static OneMachineStack startStack(OneMachineStack.Config config) {
@@ -96,13 +165,112 @@ final class UpCommand implements Callable<Integer> {
     }
   }
 
-  private static Path writeDemoCapture(Path dir) throws IOException {
-    Path file = dir.resolve("demo-fleet.pcap");
-    DemoFleet fleet = DemoFleet.standard();
-    fleet.writePcap(file);
-    LOG.info("demo capture: {} TLS sessions from {} hosts written to {} ({} bytes)",
-        fleet.sessions().size(), fleet.sessions().stream().map(DemoFleet.Session::host).distinct().count(),
-        file, Files.size(file));
-    return file;
+  private static ApiServer startApi(InetSocketAddress address, OneMachineStack stack) throws IOException {
+    try {
+      return ApiServer.start(address, stack.store(), Clock.systemUTC());
+    } catch (BindException e) {
+      throw new UserError("--http " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage()
+          + " (another program listens there; choose another with --http)", 2, e);
+    }
+  }
+
+  private List<Feed> startFeeds(OneMachineStack stack, OneMachineStack.Config config, double replaySpeed, DataDirectory dir)
+      throws CaptureException {
+    SensorConfig base = sensor.config();
+    KafkaExportConfig export = new KafkaExportConfig(stack.bootstrapServers(), config.flowsTopic(), Map.of());
+    List<Feed> feeds = new ArrayList<>();
+    if (!interfaces.isEmpty()) {
+      LiveCaptureSource live = openLive(interfaces);
+      feeds.add(Feed.start("live " + String.join("+", interfaces), feedSensor(base, "live"), () -> new KafkaFlowExporter(export),
+          once(live)));
+    }
+    if (file != null) {
+      ReplaySource replay = new ReplaySource(FlowsCommand.openFile(file), replaySpeed);
+      feeds.add(Feed.start("file " + file.getFileName(), feedSensor(base, "file"), () -> new KafkaFlowExporter(export),
+          once(replay)));
+    }
+    if (demo) {
+      feeds.add(Feed.start("demo fleet", feedSensor(base, "demo"), () -> new KafkaFlowExporter(export), demoRounds(dir)));
+    }
+    return feeds;
+  }
+
+  private static LiveCaptureSource openLive(List<String> interfaces) {
+    try {
+      return LiveCaptureSource.open(LiveCaptureConfig.defaults(interfaces));
+    } catch (CaptureException e) {
+      String message = e.getMessage();
+      if (message != null && (message.contains("ermission") || message.contains("not permitted"))) {
+        message += "; capturing needs root or the capture right: sudo setcap cap_net_raw,cap_net_admin=eip "
+            + "\"$(readlink -f \"$(command -v java)\")\" (or run the systemd unit in deploy/systemd)";
+      }
+      throw new UserError("--interface: " + message, 2, e);
+    }
+  }
+
+  /** Each feed is a sensor of its own: sequence numbers are per sensor. */
+  private static SensorConfig feedSensor(SensorConfig base, String feed) {
+    return new SensorConfig(base.sensorId() + "/" + feed, base.flowTable(), base.catalog(), base.hosts(), 0);
+  }
+
+  private static Feed.Rounds once(io.agentwatch.capture.source.PacketSource source) {
+    boolean[] given = {false};
+    return () -> {
+      if (given[0]) {
+        return null;
+      }
+      given[0] = true;
+      return source;
+    };
+  }
+
+  /** Three minutes of demo traffic at a time, stamped from now on and replayed at the recorded pace. */
+  private static Feed.Rounds demoRounds(DataDirectory dir) {
+    AtomicLong round = new AtomicLong();
+    return () -> {
+      Path capture = dir.path().resolve("demo-fleet.pcap");
+      try {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        DemoFleet.withIncident(start, 20261102L + round.getAndIncrement()).writePcap(capture);
+        ReplaySource replay = new ReplaySource(DirectFileSource.open(capture), 1);
+        Files.deleteIfExists(capture); // the reader has it open; nothing stays behind
+        return replay;
+      } catch (IOException e) {
+        throw new CaptureException("cannot write the demo capture " + capture + ": " + e.getMessage(), e);
+      }
+    };
+  }
+
+  static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try {
+      int port = Integer.parseInt(hostPort.substring(colon + 1));
+      String host = hostPort.substring(0, Math.max(colon, 0)).replaceAll("^\\[|]$", "");
+      if (colon < 1 || port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return new InetSocketAddress(host, port);
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw new UserError("--http: '" + hostPort + "' is not HOST:PORT (e.g. 127.0.0.1:8080)", 2, e);
+    }
+  }
+
+  static double speed(String text) {
+    switch (text) {
+      case "max":
+        return 0;
+      case "recorded":
+        return 1;
+      default:
+        try {
+          double factor = Double.parseDouble(text);
+          if (factor > 0 && Double.isFinite(factor)) {
+            return factor;
+          }
+        } catch (NumberFormatException e) {
+          // the message below says what is expected
+        }
+        throw new UserError("--speed: '" + text + "' is not max, recorded or a positive factor such as 10", 2, null);
+    }
   }
 }

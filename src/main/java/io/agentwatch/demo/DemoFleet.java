@@ -104,13 +104,20 @@ public final class DemoFleet {
   }
 
   /**
-   * The fleet `agentwatch up --demo` replays: 6 hosts, 5 vendors, 3 minutes, and one incident for
+   * The fleet `agentwatch replay --demo` replays: 6 hosts, 5 vendors, 3 minutes, and one incident for
    * the detectors to find: 10.20.0.14 uploads about 110 MB to DeepSeek's API within one minute,
    * with little coming back.
    */
   public static DemoFleet standard() {
-    Instant start = Instant.parse("2026-11-02T09:00:00Z");
-    DemoFleet fleet = generate(start, 6, 3, 8, 20261102L);
+    return withIncident(Instant.parse("2026-11-02T09:00:00Z"), 20261102L);
+  }
+
+  /**
+   * Three minutes of the standard fleet's traffic from {@code start}, upload incident included:
+   * `agentwatch up --demo` replays one after another, each starting when the previous ends.
+   */
+  public static DemoFleet withIncident(Instant start, long seed) {
+    DemoFleet fleet = generate(start, 6, 3, 8, seed);
     int[] segments = new int[80_000];
     java.util.Arrays.fill(segments, 1400);
     TcpSession burst = TcpSessionBuilder.between("10.20.0.14", 45_000, "45.113.1.8", 443)

@@ -249,8 +249,16 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Creates the topic unless it exists. */
   public void createTopic(String name, int partitions) {
+    createTopic(name, partitions, Map.of());
+  }
+
+  /**
+   * Creates the topic with topic-level settings ({@code retention.ms}, {@code compression.type},
+   * ...) unless it exists; an existing topic keeps its settings.
+   */
+  public void createTopic(String name, int partitions, Map<String, String> settings) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(settings))).all().get();
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);

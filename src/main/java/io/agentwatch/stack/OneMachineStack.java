@@ -1,17 +1,23 @@
 package io.agentwatch.stack;
 
-import io.agentwatch.jobs.aggregate.AggregationJob;
-import io.agentwatch.jobs.aggregate.AggregationJobConfig;
-import io.agentwatch.jobs.sink.ClickHouseSinkConfig;
+import io.agentwatch.config.ConfigException;
+import io.agentwatch.config.Setting;
+import io.agentwatch.config.Settings;
+import io.agentwatch.config.ValueParsers;
+import io.agentwatch.jobs.AgentWatchJob;
+import io.agentwatch.jobs.AgentWatchJobConfig;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.Migrations;
-import io.agentwatch.store.NamedQueries;
 import io.agentwatch.store.StoreConfig;
 import io.agentwatch.store.StoreException;
 import io.agentwatch.store.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -28,27 +34,104 @@ public final class OneMachineStack implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OneMachineStack.class);
 
+  /** Keys the stack sets itself: its own broker, bounded or not, checkpoints and data in its data directory. */
+  public static final Set<String> CHOSEN_BY_THE_STACK = Set.of("kafka.bootstrap-servers", "job.bounded",
+      "job.checkpoint-dir", StoreConfig.EMBEDDED_PATH);
+
+  /**
+   * What `agentwatch up` reads: the job's keys (detectors, windows, sink, store) with defaults for
+   * one machine, and the stack's own. One list, read by the loader and by --help.
+   */
+  public static final List<Setting> SETTINGS = settings();
+
+  private static List<Setting> settings() {
+    List<Setting> settings = new ArrayList<>();
+    settings.add(Setting.value("kafka.port", "PORT", "9092",
+        "the broker's port on 127.0.0.1, for sensors on this machine (up; a replay picks a free one)"));
+    settings.add(Setting.value("kafka.partitions", "N", "2", "partitions of the flows and alerts topics"));
+    settings.add(Setting.value("kafka.retention", "DURATION", "7d",
+        "how long the broker keeps records (the job reads them within seconds; a longer stop replays from here)"));
+    settings.add(Setting.value("kafka.compression", "TYPE", "producer",
+        "compression of the topics on disk: producer (as sent), zstd, lz4, gzip, snappy, uncompressed"));
+    for (Setting setting : AgentWatchJobConfig.SETTINGS) {
+      settings.add(switch (setting.key()) {
+        case "job.parallelism" -> setting.withDefault("2");
+        // Rows reach the store once per checkpoint (exactly-once): often, for a replay that ends soon.
+        case "job.checkpoint-interval" -> setting.withDefault("1s");
+        default -> setting;
+      });
+    }
+    return List.copyOf(settings);
+  }
+
   /**
    * @param kafkaDir the broker's data directory
-   * @param store the ClickHouse store (embedded chDB by default)
-   * @param flowsTopic topic between sensor and jobs
    * @param partitions partitions of the flows and alerts topics
    * @param parallelism Flink parallelism of the jobs
+   * @param job the job's settings, but the brokers (known once the broker runs)
    */
-  public record Config(Path kafkaDir, StoreConfig store, String flowsTopic, int partitions, int parallelism) {
+  public record Config(Path kafkaDir, int kafkaPort, int partitions, Map<String, String> topicSettings, int parallelism,
+      AgentWatchJobConfig job) {
 
+    /** The defaults for a replay: Kafka and ClickHouse data under {@code dataDir}. */
     public static Config embedded(Path dataDir) {
-      return new Config(dataDir.resolve("kafka"), StoreConfig.embedded(dataDir.resolve("clickhouse").toString()),
-          "flows", 2, 2);
+      return load(dataDir.resolve("kafka"), dataDir.resolve("clickhouse"), Map.of(), null, Map.of());
     }
 
-    /** Topic the detection job sends ExposureAlert records to. */
+    /**
+     * The stack's config from the keys of {@link #SETTINGS}: given ones (--set), then a YAML file
+     * and the environment; the keys in {@link #CHOSEN_BY_THE_STACK} are set here.
+     *
+     * @throws ConfigException naming every bad key, its source and what is wrong
+     */
+    public static Config load(Path kafkaDir, Path clickhouseDir, Map<String, String> given, Path file,
+        Map<String, String> environment) {
+      return load(kafkaDir, clickhouseDir, true, given, file, environment);
+    }
+
+    /**
+     * @param bounded true for a replay (the job reads what the topic holds, then finishes; the
+     *     broker on any free port), false for a stack that runs until stopped
+     */
+    public static Config load(Path kafkaDir, Path clickhouseDir, boolean bounded, Map<String, String> given, Path file,
+        Map<String, String> environment) {
+      Map<String, Object> commandLine = new LinkedHashMap<>(given);
+      commandLine.put(StoreConfig.EMBEDDED_PATH, clickhouseDir.toString());
+      commandLine.put("job.bounded", Boolean.toString(bounded));
+      if (bounded) {
+        commandLine.put("kafka.port", "0");
+      }
+      // On disk, not in the JobManager's memory: a checkpoint holds the rows waiting for it, more
+      // than the memory storage's 5 MB limit at a few tens of thousands of flows per second.
+      commandLine.put("job.checkpoint-dir", kafkaDir.toAbsolutePath().resolveSibling("checkpoints").toUri().toString());
+      Settings settings = Settings.load(SETTINGS, file, environment, commandLine);
+      AgentWatchJobConfig job = AgentWatchJobConfig.from(settings);
+      Integer port = settings.parse("kafka.port", text -> ValueParsers.integer(text, 0, 65535));
+      Integer partitions = settings.parse("kafka.partitions", text -> ValueParsers.integer(text, 1, 1000));
+      Duration retention = settings.parse("kafka.retention", ValueParsers::duration);
+      String compression = settings.parse("kafka.compression", text -> ValueParsers.oneOf(text,
+          List.of("producer", "zstd", "lz4", "gzip", "snappy", "uncompressed")));
+      Integer parallelism = settings.parse("job.parallelism", text -> ValueParsers.integer(text, 1, 1000));
+      settings.throwIfProblems();
+      Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
+      return new Config(kafkaDir, port, partitions, topicSettings, parallelism, job);
+    }
+
+    public StoreConfig store() {
+      return job.sink().store();
+    }
+
+    public String flowsTopic() {
+      return job.flowsTopic();
+    }
+
+    /** Topic the detection job sends ExposureAlert records to; null for none. */
     public String alertsTopic() {
-      return "alerts";
+      return job.alertsTopic();
     }
 
     public Config validate() {
-      store.validate();
+      store().validate();
       if (partitions < 1) {
         throw new IllegalArgumentException("kafka.partitions: " + partitions + " must be at least 1");
       }
@@ -78,9 +161,11 @@ public final class OneMachineStack implements AutoCloseable {
       List<?> applied = Migrations.bundled(store).apply();
       LOG.info("{}: {}", store.describe(),
           applied.isEmpty() ? "schema up to date" : "applied migrations " + applied);
-      broker = new KafkaBroker(config.kafkaDir(), 0).start();
-      broker.createTopic(config.flowsTopic(), config.partitions());
-      broker.createTopic(config.alertsTopic(), config.partitions());
+      broker = new KafkaBroker(config.kafkaDir(), config.kafkaPort()).start();
+      broker.createTopic(config.flowsTopic(), config.partitions(), config.topicSettings());
+      if (config.alertsTopic() != null) {
+        broker.createTopic(config.alertsTopic(), config.partitions(), config.topicSettings());
+      }
       return new OneMachineStack(config, broker, store);
     } catch (RuntimeException | StoreException e) {
       if (broker != null) {
@@ -105,16 +190,11 @@ public final class OneMachineStack implements AutoCloseable {
 
   /**
    * The job's settings on this stack: reads the whole flows topic and finishes (bounded),
-   * exactly-once into the store, checkpoints every second beside the broker's data. On disk, not in
-   * the JobManager's memory: a checkpoint holds the rows waiting for it, more than the memory
-   * storage's 5 MB limit at a few tens of thousands of flows per second.
+   * exactly-once into the store (unless sink.delivery says otherwise), checkpoints beside the
+   * broker's data.
    */
-  public AggregationJobConfig jobConfig() {
-    return AggregationJobConfig
-        .defaults(broker.bootstrapServers(), ClickHouseSinkConfig.defaults(config.store()))
-        .withTopics(config.flowsTopic(), config.alertsTopic())
-        .withCheckpoints(Duration.ofSeconds(1), config.kafkaDir().toAbsolutePath().resolveSibling("checkpoints").toUri().toString())
-        .withBounded(true);
+  public AgentWatchJobConfig jobConfig() {
+    return config.job().withBootstrapServers(broker.bootstrapServers());
   }
 
   /**
@@ -122,31 +202,29 @@ public final class OneMachineStack implements AutoCloseable {
    * returns: windows are closed by the end of input, so all results are in the store afterwards.
    */
   public JobExecutionResult aggregateAvailableFlows() throws Exception {
-    AggregationJobConfig job = jobConfig();
-    Configuration flink = AggregationJob.flinkSettings(job);
+    AgentWatchJobConfig job = jobConfig();
+    Configuration flink = AgentWatchJob.flinkSettings(job);
     // A failing job must fail the run, not restart forever over the same bad input.
     flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     env.setParallelism(config.parallelism());
-    AggregationJob.build(env, job);
+    AgentWatchJob.build(env, job);
     long started = System.nanoTime();
     JobExecutionResult result = env.execute("agentwatch aggregation");
     LOG.info("aggregation job finished in {} ms", (System.nanoTime() - started) / 1_000_000);
     return result;
   }
 
-  /** What each host sent to and received from each AI vendor, as a table for people. */
-  public String hostTotals() throws StoreException {
-    return table("host_totals");
-  }
-
-  /** The newest alerts (at most 20), as a table for people; empty text when there are none. */
-  public String recentAlerts() throws StoreException {
-    return table("recent_alerts");
-  }
-
-  private String table(String namedQuery) throws StoreException {
-    return store.query(NamedQueries.load(namedQuery) + "\nFORMAT PrettyCompactMonoBlock");
+  /**
+   * Starts the job to run until stopped, from the newest state in {@code checkpoints} or
+   * {@code savepoints} (see {@link RunningJob}).
+   */
+  public RunningJob startJob(Path checkpoints, Path savepoints) throws Exception {
+    AgentWatchJobConfig job = jobConfig();
+    return RunningJob.start("agentwatch", AgentWatchJob.flinkSettings(job), checkpoints, savepoints, env -> {
+      env.setParallelism(config.parallelism());
+      AgentWatchJob.build(env, job);
+    });
   }
 
   @Override

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwatch.capture.config.Setting;
+import io.agentwatch.config.Setting;
 import io.agentwatch.capture.service.SensorServiceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,6 @@ package io.agentwatch.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwatch.jobs.aggregate.AggregationJob;
-import io.agentwatch.jobs.aggregate.AggregationJobConfig;
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.stack.OneMachineStack;
@@ -55,15 +53,15 @@ class ExactlyOnceTest {
         stack.store().execute("SYSTEM STOP MERGES " + table);
       }
 
-      AggregationJobConfig job = stack.jobConfig().withCheckpoints(Duration.ofMillis(500), stack.jobConfig().checkpointDirectory());
-      Configuration flink = AggregationJob.flinkSettings(job);
+      AgentWatchJobConfig job = stack.jobConfig().withCheckpoints(Duration.ofMillis(500), stack.jobConfig().checkpointDirectory());
+      Configuration flink = AgentWatchJob.flinkSettings(job);
       flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
       flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
       flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
       env.setParallelism(2);
       FailOnceAfterACheckpoint.reset(records / 2);
-      AggregationJob.build(env, job, flows -> flows
+      AgentWatchJob.build(env, job, flows -> flows
           .map(new FailOnceAfterACheckpoint(), new AvroTypeInfo<>(FlowRecord.class)).name("fail once mid-stream"));
       long started = System.nanoTime();
       env.execute("exactly-once test");

@@ -3,8 +3,6 @@ package io.agentwatch.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwatch.jobs.aggregate.AggregationJob;
-import io.agentwatch.jobs.aggregate.AggregationJobConfig;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.SingleObjectCodec;
 import io.agentwatch.stack.OneMachineStack;
@@ -64,12 +62,12 @@ class PoisonRecordsTest {
       produceRaw(stack.bootstrapServers(), topic, List.of(garbage, unknownVersion, truncated, codec.encode(unwritable), codec.encode(refused)));
       KnownStream.produce(stack.bootstrapServers(), topic, stream.records.subList(RECORDS / 2, RECORDS), false);
 
-      AggregationJobConfig job = stack.jobConfig().withBounded(true);
-      Configuration flink = AggregationJob.flinkSettings(job);
+      AgentWatchJobConfig job = stack.jobConfig().withBounded(true);
+      Configuration flink = AgentWatchJob.flinkSettings(job);
       flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // one failure would end the test
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
       env.setParallelism(2);
-      AggregationJob.build(env, job);
+      AgentWatchJob.build(env, job);
       env.execute("poison records test");
 
       assertEquals(RECORDS + "\n", stack.store().query("SELECT count() FROM flows"), "every good record stored");

@@ -2,8 +2,6 @@ package io.agentwatch.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.agentwatch.jobs.aggregate.AggregationJob;
-import io.agentwatch.jobs.aggregate.AggregationJobConfig;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.stack.OneMachineStack;
 import java.nio.file.Path;
@@ -37,12 +35,12 @@ class ResentCopiesTest {
       KnownStream.produce(stack.bootstrapServers(), stack.flowsTopic(), records.subList(resentFrom, resentTo), true);
       KnownStream.produce(stack.bootstrapServers(), stack.flowsTopic(), records.subList(resentTo, RECORDS), false);
 
-      AggregationJobConfig job = stack.jobConfig().withBounded(true);
-      Configuration flink = AggregationJob.flinkSettings(job);
+      AgentWatchJobConfig job = stack.jobConfig().withBounded(true);
+      Configuration flink = AgentWatchJob.flinkSettings(job);
       flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
       env.setParallelism(2);
-      AggregationJob.build(env, job);
+      AgentWatchJob.build(env, job);
       env.execute("re-sent copies test");
 
       assertEquals(RECORDS + "\n", stack.store().query("SELECT count() FROM flows"),

@@ -3,8 +3,6 @@ package io.agentwatch.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwatch.jobs.aggregate.AggregationJob;
-import io.agentwatch.jobs.aggregate.AggregationJobConfig;
 import io.agentwatch.jobs.sink.ClickHouseSinkConfig;
 import io.agentwatch.stack.OneMachineStack;
 import io.agentwatch.store.ClickHouseStore;
@@ -41,19 +39,19 @@ class StoreOutageTest {
     KnownStream stream = new KnownStream(RECORDS, 6, 10, 11);
     try (OneMachineStack stack = OneMachineStack.start(OneMachineStack.Config.embedded(dir))) {
       stream.produce(stack.bootstrapServers(), stack.flowsTopic());
-      AggregationJobConfig defaults = stack.jobConfig();
+      AgentWatchJobConfig defaults = stack.jobConfig();
       ClickHouseSinkConfig sink = defaults.sink()
           .withOpener(StoreOutageTest::refusingWrites)
           .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2));
-      AggregationJobConfig job = new AggregationJobConfig(defaults.bootstrapServers(), defaults.flowsTopic(),
+      AgentWatchJobConfig job = new AgentWatchJobConfig(defaults.bootstrapServers(), defaults.flowsTopic(),
           defaults.alertsTopic(), defaults.consumerGroup(), true, defaults.window(), defaults.outOfOrderness(),
           defaults.idleness(), defaults.allowedLateness(), Duration.ofMillis(500), defaults.checkpointDirectory(), sink,
           defaults.detection());
-      Configuration flink = AggregationJob.flinkSettings(job);
+      Configuration flink = AgentWatchJob.flinkSettings(job);
       flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
       env.setParallelism(2);
-      AggregationJob.build(env, job);
+      AgentWatchJob.build(env, job);
 
       refused.set(0);
       long started = System.currentTimeMillis();

@@ -2,8 +2,6 @@ package io.agentwatch.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.agentwatch.jobs.aggregate.AggregationJob;
-import io.agentwatch.jobs.aggregate.AggregationJobConfig;
 import io.agentwatch.jobs.sink.ClickHouseSinkConfig;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.SingleObjectCodec;
@@ -63,7 +61,7 @@ class StreamThroughputBenchmark {
     List<byte[]> warmUp = all.subList(0, WARM_UP);
     List<byte[]> messages = all.subList(WARM_UP, all.size());
     try (OneMachineStack stack = OneMachineStack.start(OneMachineStack.Config.embedded(dir))) {
-      AggregationJobConfig job = stack.jobConfig().withBounded(false);
+      AgentWatchJobConfig job = stack.jobConfig().withBounded(false);
       // Variants for finding where time goes: -Dagentwatch.bench.detection=false, -Dagentwatch.bench.delivery=at-least-once,
       // -Dagentwatch.bench.stages=raw-flows (below), -Dagentwatch.bench.warm-up=N.
       if (!Boolean.parseBoolean(System.getProperty("agentwatch.bench.detection", "true"))) {
@@ -75,7 +73,7 @@ class StreamThroughputBenchmark {
         job = job.withCheckpoints(Duration.parse(interval), job.checkpointDirectory());
       }
       if ("at-least-once".equals(System.getProperty("agentwatch.bench.delivery"))) {
-        job = new AggregationJobConfig(job.bootstrapServers(), job.flowsTopic(), job.alertsTopic(), job.consumerGroup(),
+        job = new AgentWatchJobConfig(job.bootstrapServers(), job.flowsTopic(), job.alertsTopic(), job.consumerGroup(),
             job.bounded(), job.window(), job.outOfOrderness(), job.idleness(), job.allowedLateness(),
             job.checkpointInterval(), job.checkpointDirectory(),
             job.sink().withDelivery(ClickHouseSinkConfig.Delivery.AT_LEAST_ONCE), job.detection());
@@ -84,15 +82,15 @@ class StreamThroughputBenchmark {
           System.getProperty("agentwatch.bench.stages", "all"), job.detection() != null, job.sink().delivery(),
           job.checkpointInterval());
       System.out.print(variant);
-      Configuration flink = AggregationJob.flinkSettings(job);
+      Configuration flink = AgentWatchJob.flinkSettings(job);
       flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
       env.setParallelism(2);
       // -Dagentwatch.bench.stages=raw-flows: the Kafka source and the flows table only (no windows, no detection).
       if ("raw-flows".equals(System.getProperty("agentwatch.bench.stages"))) {
-        AggregationJob.rawFlows(AggregationJob.flowRecords(env, job), job);
+        AgentWatchJob.rawFlows(AgentWatchJob.flowRecords(env, job), job);
       } else {
-        AggregationJob.build(env, job);
+        AgentWatchJob.build(env, job);
       }
       JobClient client = env.executeAsync("throughput benchmark");
       Thread.sleep(3000);

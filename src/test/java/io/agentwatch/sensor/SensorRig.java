@@ -1,6 +1,6 @@
 package io.agentwatch.sensor;
 
-import io.agentwatch.capture.config.Settings;
+import io.agentwatch.config.Settings;
 import io.agentwatch.capture.service.SensorService;
 import io.agentwatch.capture.service.SensorServiceConfig;
 import io.agentwatch.capture.synth.SyntheticPcapWriter;

@@ -1,8 +1,12 @@
 package io.agentwatch.store;
 
+import io.agentwatch.config.Setting;
+import io.agentwatch.config.Settings;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -67,22 +71,41 @@ public record StoreConfig(
     return new StoreConfig(Kind.REMOTE, null, url, database, user, passwordFile, DEFAULT_PASSWORD_ENV);
   }
 
-  /** From flat keys ({@value #KIND}, {@value #EMBEDDED_PATH}, ...), with defaults for the optional ones. */
-  public static StoreConfig fromMap(Map<String, String> settings) {
-    String kindText = settings.getOrDefault(KIND, "embedded").strip();
-    Kind kind;
-    try {
-      kind = Kind.valueOf(kindText.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(KIND + ": must be 'embedded' or 'remote', got '" + kindText + "'");
-    }
-    return new StoreConfig(kind,
-        settings.get(EMBEDDED_PATH),
-        settings.get(REMOTE_URL),
-        settings.getOrDefault(REMOTE_DATABASE, DEFAULT_DATABASE),
-        settings.getOrDefault(REMOTE_USER, DEFAULT_USER),
-        settings.get(REMOTE_PASSWORD_FILE),
-        settings.getOrDefault(REMOTE_PASSWORD_ENV, DEFAULT_PASSWORD_ENV));
+  /** The store's keys, for every program that opens a store (the job, the stack): --help and the loader read it. */
+  public static final List<Setting> SETTINGS = List.of(
+      Setting.value(KIND, "embedded|remote", "embedded",
+          "embedded: the ClickHouse engine in this process (chDB); remote: a ClickHouse server"),
+      Setting.value(EMBEDDED_PATH, "DIR", null, "embedded: the chDB data directory"),
+      Setting.value(REMOTE_URL, "URL", null, "remote: http(s)://host:port of the server's HTTP interface"),
+      Setting.value(REMOTE_DATABASE, "NAME", DEFAULT_DATABASE, "remote: database holding the tables"),
+      Setting.value(REMOTE_USER, "USER", DEFAULT_USER, "remote: user name"),
+      Setting.value(REMOTE_PASSWORD_FILE, "FILE", null, "remote: file whose first line is the password"),
+      Setting.value(REMOTE_PASSWORD_ENV, "NAME", DEFAULT_PASSWORD_ENV,
+          "remote: environment variable holding the password, when no password file is given"));
+
+  /**
+   * From loaded settings (which must know {@link #SETTINGS}); a bad kind is recorded as a problem
+   * of {@code settings}. Not validated: the caller may still fill in the data directory.
+   */
+  public static StoreConfig from(Settings settings) {
+    Kind kind = settings.parse(KIND, text -> {
+      try {
+        return Kind.valueOf(text.strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("must be 'embedded' or 'remote', got '" + text + "'");
+      }
+    });
+    return new StoreConfig(kind, settings.text(EMBEDDED_PATH), settings.text(REMOTE_URL),
+        settings.text(REMOTE_DATABASE), settings.text(REMOTE_USER), settings.text(REMOTE_PASSWORD_FILE),
+        settings.text(REMOTE_PASSWORD_ENV));
+  }
+
+  /** From flat keys ({@value #KIND}, {@value #EMBEDDED_PATH}, ...) given in code, with defaults for the optional ones. */
+  public static StoreConfig fromMap(Map<String, String> values) {
+    Settings settings = Settings.load(SETTINGS, null, Map.of(), new HashMap<>(values));
+    StoreConfig config = from(settings);
+    settings.throwIfProblems();
+    return config;
   }
 
   /** Checks the settings the kind needs; the message names the key and what is wrong. Returns this. */

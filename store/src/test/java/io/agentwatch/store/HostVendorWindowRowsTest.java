@@ -2,8 +2,6 @@ package io.agentwatch.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,16 +26,11 @@ class HostVendorWindowRowsTest {
           store.query("SELECT host, vendor, service, window_start, bytes_up, bytes_down, packets_up, packets_down,"
               + " flows, distinct_destinations, max_upload FROM host_vendor_service_1m FINAL WHERE vendor = 'anthropic'"));
       assertEquals("dev-laptop-7\tanthropic\t1500\t150\t15\t3\n" + "dev-laptop-7\topenai\t50\t5\t15\t2\n",
-          store.query(bundledQuery("host_totals.sql")), "totals count the newest state of each window once");
+          store.query(NamedQueries.load("host_totals")), "totals count the newest state of each window once");
 
       store.execute("OPTIMIZE TABLE host_vendor_service_1m FINAL");
       assertEquals("2\n", store.query("SELECT count() FROM host_vendor_service_1m"), "merges keep one row per window");
     }
   }
 
-  static String bundledQuery(String name) throws Exception {
-    try (InputStream in = HostVendorWindowRowsTest.class.getClassLoader().getResourceAsStream("sql/queries/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
 }

@@ -68,7 +68,7 @@ class RealClickHouseServerTest {
     store.insertRowBinary(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, out.toByteArray());
     HostVendorWindowRows.encode(out.reset(), SampleRecords.window("dev-laptop-7", "anthropic", "05:06:00", 1500, 900, 3));
     store.insertRowBinary(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, out.toByteArray());
-    assertEquals("dev-laptop-7\tanthropic\t1500\t150\t15\t3\n", store.query(HostVendorWindowRowsTest.bundledQuery("host_totals.sql")));
+    assertEquals("dev-laptop-7\tanthropic\t1500\t150\t15\t3\n", store.query(NamedQueries.load("host_totals")));
 
     StoreException error = assertThrows(StoreException.class, () -> store.query("SELECT * FROM no_such_table"));
     assertFalse(error.isRetriable(), error.getMessage());

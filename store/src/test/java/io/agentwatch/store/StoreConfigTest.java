@@ -28,7 +28,7 @@ class StoreConfigTest {
         problem(StoreConfig.remote("http://ch:8123", "a-b", "default", null)));
     assertEquals("store.remote.user: missing", problem(StoreConfig.remote("http://ch:8123", "default", "", null)));
     IllegalArgumentException kind = assertThrows(IllegalArgumentException.class, () -> StoreConfig.fromMap(Map.of("store.kind", "cloud")));
-    assertEquals("store.kind: must be 'embedded' or 'remote', got 'cloud'", kind.getMessage());
+    assertEquals("store.kind: must be 'embedded' or 'remote', got 'cloud' (from the command line)", kind.getMessage());
   }
 
   @Test

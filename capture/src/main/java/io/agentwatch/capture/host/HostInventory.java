@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * 02:42:ac:11:00:02,laptop-bob,bob@example.com,research
  * </pre>
  *
- * <p>An address is an IPv4 or IPv6 address, a CIDR network or a MAC ({@code aa:bb:cc:dd:ee:ff}
+ * <p>The header line is optional; without it the columns are address, host, owner, team. An
+ * address is an IPv4 or IPv6 address, a CIDR network or a MAC ({@code aa:bb:cc:dd:ee:ff}
  * or {@code aa-bb-cc-dd-ee-ff}); owner and team may be empty. A host is found by its MAC first
  * (addresses change with DHCP, the interface does not), then by its address, then by the longest
  * network holding it.

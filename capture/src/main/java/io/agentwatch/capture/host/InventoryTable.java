@@ -51,6 +51,7 @@ final class InventoryTable {
     CidrTable<Host> byAddress = new CidrTable<>();
     Map<Object, Integer> lineOfEntry = new HashMap<>();
     int columns = 0;
+    boolean headerSeen = false;
     for (int index = 0; index < lines.size(); index++) {
       int lineNumber = index + 1;
       String line = lines.get(index);
@@ -63,11 +64,15 @@ final class InventoryTable {
       }
       List<String> fields = fields(line, name, lineNumber);
       if (columns == 0) {
-        columns = header(fields, name, lineNumber, trimmed);
-        continue;
+        boolean isHeader = fields.get(0).equalsIgnoreCase(COLUMNS.get(0));
+        columns = isHeader ? header(fields, name, lineNumber, trimmed) : COLUMNS.size();
+        if (isHeader) {
+          headerSeen = true;
+          continue;
+        }
       }
       if (fields.size() > columns) {
-        throw error(name, lineNumber, fields.size() + " columns, but the header names " + columns);
+        throw error(name, lineNumber, fields.size() + " columns, but " + (columns == COLUMNS.size() ? "the columns are " + String.join(",", COLUMNS) : "the header names " + columns));
       }
       String address = fields.get(0);
       String hostName = fields.size() > 1 ? fields.get(1) : "";
@@ -84,7 +89,15 @@ final class InventoryTable {
         key = mac;
         byMac.put(mac, host);
       } else {
-        CidrTable.Range range = range(address, name, lineNumber);
+        CidrTable.Range range;
+        try {
+          range = range(address, name, lineNumber);
+        } catch (HostInventoryException e) {
+          // Most likely a header with other names: say what the optional header looks like.
+          throw lineOfEntry.isEmpty() && !headerSeen
+              ? new HostInventoryException(e.getMessage() + " (the header line, optional, is '" + String.join(",", COLUMNS) + "')")
+              : e;
+        }
         key = range;
         byAddress.put(range, host);
       }
@@ -92,9 +105,6 @@ final class InventoryTable {
       if (firstLine != null) {
         throw error(name, lineNumber, "'" + address + "' is listed twice (first on line " + firstLine + ")");
       }
-    }
-    if (columns == 0) {
-      throw new HostInventoryException(name + ": no header line '" + String.join(",", COLUMNS) + "'");
     }
     return new InventoryTable(byMac, byAddress, lineOfEntry.size());
   }

@@ -106,7 +106,7 @@ public final class Identifier {
     int length = packet.capturedPayloadLength();
     if (!QuicInitial.isKnownLongHeader(data, offset, length)) {
       if (flow.initiatorStream() == null || flow.packetsUp() > MAX_QUIC_CLIENT_PACKETS) {
-        flow.stopCollectingInitiatorBytes(); // not IETF QUIC (DNS, gQUIC, ...), or given up
+        flow.stopCollectingInitiatorBytes(); // not a QUIC version we decrypt (DNS, Google QUIC Q0xx, ...), or given up
       }
       return;
     }

@@ -3,7 +3,6 @@ package io.agentwatch.capture.identify;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
-import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
@@ -11,11 +10,19 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Reads the CRYPTO frames of the client's QUIC Initial packets in one UDP datagram: QUIC v1 (RFC
- * 9001), v2 (RFC 9369) and draft-29. Initial keys derive from the Destination Connection ID and a
- * public per-version salt, so any observer can remove header protection and decrypt them (RFC 9001
- * section 5.2); only JDK crypto is used (AES-ECB for the header-protection mask, AES-128-GCM,
- * HKDF on HmacSHA256). Coalesced packets are walked; anything that does not decrypt is skipped.
- * Never throws on malformed input.
+ * 9001), v2 (RFC 9369), draft-29, and Google QUIC with TLS (T050, T051: Chrome until 2021). Initial
+ * keys derive from the Destination Connection ID and a public per-version salt, so any observer can
+ * remove header protection and decrypt them (RFC 9001 section 5.2); only JDK crypto is used (AES-ECB
+ * for the header-protection mask, AES-128-GCM, HKDF on HmacSHA256). Coalesced packets are walked;
+ * anything that does not decrypt is skipped. Never throws on malformed input.
+ *
+ * <p>T050/T051 use the IETF long header, Initial type, header protection and packet protection of
+ * QUIC v1 with v1's "quic " labels, but their own salts and Google QUIC's frame type numbers (CRYPTO
+ * is 0x08, with the same offset and length fields). Source: nDPI src/lib/protocols/quic.c
+ * (quic_derive_initial_secrets, is_version_with_v1_labels, get_crypto_data) at commit
+ * 3b1286ab03b0c9223ac208a01868d8c1f6c0ae00, the same salts in Chromium's QUICHE
+ * (quic/core/crypto/crypto_utils.cc, kT050Salt and kT051Salt); Wireshark 4.0 dissects the corpus
+ * captures ndpi/pcap/quic_t50.pcap and quic_t51.pcap the same way ("Frame Type: CRYPTO (0x08)").
  */
 public final class QuicInitial {
 
@@ -30,32 +37,61 @@ public final class QuicInitial {
     DECRYPTED,
     /** A long-header packet of a known version that is not an Initial, or failed to decrypt. */
     NO_INITIAL,
-    /** Not IETF QUIC of a version this class knows (short header, gQUIC, other UDP). */
+    /** Not QUIC of a version this class knows (short header, Google QUIC Q0xx, other UDP). */
     NOT_QUIC
   }
 
-  /** Per version: the initial salt, the HKDF label prefix and the Initial packet type bits. */
-  private record Version(String name, byte[] salt, String labelPrefix, int initialType) {}
+  /**
+   * The frame type numbers an Initial's payload is written in: IETF QUIC's (RFC 9000 section 12.4)
+   * or Google QUIC's, which T05x kept. PADDING is 0x00 in both.
+   */
+  private enum FrameTypes {
+    IETF(0x01, 0x06),
+    GOOGLE(0x07, 0x08);
 
-  private static final Map<Integer, Version> VERSIONS = Map.of(
-      0x00000001, new Version("v1", hex("38762cf7f55934b34d179ae6a4c80cadccbb7f0a"), "quic ", 0),
-      0x6b3343cf, new Version("v2", hex("0dede3def700a6db819381be6e269dcbf9bd2ed9"), "quicv2 ", 1),
-      0xff00001d, new Version("draft-29", hex("afbfec289993d24c9e9786f19c6111e04390a899"), "quic ", 0));
+    final int ping;
+    final int crypto;
+
+    FrameTypes(int ping, int crypto) {
+      this.ping = ping;
+      this.crypto = crypto;
+    }
+  }
+
+  /** Per version: the initial salt, the HKDF label prefix, the Initial packet type bits, the frame types. */
+  private record Version(String name, byte[] salt, String labelPrefix, int initialType, FrameTypes frames) {}
+
+  private static final Version V1 = new Version("v1", hex("38762cf7f55934b34d179ae6a4c80cadccbb7f0a"), "quic ", 0, FrameTypes.IETF);
+  private static final Version V2 = new Version("v2", hex("0dede3def700a6db819381be6e269dcbf9bd2ed9"), "quicv2 ", 1, FrameTypes.IETF);
+  private static final Version DRAFT_29 =
+      new Version("draft-29", hex("afbfec289993d24c9e9786f19c6111e04390a899"), "quic ", 0, FrameTypes.IETF);
+  private static final Version T050 = new Version("T050", hex("7ff579e5acd072915580304c43a2367c60488310"), "quic ", 0, FrameTypes.GOOGLE);
+  private static final Version T051 = new Version("T051", hex("7a4edef4e7ccee5fa4506c19124fc8ccda6e033d"), "quic ", 0, FrameTypes.GOOGLE);
 
   private static final int MAX_CONNECTION_ID = 20;
   private static final int SAMPLE_LENGTH = 16;
   private static final int TAG_LENGTH = 16;
   private static final int FRAME_PADDING = 0x00;
-  private static final int FRAME_PING = 0x01;
   private static final int FRAME_ACK = 0x02;
   private static final int FRAME_ACK_ECN = 0x03;
-  private static final int FRAME_CRYPTO = 0x06;
 
   private QuicInitial() {}
 
   /** True if the bytes start with a long-header packet of a version this class can decrypt. */
   public static boolean isKnownLongHeader(byte[] data, int offset, int length) {
-    return length >= 7 && (data[offset] & 0xc0) == 0xc0 && VERSIONS.containsKey(u32(data, offset + 1));
+    return length >= 7 && (data[offset] & 0xc0) == 0xc0 && version(u32(data, offset + 1)) != null;
+  }
+
+  /** The version on the wire, or null; a switch, so that no packet boxes its version number. */
+  private static Version version(int wire) {
+    return switch (wire) {
+      case 0x00000001 -> V1;
+      case 0x6b3343cf -> V2;
+      case 0xff00001d -> DRAFT_29;
+      case 0x54303530 -> T050;
+      case 0x54303531 -> T051;
+      default -> null;
+    };
   }
 
   /** Decrypts the Initial packets of the datagram {@code data[offset, offset + length)}. */
@@ -84,7 +120,7 @@ public final class QuicInitial {
    * decrypted Initial, minus that end if it was skipped, and -1 when the header is malformed.
    */
   private static int readPacket(byte[] data, int start, int end, CryptoFrameSink sink) {
-    Version version = VERSIONS.get(u32(data, start + 1));
+    Version version = version(u32(data, start + 1));
     int position = start + 5;
     int dcidLength = data[position++] & 0xff;
     if (dcidLength > MAX_CONNECTION_ID || position + dcidLength >= end) {
@@ -167,7 +203,7 @@ public final class QuicInitial {
       gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
       gcm.updateAAD(header);
       byte[] plaintext = gcm.doFinal(data, ciphertextStart, ciphertextLength);
-      readFrames(plaintext, sink);
+      readFrames(plaintext, version.frames(), sink);
       return true;
     } catch (GeneralSecurityException | RuntimeException e) {
       // A packet that does not authenticate is simply not ours to read (or was not an Initial).
@@ -175,17 +211,21 @@ public final class QuicInitial {
     }
   }
 
-  /** Hands over CRYPTO frames; stops at the first frame type an Initial packet may not carry. */
-  private static void readFrames(byte[] frames, CryptoFrameSink sink) {
+  /**
+   * Hands over CRYPTO frames; stops at the first frame type an Initial packet may not carry. In
+   * Google QUIC's types it also stops at an ACK (0x40-0x7f, a layout of its own): a client's ACK
+   * comes in a later Initial than its ClientHello.
+   */
+  private static void readFrames(byte[] frames, FrameTypes types, CryptoFrameSink sink) {
     int position = 0;
     int end = frames.length;
     while (position < end) {
       int type = frames[position] & 0xff;
-      if (type == FRAME_PADDING || type == FRAME_PING) {
+      if (type == FRAME_PADDING || type == types.ping) {
         position++;
         continue;
       }
-      if (type == FRAME_CRYPTO) {
+      if (type == types.crypto) {
         position++;
         long offset = varint(frames, position, end);
         if (offset < 0) {
@@ -202,7 +242,7 @@ public final class QuicInitial {
         }
         sink.accept(offset, frames, position, (int) length);
         position += (int) length;
-      } else if (type == FRAME_ACK || type == FRAME_ACK_ECN) {
+      } else if (types == FrameTypes.IETF && (type == FRAME_ACK || type == FRAME_ACK_ECN)) {
         position = skipAck(frames, position + 1, end, type == FRAME_ACK_ECN);
         if (position < 0) {
           return;

@@ -4,7 +4,7 @@ import io.agentwatch.capture.Sensor;
 import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.SensorStats;
 import io.agentwatch.capture.SensorWarmUp;
-import io.agentwatch.capture.config.ConfigException;
+import io.agentwatch.config.ConfigException;
 import io.agentwatch.capture.export.SpoolingKafkaExporter;
 import io.agentwatch.capture.host.HostAttribution;
 import io.agentwatch.capture.host.HostInventory;

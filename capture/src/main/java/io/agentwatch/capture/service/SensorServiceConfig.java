@@ -1,8 +1,8 @@
 package io.agentwatch.capture.service;
 
-import io.agentwatch.capture.config.Setting;
-import io.agentwatch.capture.config.Settings;
-import io.agentwatch.capture.config.ValueParsers;
+import io.agentwatch.config.Setting;
+import io.agentwatch.config.Settings;
+import io.agentwatch.config.ValueParsers;
 import io.agentwatch.capture.export.KafkaExportConfig;
 import io.agentwatch.capture.flow.FlowTableConfig;
 import io.agentwatch.capture.source.LiveCaptureConfig;
@@ -68,7 +68,7 @@ public record SensorServiceConfig(
           "endpoint: every flow is this machine's; network: an inventory names the hosts behind a SPAN port"),
       Setting.value("hosts.name", "NAME", "the host name", "endpoint mode: the name written as host"),
       Setting.value("hosts.inventory", "FILE", null,
-          "network mode: CSV 'address,host,owner,team' (IP, CIDR or MAC); re-read when it changes"),
+          "network mode: CSV 'address,host,owner,team' (IP, CIDR or MAC; header line optional); re-read when it changes"),
       Setting.value("hosts.inventory-check-interval", "DURATION", "10s", "how often to look for a changed inventory"),
       Setting.value("hosts.pseudonymize", "BOOL", "false",
           "replace host IP addresses by a keyed hash (names from the inventory stay)"),
@@ -104,7 +104,7 @@ public record SensorServiceConfig(
 
   /**
    * @param environment for {@code $STATE_DIRECTORY} (set by systemd) and the host name fallback
-   * @throws io.agentwatch.capture.config.ConfigException naming every problem
+   * @throws io.agentwatch.config.ConfigException naming every problem
    */
   public static SensorServiceConfig from(Settings settings, Map<String, String> environment) {
     String hostName = localHostName();

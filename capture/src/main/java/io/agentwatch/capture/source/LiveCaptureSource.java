@@ -119,6 +119,7 @@ public final class LiveCaptureSource implements PacketSource {
    * Ends {@link #run} soon; safe to call from any thread. In immediate mode libpcap ignores the read
    * timeout and blocks until a packet comes, so the readers are woken with pcap_breakloop.
    */
+  @Override
   public void stop() {
     stopped = true;
     for (PcapHandle handle : handles) {

@@ -21,6 +21,12 @@ public interface PacketSource extends AutoCloseable {
    */
   long run(PacketHandler handler) throws CaptureException;
 
+  /**
+   * Ends {@link #run} early, from any thread (a live capture, a paced replay); a plain file ends
+   * on its own and ignores it.
+   */
+  default void stop() {}
+
   /** libpcap's received/dropped counters of a live capture; empty for a file. */
   default Optional<CaptureCounters> counters() {
     return Optional.empty();

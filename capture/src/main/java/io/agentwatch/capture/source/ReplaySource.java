@@ -5,19 +5,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Replays a capture file for the sensor service: as fast as it can be read, or at the pace it was
- * recorded (each frame is delivered when as much wall time has passed since the first frame as
- * capture time did), and stoppable from another thread like a live capture.
+ * Replays a capture file for the sensor service and `agentwatch up`: as fast as it can be read,
+ * at the pace it was recorded (each frame is delivered when as much wall time has passed since the
+ * first frame as capture time did), or N times that pace; stoppable from another thread like a
+ * live capture.
  */
 public final class ReplaySource implements PacketSource {
 
   private final PacketSource file;
-  private final boolean recordedSpeed;
+  private final double speed;
   private volatile boolean stopped;
 
   public ReplaySource(PacketSource file, boolean recordedSpeed) {
+    this(file, recordedSpeed ? 1 : 0);
+  }
+
+  /** @param speed 1 for the recorded pace, 2 for twice as fast, ...; 0 for as fast as it can be read */
+  public ReplaySource(PacketSource file, double speed) {
+    if (!(speed >= 0) || Double.isInfinite(speed)) {
+      throw new IllegalArgumentException("replay speed " + speed + ": expected 0 (as fast as possible) or a positive factor");
+    }
     this.file = file;
-    this.recordedSpeed = recordedSpeed;
+    this.speed = speed;
   }
 
   @Override
@@ -26,6 +35,7 @@ public final class ReplaySource implements PacketSource {
   }
 
   /** Ends {@link #run} before the next frame; safe from any thread. */
+  @Override
   public void stop() {
     stopped = true;
   }
@@ -38,7 +48,7 @@ public final class ReplaySource implements PacketSource {
         if (stopped) {
           throw new Stopped();
         }
-        if (recordedSpeed) {
+        if (speed > 0) {
           pacer.waitFor(timestampNanos);
         }
         pacer.frames++;
@@ -71,7 +81,7 @@ public final class ReplaySource implements PacketSource {
         firstWallNanos = System.nanoTime();
         return;
       }
-      long due = firstWallNanos + (captureNanos - firstCaptureNanos);
+      long due = firstWallNanos + (long) ((captureNanos - firstCaptureNanos) / speed);
       long wait;
       while (!stopped && (wait = due - System.nanoTime()) > TimeUnit.MICROSECONDS.toNanos(200)) {
         LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));

@@ -183,7 +183,8 @@ class PublishedFlowCountsTest {
 
   @ParameterizedTest(name = "ndpi/pcap/{0}")
   @ValueSource(strings = {"quic-v2.pcapng", "quic-29.pcap", "google_meet.pcapng", "dingtalk.pcap", "tls_with_huge_ch.pcapng",
-      "tls_missing_ch_frag.pcap", "KakaoTalk_chat.pcap", "android.pcap", "http_ipv6.pcap", "alexa-app.pcapng", "gnutella.pcap"})
+      "tls_missing_ch_frag.pcap", "KakaoTalk_chat.pcap", "android.pcap", "http_ipv6.pcap", "alexa-app.pcapng", "gnutella.pcap",
+      "quic_t50.pcap", "quic_t51.pcap"})
   void everyNdpiTcpAndUdpFlowHasThePublishedPacketsAndConvertedBytesPerDirection(String capture) throws Exception {
     Path pcap = Corpus.file("ndpi/pcap/" + capture);
 

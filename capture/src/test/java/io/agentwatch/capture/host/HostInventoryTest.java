@@ -103,6 +103,14 @@ class HostInventoryTest {
   }
 
   @Test
+  void theHeaderLineIsOptional() throws IOException {
+    HostInventory inventory = load("# exported from DHCP", "10.0.0.5,alpha,alice@example.com,ml", "10.0.1.0/24,vpn-pool");
+    assertEquals(new Host("alpha", "alice@example.com", "ml"), lookup(inventory, "10.0.0.5", NO_MAC));
+    assertEquals("vpn-pool", name(inventory, "10.0.1.9"));
+    assertEquals(0, load("# nothing yet").size(), "a file without entries is an empty inventory");
+  }
+
+  @Test
   void errorsNameTheFileTheLineAndTheProblem() {
     String file = dir.resolve("inventory.csv").toString();
     assertEquals(file + ":3: '10.0.0.300' is not an IP address, CIDR or MAC",
@@ -121,9 +129,12 @@ class HostInventoryTest {
         loadError("address,host", "10.0.0.1,a", "# the same host as a /32", "10.0.0.1/32,b"));
     assertEquals(file + ":2: a quoted field is not closed",
         loadError("address,host", "10.0.0.1,\"a"));
-    assertEquals(file + ":1: the header must be 'address,host,owner,team' (owner and team may be left out), found 'ip,name'",
+    assertEquals(file + ":1: the header must be 'address,host,owner,team' (owner and team may be left out), found 'address,name'",
+        loadError("address,name", "10.0.0.1,a"));
+    assertEquals(file + ":1: 'ip' is not an IP address, CIDR or MAC (the header line, optional, is 'address,host,owner,team')",
         loadError("ip,name", "10.0.0.1,a"));
-    assertEquals(file + ": no header line 'address,host,owner,team'", loadError("# nothing yet"));
+    assertEquals(file + ":2: 5 columns, but the columns are address,host,owner,team",
+        loadError("10.0.0.1,a", "10.0.0.2,b,alice,ml,extra"));
     assertEquals(dir.resolve("absent.csv") + ": cannot read host inventory (no such file)",
         assertThrows(HostInventoryException.class, () -> HostInventory.load(dir.resolve("absent.csv"))).getMessage());
   }

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every TLS and QUIC server name, and every JA4, that nDPI publishes for a corpus capture
  * (ndpi/result/FILE.out, a second implementation) is what the sensor reports for the same flow.
  * HTTP and DNS lines are left out: nDPI puts their Host and query name in the same field (corpus
- * README, remark 7), and Google QUIC (gQUIC) names are not IETF QUIC SNIs (remark 1).
+ * README, remark 7), and the names of Google QUIC before TLS (Q0xx: a CHLO tag) are not SNIs
+ * (remark 1); Google QUIC with TLS (T050, T051) carries a TLS ClientHello and is compared.
  *
  * <p>JA4 is compared in everything but two characters where the nDPI build that produced these
  * files departs from the JA4 definition (FoxIO, JA4 TLS client fingerprint): the ALPN characters
@@ -34,7 +35,8 @@ class NdpiPublishedResultsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"android.pcap", "KakaoTalk_chat.pcap", "alexa-app.pcapng", "http_ipv6.pcap",
-      "google_meet.pcapng", "dingtalk.pcap", "quic-29.pcap", "quic-v2.pcapng", "tls_with_huge_ch.pcapng"})
+      "google_meet.pcapng", "dingtalk.pcap", "quic-29.pcap", "quic-v2.pcapng", "tls_with_huge_ch.pcapng",
+      "quic_t50.pcap", "quic_t51.pcap"})
   void everyPublishedServerNameAndJa4IsReported(String capture) throws Exception {
     List<Published> published = published(capture);
     SensorRun run = SensorRun.of(Corpus.file("ndpi/pcap/" + capture));

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwatch.capture.config.ConfigException;
-import io.agentwatch.capture.config.Settings;
+import io.agentwatch.config.ConfigException;
+import io.agentwatch.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

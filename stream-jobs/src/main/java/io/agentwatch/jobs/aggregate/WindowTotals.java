@@ -1,5 +1,6 @@
 package io.agentwatch.jobs.aggregate;
 
+import io.agentwatch.jobs.window.LargestUploads;
 import io.agentwatch.schema.FlowRecord;
 import java.util.Arrays;
 
@@ -8,10 +9,7 @@ import java.util.Arrays;
  * largest uploads by flow key. In state through {@link WindowTotalsSerializer} (no Kryo, no
  * character-at-a-time POJO text).
  */
-public final class WindowTotals {
-
-  /** How many of the largest uploads a window remembers for alerts. */
-  public static final int TOP = 3;
+public final class WindowTotals extends LargestUploads {
 
   public long bytesUp;
   public long bytesDown;
@@ -21,9 +19,6 @@ public final class WindowTotals {
   public long maxUpload;
   /** Sorted, distinct dst_ip texts: a window of one host and service has a handful. */
   public String[] destinations = new String[0];
-  /** Largest uploads, largest first; parallel arrays. */
-  public String[] topKeys = new String[0];
-  public long[] topBytes = new long[0];
 
   void add(FlowRecord flow) {
     bytesUp += flow.getBytesUp();
@@ -61,31 +56,5 @@ public final class WindowTotals {
       System.arraycopy(destinations, insert, grown, insert + 1, destinations.length - insert);
       destinations = grown;
     }
-  }
-
-  /** Keeps the {@link #TOP} largest uploads; ties keep the earlier one. */
-  public void offerTop(String key, long bytes) {
-    int at = topKeys.length;
-    while (at > 0 && topBytes[at - 1] < bytes) {
-      at--;
-    }
-    if (at >= TOP) {
-      return;
-    }
-    int size = Math.min(TOP, topKeys.length + 1);
-    String[] keys = new String[size];
-    long[] values = new long[size];
-    for (int i = 0, j = 0; i < size; i++) {
-      if (i == at) {
-        keys[i] = key;
-        values[i] = bytes;
-      } else {
-        keys[i] = topKeys[j];
-        values[i] = topBytes[j];
-        j++;
-      }
-    }
-    topKeys = keys;
-    topBytes = values;
   }
 }

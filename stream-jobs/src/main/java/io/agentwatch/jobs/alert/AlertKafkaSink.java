@@ -1,7 +1,5 @@
 package io.agentwatch.jobs.alert;
 
-import io.agentwatch.jobs.aggregate.AggregationJobConfig;
-import io.agentwatch.jobs.sink.ClickHouseSinkConfig;
 import io.agentwatch.schema.ExposureAlert;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,17 +25,16 @@ public final class AlertKafkaSink {
 
   private AlertKafkaSink() {}
 
-  public static KafkaSink<ExposureAlert> create(AggregationJobConfig config) {
-    boolean exactlyOnce = config.sink().delivery() == ClickHouseSinkConfig.Delivery.EXACTLY_ONCE;
+  public static KafkaSink<ExposureAlert> create(AlertSinkConfig config) {
     return KafkaSink.<ExposureAlert>builder()
         .setBootstrapServers(config.bootstrapServers())
         .setRecordSerializer(KafkaRecordSerializationSchema.<ExposureAlert>builder()
-            .setTopic(config.alertsTopic())
+            .setTopic(config.topic())
             .setKeySerializationSchema(new HostKey())
             .setValueSerializationSchema(new SingleObject())
             .build())
-        .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
-        .setTransactionalIdPrefix(config.consumerGroup() + "-alerts")
+        .setDeliveryGuarantee(config.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+        .setTransactionalIdPrefix(config.transactionalIdPrefix())
         .setProperty("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()))
         .build();
   }

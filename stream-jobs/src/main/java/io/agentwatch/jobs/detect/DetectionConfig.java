@@ -1,7 +1,11 @@
 package io.agentwatch.jobs.detect;
 
+import io.agentwatch.config.Setting;
+import io.agentwatch.config.Settings;
+import io.agentwatch.config.ValueParsers;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Settings of the detectors. Byte figures are L3 upload bytes per one-minute window.
@@ -66,6 +70,84 @@ public record DetectionConfig(
         10, 100 * MB,
         10, 10, 100 * MB, 10,
         Duration.ofDays(30), Duration.ofDays(1), Duration.ofMinutes(30), Duration.ofDays(35));
+  }
+
+  private static final DetectionConfig DEFAULTS = defaults();
+
+  /** The detectors' keys, with the defaults above: --help and the loader ({@link #from}) read this list. */
+  public static final List<Setting> SETTINGS = List.of(
+      number("detect.ewma-alpha", DEFAULTS.ewmaAlpha, "weight of a new window in a host's baseline (0.02: about 50 active minutes)"),
+      count("detect.warmup-windows", DEFAULTS.warmupWindows, "active windows a host's baseline must have seen before it may alert"),
+      number("detect.std-floor-fraction", DEFAULTS.stdFloorFraction, "the baseline's standard deviation is at least this fraction of its mean"),
+      number("detect.spike.score", DEFAULTS.spikeScore, "upload spike: standard deviations above the host's mean"),
+      number("detect.spike.factor", DEFAULTS.spikeFactor, "upload spike: and at least this many times the mean"),
+      bytes("detect.spike.floor-bytes", DEFAULTS.spikeFloorBytes, "upload spike: and at least this many bytes in the window"),
+      count("detect.sustained.windows", DEFAULTS.sustainedWindows, "sustained upload: consecutive windows above baseline"),
+      number("detect.sustained.score", DEFAULTS.sustainedScore, "sustained upload: standard deviations above the mean that count as above"),
+      number("detect.sustained.factor", DEFAULTS.sustainedFactor, "sustained upload: and at least this many times the mean"),
+      bytes("detect.sustained.floor-bytes", DEFAULTS.sustainedFloorBytes, "sustained upload: and at least this many bytes per window"),
+      number("detect.heavy.ratio", DEFAULTS.heavyRatio, "upload-heavy: upload/download ratio of a window"),
+      bytes("detect.heavy.floor-bytes", DEFAULTS.heavyFloorBytes, "upload-heavy: with at least this many bytes uploaded"),
+      number("detect.fleet.score", DEFAULTS.fleetScore, "fleet outlier: scaled MADs above the fleet's median in the window"),
+      number("detect.fleet.factor", DEFAULTS.fleetFactor, "fleet outlier: and at least this many times the median"),
+      bytes("detect.fleet.floor-bytes", DEFAULTS.fleetFloorBytes, "fleet outlier: and at least this many bytes"),
+      count("detect.fleet.min-hosts", DEFAULTS.fleetMinHosts, "fleet outlier: hosts active in the window for a fleet to exist"),
+      duration("detect.first-contact.memory", DEFAULTS.firstContactMemory, "a vendor not used by the host within this long is new again"),
+      duration("detect.first-contact.warmup", DEFAULTS.firstContactWarmup, "event time a host must have been seen before first contacts alert"),
+      duration("detect.cooldown", DEFAULTS.cooldown, "one alert per detector, host and vendor within this long"),
+      duration("detect.state-ttl", DEFAULTS.stateTtl, "state of a host silent this long (processing time) is dropped"));
+
+  /**
+   * The detectors' settings from loaded settings (which must know {@link #SETTINGS}); bad values
+   * and failed checks are recorded as problems of {@code settings}, naming key and source.
+   */
+  public static DetectionConfig from(Settings s) {
+    DetectionConfig config = new DetectionConfig(
+        decimal(s, "detect.ewma-alpha"), whole(s, "detect.warmup-windows"), decimal(s, "detect.std-floor-fraction"),
+        decimal(s, "detect.spike.score"), decimal(s, "detect.spike.factor"), size(s, "detect.spike.floor-bytes"),
+        whole(s, "detect.sustained.windows"), decimal(s, "detect.sustained.score"),
+        decimal(s, "detect.sustained.factor"), size(s, "detect.sustained.floor-bytes"),
+        decimal(s, "detect.heavy.ratio"), size(s, "detect.heavy.floor-bytes"),
+        decimal(s, "detect.fleet.score"), decimal(s, "detect.fleet.factor"), size(s, "detect.fleet.floor-bytes"),
+        whole(s, "detect.fleet.min-hosts"),
+        s.parse("detect.first-contact.memory", ValueParsers::duration),
+        s.parse("detect.first-contact.warmup", ValueParsers::durationOrZero),
+        s.parse("detect.cooldown", ValueParsers::duration),
+        s.parse("detect.state-ttl", ValueParsers::duration));
+    s.check(config::validate);
+    return config;
+  }
+
+  // A value that does not parse is recorded by Settings; 0 stands in until throwIfProblems reports it.
+  private static double decimal(Settings s, String key) {
+    Double value = s.parse(key, ValueParsers::decimal);
+    return value == null ? 0 : value;
+  }
+
+  private static int whole(Settings s, String key) {
+    Integer value = s.parse(key, text -> ValueParsers.integer(text, 0, Integer.MAX_VALUE));
+    return value == null ? 0 : value;
+  }
+
+  private static long size(Settings s, String key) {
+    Long value = s.parse(key, ValueParsers::size);
+    return value == null ? 0 : value;
+  }
+
+  private static Setting number(String key, double value, String description) {
+    return Setting.value(key, "NUMBER", String.valueOf(value), description);
+  }
+
+  private static Setting count(String key, int value, String description) {
+    return Setting.value(key, "N", String.valueOf(value), description);
+  }
+
+  private static Setting bytes(String key, long value, String description) {
+    return Setting.value(key, "SIZE", String.valueOf(value), description);
+  }
+
+  private static Setting duration(String key, Duration value, String description) {
+    return Setting.value(key, "DURATION", ValueParsers.text(value), description);
   }
 
   public DetectionConfig validate() {

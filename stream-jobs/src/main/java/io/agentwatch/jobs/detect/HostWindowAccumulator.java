@@ -1,7 +1,6 @@
 package io.agentwatch.jobs.detect;
 
 import io.agentwatch.schema.SchemaTrust;
-import io.agentwatch.jobs.aggregate.WindowTotals;
 import io.agentwatch.schema.FlowContribution;
 import io.agentwatch.schema.HostVendorWindow;
 import org.apache.flink.api.common.functions.AggregateFunction;
@@ -27,12 +26,9 @@ final class HostWindowAccumulator implements AggregateFunction<HostVendorWindow,
     host.windowEnd = w.getWindowEnd().toEpochMilli();
     host.bytesUp += w.getBytesUp();
     host.bytesDown += w.getBytesDown();
-    WindowTotals top = topOf(host);
     for (FlowContribution flow : w.getTopUploads()) {
-      top.offerTop(flow.getFlowKey(), flow.getBytesUp());
+      host.offerTop(flow.getFlowKey(), flow.getBytesUp());
     }
-    host.topKeys = top.topKeys;
-    host.topBytes = top.topBytes;
     return host;
   }
 
@@ -43,21 +39,11 @@ final class HostWindowAccumulator implements AggregateFunction<HostVendorWindow,
 
   @Override
   public HostWindow merge(HostWindow a, HostWindow b) {
-    WindowTotals top = topOf(a);
     for (int i = 0; i < b.topKeys.length; i++) {
-      top.offerTop(b.topKeys[i], b.topBytes[i]);
+      a.offerTop(b.topKeys[i], b.topBytes[i]);
     }
     a.bytesUp += b.bytesUp;
     a.bytesDown += b.bytesDown;
-    a.topKeys = top.topKeys;
-    a.topBytes = top.topBytes;
     return a;
-  }
-
-  private static WindowTotals topOf(HostWindow host) {
-    WindowTotals top = new WindowTotals();
-    top.topKeys = host.topKeys;
-    top.topBytes = host.topBytes;
-    return top;
   }
 }

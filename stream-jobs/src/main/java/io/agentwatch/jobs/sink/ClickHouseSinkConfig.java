@@ -1,11 +1,16 @@
 package io.agentwatch.jobs.sink;
 
+import io.agentwatch.config.Setting;
+import io.agentwatch.config.Settings;
+import io.agentwatch.config.ValueParsers;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.StoreConfig;
 import io.agentwatch.store.StoreException;
 import io.agentwatch.store.Stores;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * @param store where rows go
@@ -45,6 +50,42 @@ public record ClickHouseSinkConfig(
         Duration.ofMillis(200), Duration.ofSeconds(10), Stores::open);
   }
 
+  private static final ClickHouseSinkConfig DEFAULTS = defaults(null);
+
+  /** The sink's keys, with the defaults above: --help and the loader ({@link #from}) read this list. */
+  public static final List<Setting> SETTINGS = List.of(
+      Setting.value("sink.delivery", "exactly-once|at-least-once", text(DEFAULTS.delivery),
+          "exactly-once: rows written once per checkpoint, never twice; at-least-once: sooner, again after a restore"),
+      Setting.value("sink.max-batch-rows", "N", String.valueOf(DEFAULTS.maxBatchRows), "a batch is cut once it holds this many rows"),
+      Setting.value("sink.max-batch-age", "DURATION", ValueParsers.text(DEFAULTS.maxBatchAge),
+          "at-least-once: a batch is written once its first row is this old"),
+      Setting.value("sink.initial-backoff", "DURATION", ValueParsers.text(DEFAULTS.initialBackoff),
+          "first wait after a retriable store error; doubles up to sink.max-backoff"),
+      Setting.value("sink.max-backoff", "DURATION", ValueParsers.text(DEFAULTS.maxBackoff),
+          "longest wait between two attempts; the sink holds its input back until the store is back"));
+
+  /** The sink's settings from loaded settings (which must know {@link #SETTINGS}), writing to {@code store}. */
+  public static ClickHouseSinkConfig from(Settings s, StoreConfig store) {
+    Delivery delivery = s.parse("sink.delivery", text -> {
+      for (Delivery candidate : Delivery.values()) {
+        if (text(candidate).equals(text.strip().toLowerCase(Locale.ROOT))) {
+          return candidate;
+        }
+      }
+      throw new IllegalArgumentException("must be exactly-once or at-least-once, got '" + text + "'");
+    });
+    Integer rows = s.parse("sink.max-batch-rows", text -> ValueParsers.integer(text, 1, Integer.MAX_VALUE));
+    ClickHouseSinkConfig config = new ClickHouseSinkConfig(store, delivery, rows == null ? 1 : rows,
+        s.parse("sink.max-batch-age", ValueParsers::duration), s.parse("sink.initial-backoff", ValueParsers::duration),
+        s.parse("sink.max-backoff", ValueParsers::duration), Stores::open);
+    s.check(config::validateOwnKeys);
+    return config;
+  }
+
+  private static String text(Delivery delivery) {
+    return delivery.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
   public ClickHouseSinkConfig withDelivery(Delivery delivery) {
     return new ClickHouseSinkConfig(store, delivery, maxBatchRows, maxBatchAge, initialBackoff, maxBackoff, opener);
   }
@@ -62,6 +103,11 @@ public record ClickHouseSinkConfig(
       throw new IllegalArgumentException("sink.store: missing");
     }
     store.validate();
+    return validateOwnKeys();
+  }
+
+  /** The sink.* keys alone (the store is checked by its own keys). */
+  private ClickHouseSinkConfig validateOwnKeys() {
     if (delivery == null) {
       throw new IllegalArgumentException("sink.delivery: missing (exactly-once or at-least-once)");
     }

@@ -54,17 +54,17 @@ class LateRecordsTest {
     flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     env.setParallelism(1);
-    env.getConfig().enableObjectReuse(); // as AggregationJob runs
+    env.getConfig().enableObjectReuse(); // as AgentWatchJob runs
     DataStream<FlowRecord> flows = env.fromSequence(0, SECONDS.length - 1)
         .map(new RecordAt(), new AvroTypeInfo<>(FlowRecord.class))
         .assignTimestampsAndWatermarks(WatermarkStrategy
             .<FlowRecord>forGenerator(context -> new EveryRecord())
             .withTimestampAssigner((flow, previous) -> flow.getLastSeen().toEpochMilli()));
     SingleOutputStreamOperator<HostVendorWindow> windows =
-        AggregationJob.hostVendorWindows(flows, Duration.ofMinutes(1), Duration.ofMinutes(5));
+        HostVendorWindows.of(flows, Duration.ofMinutes(1), Duration.ofMinutes(5));
     DataStream<String> both = windows.map(w -> "window " + w.getWindowStart() + " flows=" + w.getFlows()
             + " up=" + w.getBytesUp())
-        .union(windows.getSideOutput(AggregationJob.TOO_LATE).map(f -> "too late " + f.getLastSeen()));
+        .union(windows.getSideOutput(HostVendorWindows.TOO_LATE).map(f -> "too late " + f.getLastSeen()));
 
     List<String> out = new ArrayList<>();
     try (CloseableIterator<String> it = both.executeAndCollect("late records")) {

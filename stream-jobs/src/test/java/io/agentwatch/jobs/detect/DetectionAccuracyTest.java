@@ -2,7 +2,7 @@ package io.agentwatch.jobs.detect;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwatch.jobs.aggregate.AggregationJob;
+import io.agentwatch.jobs.aggregate.HostVendorWindows;
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowRecord;
 import java.time.Duration;
@@ -107,7 +107,7 @@ class DetectionAccuracyTest {
     flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     env.setParallelism(2);
-    env.getConfig().enableObjectReuse(); // as AggregationJob runs
+    env.getConfig().enableObjectReuse(); // as AgentWatchJob runs
     // One ordered reader: the records are sorted by event time, so no window sees a late record.
     DataStream<FlowRecord> flows = env.fromSequence(0, fleet.records.size() - 1).setParallelism(1)
         .map(new RecordAt(SEED), new AvroTypeInfo<>(FlowRecord.class)).setParallelism(1)
@@ -116,7 +116,7 @@ class DetectionAccuracyTest {
             .withTimestampAssigner((flow, previous) -> flow.getLastSeen().toEpochMilli()))
         .setParallelism(1);
     DataStream<ExposureAlert> alerts = Detection.alerts(
-        AggregationJob.hostVendorWindows(flows, Duration.ofMinutes(1), Duration.ZERO),
+        HostVendorWindows.of(flows, Duration.ofMinutes(1), Duration.ZERO),
         Duration.ofMinutes(1), DetectionConfig.defaults());
     List<ExposureAlert> collected = new ArrayList<>();
     try (CloseableIterator<ExposureAlert> it = alerts.executeAndCollect("detection accuracy")) {

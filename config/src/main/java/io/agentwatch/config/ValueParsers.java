@@ -1,4 +1,4 @@
-package io.agentwatch.capture.config;
+package io.agentwatch.config;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -19,33 +19,57 @@ public final class ValueParsers {
 
   /** "500ms", "60s", "5m", "1h", "1d"; zero and negative are refused. */
   public static Duration duration(String text) {
-    Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-    if (!matcher.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration (use a number and a unit: 500ms, 60s, 5m, 1h, 1d)");
-    }
-    long amount = Long.parseLong(matcher.group(1));
-    Duration duration;
-    switch (matcher.group(2)) {
-      case "ms":
-        duration = Duration.ofMillis(amount);
-        break;
-      case "s":
-        duration = Duration.ofSeconds(amount);
-        break;
-      case "m":
-        duration = Duration.ofMinutes(amount);
-        break;
-      case "h":
-        duration = Duration.ofHours(amount);
-        break;
-      default:
-        duration = Duration.ofDays(amount);
-        break;
-    }
+    Duration duration = durationOrZero(text);
     if (duration.isZero()) {
       throw new IllegalArgumentException("'" + text + "' must be longer than zero");
     }
     return duration;
+  }
+
+  /**
+   * The same spelling as {@link #duration}, where zero means "none" (no lateness, no warm-up):
+   * "0", "0s", "500ms", "5m". Negative durations are refused.
+   */
+  public static Duration durationOrZero(String text) {
+    String trimmed = text.trim().toLowerCase(Locale.ROOT);
+    if (trimmed.equals("0")) {
+      return Duration.ZERO;
+    }
+    Matcher matcher = DURATION.matcher(trimmed);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration (use a number and a unit: 500ms, 60s, 5m, 1h, 1d)");
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    switch (matcher.group(2)) {
+      case "ms":
+        return Duration.ofMillis(amount);
+      case "s":
+        return Duration.ofSeconds(amount);
+      case "m":
+        return Duration.ofMinutes(amount);
+      case "h":
+        return Duration.ofHours(amount);
+      default:
+        return Duration.ofDays(amount);
+    }
+  }
+
+  /** The spelling {@link #duration} reads, so defaults and --print-config show what a user would write. */
+  public static String text(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis == 0) {
+      return "0s";
+    }
+    if (millis % 86_400_000L == 0) {
+      return millis / 86_400_000L + "d";
+    }
+    if (millis % 3_600_000L == 0) {
+      return millis / 3_600_000L + "h";
+    }
+    if (millis % 60_000L == 0) {
+      return millis / 60_000L + "m";
+    }
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 
   /** Bytes: "1048576", "64KiB", "512MiB", "1GiB" (k/m/g are binary too: a spool is sized in pages, not in marketing). */
@@ -82,6 +106,33 @@ public final class ValueParsers {
     return value;
   }
 
+  public static long longValue(String text, long min, long max) {
+    long value;
+    try {
+      value = Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a whole number");
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(value + " is out of range " + min + ".." + max);
+    }
+    return value;
+  }
+
+  /** A finite decimal number: "0.02", "8", "1e-3". */
+  public static double decimal(String text) {
+    double value;
+    try {
+      value = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a number");
+    }
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("'" + text + "' is not a finite number");
+    }
+    return value;
+  }
+
   public static boolean bool(String text) {
     switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true":
@@ -95,5 +146,14 @@ public final class ValueParsers {
       default:
         throw new IllegalArgumentException("'" + text + "' is not true or false");
     }
+  }
+
+  /** One of a fixed set of words, compared without case; the message lists them. */
+  public static String oneOf(String text, java.util.List<String> choices) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    if (!choices.contains(value)) {
+      throw new IllegalArgumentException("'" + text + "' is not one of " + String.join(", ", choices));
+    }
+    return value;
   }
 }

@@ -1,4 +1,4 @@
-package io.agentwatch.capture.config;
+package io.agentwatch.config;
 
 import java.util.Locale;
 
@@ -32,6 +32,11 @@ public record Setting(String key, String valueLabel, String defaultText, String 
 
   public static Setting secret(String key, String description) {
     return new Setting(key, "SECRET", null, description, Kind.SECRET);
+  }
+
+  /** The same key with another default, for a program whose context differs (the one-machine stack checkpoints more often). */
+  public Setting withDefault(String defaultText) {
+    return new Setting(key, valueLabel, defaultText, description, kind);
   }
 
   public String environmentVariable() {

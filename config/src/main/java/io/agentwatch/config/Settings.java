@@ -1,4 +1,4 @@
-package io.agentwatch.capture.config;
+package io.agentwatch.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -99,6 +99,28 @@ public final class Settings {
   /** Records a problem with a key, naming where its value came from. */
   public void problem(String key, String message) {
     problems.add(key + ": " + message + (isSet(key) ? " (from " + origin(key) + ")" : ""));
+  }
+
+  /**
+   * Runs a component's own checks (a config record's {@code validate()}) and records the
+   * IllegalArgumentException they throw, whose message starts with the key, as a problem naming
+   * where that key's value came from.
+   */
+  public void check(Runnable validation) {
+    try {
+      validation.run();
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      int colon = message.indexOf(": ");
+      String key = colon < 0 ? null : message.substring(0, colon);
+      if (key != null && known.containsKey(key)) {
+        if (problems.stream().noneMatch(problem -> problem.startsWith(key + ": "))) {
+          problem(key, message.substring(colon + 2)); // else its value did not parse: said already
+        }
+      } else {
+        problems.add(message);
+      }
+    }
   }
 
   public void throwIfProblems() {

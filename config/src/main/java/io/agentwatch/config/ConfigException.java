@@ -1,4 +1,4 @@
-package io.agentwatch.capture.config;
+package io.agentwatch.config;
 
 import java.util.List;
 
@@ -6,7 +6,7 @@ import java.util.List;
  * The configuration cannot be used. The message names every bad setting, where it came from (file,
  * environment variable, command line) and what is wrong, one per line.
  */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends IllegalArgumentException {
 
   private final List<String> problems;
 

@@ -1,5 +1,6 @@
-package io.agentwatch.jobs.aggregate;
+package io.agentwatch.jobs;
 
+import io.agentwatch.jobs.aggregate.HostVendorWindows;
 import io.agentwatch.jobs.alert.AlertKafkaSink;
 import io.agentwatch.jobs.deadletter.DeadLetterLog;
 import io.agentwatch.jobs.detect.Detection;
@@ -8,6 +9,7 @@ import io.agentwatch.jobs.sink.TableEncoder;
 import io.agentwatch.jobs.source.DropResentDuplicates;
 import io.agentwatch.jobs.source.FlowMessage;
 import io.agentwatch.jobs.source.FlowRecordDeserializer;
+import io.agentwatch.jobs.source.QuietTimeWatermarks;
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.HostVendorWindow;
@@ -20,6 +22,7 @@ import io.agentwatch.store.HostVendorWindowRows;
 import io.agentwatch.store.LateFlowRows;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -33,12 +36,14 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Flow records in; per host × vendor × service minutes, late flows and alerts out:
+ * The job, composed from its stages: {@code source/} (the flows topic, re-sent copies dropped) →
+ * {@code aggregate/} (host × vendor × service windows) → {@code detect/} (alerts from the windows)
+ * → {@code alert/} (alerts to Kafka) and {@code sink/} (every stream to ClickHouse). Each stage
+ * knows only what it consumes; the wiring is here. Flow records in; per host × vendor × service
+ * minutes, late flows and alerts out:
  *
  * <pre>
  *   flows topic ─┬─ not a flow record ─────────────────────────────────→ ClickHouse dead_letters
@@ -54,7 +59,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * A flow record's event time is its {@code last_seen}: records are reported when their counts
  * are complete, so last_seen advances with the stream and the watermark can follow it.
  */
-public final class AggregationJob {
+public final class AgentWatchJob {
 
   static {
     SchemaTrust.ensure();
@@ -70,17 +75,14 @@ public final class AggregationJob {
   static final TableEncoder<DeadLetter> DEAD_LETTER_ROWS =
       new TableEncoder<>(DeadLetterRows.TABLE, DeadLetterRows.COLUMNS, DeadLetterRows::encode);
 
-  public static final OutputTag<FlowRecord> TOO_LATE =
-      new OutputTag<>("flows later than the allowed lateness", new AvroTypeInfo<>(FlowRecord.class));
-
-  private AggregationJob() {}
+  private AgentWatchJob() {}
 
   /**
    * Flink settings the job needs from its environment: checkpointing on, at the configured
    * interval and storage. Pass them to {@code getExecutionEnvironment} (MiniCluster) or they are
    * applied by {@link #build} on a cluster.
    */
-  public static Configuration flinkSettings(AggregationJobConfig config) {
+  public static Configuration flinkSettings(AgentWatchJobConfig config) {
     Configuration flink = new Configuration();
     flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
     if (config.checkpointDirectory() != null) {
@@ -91,15 +93,15 @@ public final class AggregationJob {
   }
 
   /** Adds the job's operators to {@code env}; the caller executes it. */
-  public static void build(StreamExecutionEnvironment env, AggregationJobConfig config) {
+  public static void build(StreamExecutionEnvironment env, AgentWatchJobConfig config) {
     build(env, config, UnaryOperator.identity());
   }
 
   /**
-   * Like {@link #build(StreamExecutionEnvironment, AggregationJobConfig)}, with {@code afterSource}
+   * Like {@link #build(StreamExecutionEnvironment, AgentWatchJobConfig)}, with {@code afterSource}
    * applied to the flow records before anything else (tests use it to fail the job mid-stream).
    */
-  public static void build(StreamExecutionEnvironment env, AggregationJobConfig config,
+  public static void build(StreamExecutionEnvironment env, AgentWatchJobConfig config,
       UnaryOperator<DataStream<FlowRecord>> afterSource) {
     DataStream<FlowRecord> flows = afterSource.apply(flowRecords(env, config));
     rawFlows(flows, config);
@@ -108,8 +110,8 @@ public final class AggregationJob {
     if (config.detection() != null) {
       DataStream<ExposureAlert> alerts = Detection.alerts(windows, config.window(), config.detection());
       alerts.sinkTo(new ClickHouseSink<>(config.sink(), ALERT_ROWS)).name("ClickHouse " + ALERT_ROWS.table());
-      if (config.alertsTopic() != null) {
-        alerts.sinkTo(AlertKafkaSink.create(config)).name("Kafka " + config.alertsTopic());
+      if (config.alertSink() != null) {
+        alerts.sinkTo(AlertKafkaSink.create(config.alertSink())).name("Kafka " + config.alertsTopic());
       }
     }
   }
@@ -120,7 +122,7 @@ public final class AggregationJob {
    * the copies sensors send again after a failure ({@link DropResentDuplicates}). Messages that
    * are no flow record go to the dead_letters table from here, so every job on the topic keeps them.
    */
-  public static DataStream<FlowRecord> flowRecords(StreamExecutionEnvironment env, AggregationJobConfig config) {
+  public static DataStream<FlowRecord> flowRecords(StreamExecutionEnvironment env, AgentWatchJobConfig config) {
     config.validate();
     env.configure(flinkSettings(config));
     // Chained operators get the upstream object itself instead of a deep copy (the Avro copy of
@@ -135,7 +137,7 @@ public final class AggregationJob {
   }
 
   /** Every flow record, late or not, into the {@code flows} table. */
-  public static void rawFlows(DataStream<FlowRecord> flows, AggregationJobConfig config) {
+  public static void rawFlows(DataStream<FlowRecord> flows, AgentWatchJobConfig config) {
     flows.sinkTo(new ClickHouseSink<>(config.sink(), FLOW_ROWS)).name("ClickHouse " + FLOW_ROWS.table());
   }
 
@@ -144,40 +146,21 @@ public final class AggregationJob {
    * than the allowed lateness are counted and written to late_flows. Returns the windows, every
    * firing of them (a late update emits the window again).
    */
-  private static DataStream<HostVendorWindow> windows(DataStream<FlowRecord> flows, AggregationJobConfig config) {
+  private static DataStream<HostVendorWindow> windows(DataStream<FlowRecord> flows, AgentWatchJobConfig config) {
     SingleOutputStreamOperator<HostVendorWindow> windows =
-        hostVendorWindows(flows, config.window(), config.allowedLateness());
+        HostVendorWindows.of(flows, config.window(), config.allowedLateness());
     windows.sinkTo(new ClickHouseSink<>(config.sink(), WINDOW_ROWS)).name("ClickHouse " + WINDOW_ROWS.table());
 
     Duration window = config.window();
     TableEncoder<FlowRecord> lateRows = new TableEncoder<>(LateFlowRows.TABLE, LateFlowRows.COLUMNS,
         (out, flow) -> LateFlowRows.encode(out, flow, window));
-    windows.getSideOutput(TOO_LATE)
+    windows.getSideOutput(HostVendorWindows.TOO_LATE)
         .map(new CountLate()).name("count late flows")
         .sinkTo(new ClickHouseSink<>(config.sink(), lateRows)).name("ClickHouse " + LateFlowRows.TABLE);
     return windows;
   }
 
-  /**
-   * The window aggregate alone (no sinks): AI-vendor flows keyed by host, vendor and service into
-   * tumbling event-time windows; records later than {@code allowedLateness} go to the side output
-   * {@link #TOO_LATE}.
-   */
-  public static SingleOutputStreamOperator<HostVendorWindow> hostVendorWindows(DataStream<FlowRecord> flows,
-      Duration window, Duration allowedLateness) {
-    return flows
-        .filter(flow -> flow.getVendor() != null).name("AI vendors only")
-        .keyBy(HostVendorKey::of)
-        .window(TumblingEventTimeWindows.of(window))
-        .allowedLateness(allowedLateness)
-        .sideOutputLateData(TOO_LATE)
-        .aggregate(new HostVendorAccumulator(), new EmitHostVendorWindow(),
-            WindowTotalsSerializer.TYPE, WindowTotalsSerializer.TYPE,
-            new AvroTypeInfo<>(HostVendorWindow.class))
-        .name("host × vendor × service windows");
-  }
-
-  private static KafkaSource<FlowMessage> kafkaSource(AggregationJobConfig config) {
+  private static KafkaSource<FlowMessage> kafkaSource(AgentWatchJobConfig config) {
     KafkaSourceBuilder<FlowMessage> source = KafkaSource.<FlowMessage>builder()
         .setBootstrapServers(config.bootstrapServers())
         .setTopics(config.flowsTopic())
@@ -192,13 +175,21 @@ public final class AggregationJob {
     return source.build();
   }
 
-  /** On the source, so watermarks are tracked per Kafka partition. */
-  public static WatermarkStrategy<FlowMessage> watermarks(AggregationJobConfig config) {
+  /**
+   * On the source, so watermarks are tracked per Kafka partition. A job that runs for ever lets
+   * event time follow the wall clock on a quiet partition ({@link QuietTimeWatermarks}), so the
+   * last minutes close; a bounded one closes them at the end of its input.
+   */
+  public static WatermarkStrategy<FlowMessage> watermarks(AgentWatchJobConfig config) {
+    // A dead letter has no event time: the smallest one leaves the watermark where it is.
+    SerializableTimestampAssigner<FlowMessage> eventTime = (message, previous) ->
+        message.record == null ? Long.MIN_VALUE : message.record.getLastSeen().toEpochMilli();
+    if (!config.bounded()) {
+      return QuietTimeWatermarks.strategy(config.outOfOrderness(), config.idleness(), eventTime);
+    }
     return WatermarkStrategy
         .<FlowMessage>forBoundedOutOfOrderness(config.outOfOrderness())
-        // A dead letter has no event time: the smallest one leaves the watermark where it is.
-        .withTimestampAssigner((message, previous) ->
-            message.record == null ? Long.MIN_VALUE : message.record.getLastSeen().toEpochMilli())
+        .withTimestampAssigner(eventTime)
         .withIdleness(config.idleness());
   }
 

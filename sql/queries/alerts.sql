@@ -1,0 +1,26 @@
+-- Alerts with every field, newest first and most severe first within a window: what the HTTP API
+-- and `agentwatch alerts` show. FINAL: a restored job may have written an alert twice; the table
+-- keeps one per key.
+-- @param since DateTime 1970-01-01 alerts whose window starts at or after this time
+-- @param host String '' only this host ('' for every host)
+-- @param vendor String '' only this vendor ('' for every vendor)
+-- @param limit UInt64 1000 at most this many alerts
+SELECT
+    alert_id,
+    detector,
+    host,
+    vendor,
+    service,
+    window_start,
+    window_end,
+    observed,
+    baseline,
+    score,
+    reason,
+    top_flows
+FROM alerts FINAL
+WHERE window_start >= {since:DateTime}
+  AND ({host:String} = '' OR host = {host:String})
+  AND ({vendor:String} = '' OR vendor = {vendor:String})
+ORDER BY window_start DESC, score DESC, alert_id
+LIMIT {limit:UInt64}

@@ -1,0 +1,204 @@
+package io.agentwatch.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.agentwatch.store.ClickHouseStore;
+import io.agentwatch.store.NamedQueries;
+import io.agentwatch.store.NamedQuery;
+import io.agentwatch.store.StoreException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read-only HTTP API of a running stack, JSON throughout. It runs the named queries of
+ * {@code sql/queries/} and nothing else: no request carries SQL.
+ *
+ * <pre>
+ * GET /api/health                      {"status":"ok","store":"embedded chDB at ..."} (503 when the store fails)
+ * GET /api/queries                     every named query: name, description, parameters
+ * GET /api/queries/NAME?PARAM=VALUE    {"columns":[{"name","type"}...],"rows":[{column: value}...]}
+ * GET /api/alerts?since=24h&amp;host=H&amp;vendor=V&amp;limit=N   the same for the alerts query
+ * </pre>
+ *
+ * Times are ISO-8601 UTC, 64-bit integers JSON numbers.
+ *
+ * A bad parameter answers 400 and an unknown query 404, with {"error": "..."} naming the problem.
+ */
+public final class ApiServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final ClickHouseStore store;
+  private final Clock clock;
+  private final AtomicLong queriesServed = new AtomicLong();
+
+  private ApiServer(HttpServer server, ExecutorService executor, ClickHouseStore store, Clock clock) {
+    this.server = server;
+    this.executor = executor;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** Starts serving on {@code address} (port 0: any free port, see {@link #url()}). */
+  public static ApiServer start(InetSocketAddress address, ClickHouseStore store, Clock clock) throws IOException {
+    HttpServer server = HttpServer.create(address, 16);
+    ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
+      Thread thread = new Thread(runnable, "api");
+      thread.setDaemon(true);
+      return thread;
+    });
+    ApiServer api = new ApiServer(server, executor, store, clock);
+    server.createContext("/api/", api::handle);
+    server.setExecutor(executor);
+    server.start();
+    LOG.info("HTTP API at {}", api.url());
+    return api;
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
+  public String url() {
+    InetSocketAddress address = server.getAddress();
+    String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "GET");
+        send(exchange, 405, error("the API is read-only: GET only"));
+        return;
+      }
+      String path = exchange.getRequestURI().getPath();
+      try {
+        Map<String, String> parameters = parameters(exchange.getRequestURI().getRawQuery());
+        if (path.equals("/api/health")) {
+          health(exchange);
+        } else if (path.equals("/api/queries")) {
+          send(exchange, 200, queries());
+        } else if (path.startsWith("/api/queries/")) {
+          send(exchange, 200, run(path.substring("/api/queries/".length()), parameters));
+        } else if (path.equals("/api/alerts")) {
+          send(exchange, 200, run("alerts", parameters));
+        } else {
+          send(exchange, 404, error("no such resource: " + path + " (see /api/queries)"));
+        }
+      } catch (UnknownQueryException e) {
+        send(exchange, 404, error(e.getMessage()));
+      } catch (IllegalArgumentException e) {
+        send(exchange, 400, error(e.getMessage()));
+      } catch (StoreException | RuntimeException e) {
+        LOG.warn("{} failed: {}", path, e.toString());
+        send(exchange, 503, error("the store failed: " + e.getMessage()));
+      }
+    }
+  }
+
+  private void health(HttpExchange exchange) throws IOException {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("store", store.describe());
+    try {
+      store.query("SELECT 1");
+      send(exchange, 200, body.put("status", "ok"));
+    } catch (StoreException | RuntimeException e) {
+      send(exchange, 503, body.put("status", "failing").put("error", e.getMessage()));
+    }
+  }
+
+  private static ArrayNode queries() {
+    ArrayNode list = JsonNodeFactory.instance.arrayNode();
+    for (String name : NamedQueries.names()) {
+      NamedQuery query = NamedQueries.get(name);
+      ObjectNode entry = list.addObject().put("name", name).put("description", query.description());
+      ArrayNode parameters = entry.putArray("parameters");
+      for (NamedQuery.Parameter parameter : query.parameters()) {
+        parameters.addObject()
+            .put("name", parameter.name())
+            .put("type", parameter.type().name())
+            .put("default", parameter.defaultValue())
+            .put("description", parameter.description());
+      }
+    }
+    return list;
+  }
+
+  private JsonNode run(String name, Map<String, String> parameters) throws StoreException {
+    NamedQuery query;
+    try {
+      query = NamedQueries.get(name);
+    } catch (IllegalArgumentException e) {
+      throw new UnknownQueryException(e.getMessage());
+    }
+    QueryResult result = QueryResult.run(store, query, parameters, clock.instant());
+    queriesServed.incrementAndGet();
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.set("columns", result.columnsJson());
+    body.set("rows", result.toJson());
+    return body;
+  }
+
+  private static Map<String, String> parameters(String rawQuery) {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return parameters;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int equals = pair.indexOf('=');
+      String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+      String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+      if (parameters.put(key, value) != null) {
+        throw new IllegalArgumentException("parameter '" + key + "' given twice");
+      }
+    }
+    return parameters;
+  }
+
+  private static ObjectNode error(String message) {
+    return JsonNodeFactory.instance.objectNode().put("error", message);
+  }
+
+  private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    byte[] bytes = QueryResult.JSON.writeValueAsBytes(body);
+    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  /** Named queries answered (with rows) since the start: for metrics. */
+  public long queriesServed() {
+    return queriesServed.get();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private static final class UnknownQueryException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnknownQueryException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.agentwatch.cli;
+
+import io.agentwatch.api.QueryResult;
+import io.agentwatch.api.ResultFormat;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The alerts query with its filters as options: what an analyst runs first. */
+@Command(name = "alerts", mixinStandardHelpOptions = true,
+    description = {"Show the alerts, newest first.",
+        "",
+        "Asks the stack running on the data directory, or opens the data directory itself when",
+        "none runs. JSON carries every field: alert_id, detector, host, vendor, service,",
+        "window_start, window_end (ISO-8601 UTC), observed, baseline, score, reason, top_flows."})
+final class AlertsCommand implements Callable<Integer> {
+
+  static final String[] TABLE_COLUMNS = {"window_start", "detector", "host", "vendor", "score", "reason"};
+
+  @Option(names = "--since", paramLabel = "TIME", defaultValue = "24h",
+      description = "Alerts whose window starts at or after this time: 24h or 7d ago, now, 2026-12-06, 2026-12-06T14:00:00Z. Default: ${DEFAULT-VALUE}.")
+  String since;
+
+  @Option(names = "--host", paramLabel = "HOST", description = "Only this host.")
+  String host;
+
+  @Option(names = "--vendor", paramLabel = "VENDOR", description = "Only this vendor.")
+  String vendor;
+
+  @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N alerts. Default: ${DEFAULT-VALUE}.")
+  long limit;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+      description = "table, json or csv (see `agentwatch query --help`). Default: ${DEFAULT-VALUE}.")
+  String format;
+
+  @Mixin
+  DataDirOption dataDir;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    var resultFormat = QueryCommand.format(format);
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("since", since);
+    parameters.put("limit", Long.toString(limit));
+    if (host != null) {
+      parameters.put("host", host);
+    }
+    if (vendor != null) {
+      parameters.put("vendor", vendor);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (QueryTarget target = QueryTarget.open(dataDir.dataDirectory(), Clock.systemUTC())) {
+      QueryResult result = target.run("alerts", parameters);
+      // People read the window, who, to whom, how unusual and why; programs get every field.
+      resultFormat.write(resultFormat == ResultFormat.TABLE ? result.select(TABLE_COLUMNS) : result, out, ZoneId.systemDefault());
+    }
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,242 @@
+package io.agentwatch.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One query of {@code sql/queries/}, with typed parameters: the only SQL that readers (the HTTP
+ * API, the command line, reports) can run.
+ *
+ * <p>A file starts with comment lines: the description, then one line per parameter,
+ * {@code -- @param NAME TYPE DEFAULT description}, where TYPE is {@code DateTime}, {@code String},
+ * {@code UInt64} or {@code Float64} and DEFAULT is a value, {@code ''} (empty text) or
+ * {@code required}. The body refers to a parameter in ClickHouse's own syntax,
+ * {@code {NAME:TYPE}}. Values are parsed by their type and written into the SQL as literals
+ * (text quoted and escaped), so a value can never change the query's shape.
+ *
+ * <p>Times are ISO-8601 instants ({@code 2026-12-06T14:00:00Z}), dates ({@code 2026-12-06},
+ * midnight UTC), {@code now}, or a duration ago: {@code 90s}, {@code 15m}, {@code 24h}, {@code 7d}.
+ */
+public final class NamedQuery {
+
+  /** The types a parameter can have; each parses text and writes a ClickHouse literal. */
+  public enum Type {
+    DateTime, String, UInt64, Float64
+  }
+
+  /**
+   * @param defaultValue the value when none is given, or null when the parameter is required
+   */
+  public record Parameter(String name, Type type, String defaultValue, String description) {}
+
+  private static final Pattern PARAM_LINE =
+      Pattern.compile("--\\s*@param\\s+([a-z_][a-z0-9_]*)\\s+(\\w+)\\s+(\\S+)\\s*(.*)");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_][a-z0-9_]*):(\\w+)}");
+  private static final Pattern AGO = Pattern.compile("(\\d+)(s|m|h|d)");
+  private static final DateTimeFormatter CLICKHOUSE_TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  private final String name;
+  private final String description;
+  private final Map<String, Parameter> parameters;
+  private final String body;
+
+  private NamedQuery(String name, String description, Map<String, Parameter> parameters, String body) {
+    this.name = name;
+    this.description = description;
+    this.parameters = parameters;
+    this.body = body;
+  }
+
+  /**
+   * Parses a query file.
+   *
+   * @throws IllegalArgumentException naming the query and the problem: a malformed parameter
+   *     line, an unknown type, a placeholder without a declaration or of another type, a
+   *     declared parameter the body never uses
+   */
+  public static NamedQuery parse(String name, String text) {
+    StringBuilder description = new StringBuilder();
+    Map<String, Parameter> parameters = new LinkedHashMap<>();
+    StringBuilder body = new StringBuilder();
+    boolean inHeader = true;
+    for (String line : text.strip().split("\n", -1)) {
+      String trimmed = line.strip();
+      if (inHeader && trimmed.startsWith("--")) {
+        Matcher param = PARAM_LINE.matcher(trimmed);
+        if (param.matches()) {
+          Type type = type(name, param.group(2));
+          String defaultValue = switch (param.group(3)) {
+            case "required" -> null;
+            case "''" -> "";
+            default -> param.group(3);
+          };
+          Parameter parameter = new Parameter(param.group(1), type, defaultValue, param.group(4).strip());
+          if (defaultValue != null && !defaultValue.isEmpty()) {
+            literal(name, parameter, defaultValue, Instant.EPOCH); // a bad default fails at load
+          }
+          if (parameters.putIfAbsent(parameter.name(), parameter) != null) {
+            throw new IllegalArgumentException("query " + name + ": parameter " + parameter.name() + " is declared twice");
+          }
+        } else if (trimmed.contains("@param")) {
+          throw new IllegalArgumentException("query " + name + ": '" + trimmed
+              + "' is not a parameter line (-- @param NAME TYPE DEFAULT|required description)");
+        } else if (parameters.isEmpty()) {
+          description.append(description.length() == 0 ? "" : " ").append(trimmed.substring(2).strip());
+        }
+        continue;
+      }
+      inHeader = false;
+      body.append(line).append('\n');
+    }
+    Set<String> used = new LinkedHashSet<>();
+    Matcher placeholder = PLACEHOLDER.matcher(body);
+    while (placeholder.find()) {
+      Parameter declared = parameters.get(placeholder.group(1));
+      if (declared == null) {
+        throw new IllegalArgumentException("query " + name + ": {" + placeholder.group(1) + ":" + placeholder.group(2)
+            + "} has no '-- @param " + placeholder.group(1) + "' line");
+      }
+      if (!declared.type().name().equals(placeholder.group(2))) {
+        throw new IllegalArgumentException("query " + name + ": {" + placeholder.group(1) + ":" + placeholder.group(2)
+            + "} but the parameter is declared " + declared.type());
+      }
+      used.add(declared.name());
+    }
+    for (String declared : parameters.keySet()) {
+      if (!used.contains(declared)) {
+        throw new IllegalArgumentException("query " + name + ": parameter " + declared + " is declared but never used");
+      }
+    }
+    return new NamedQuery(name, description.toString(), Collections.unmodifiableMap(parameters), body.toString().strip());
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The first comment lines of the file. */
+  public String description() {
+    return description;
+  }
+
+  /** The parameters in the order the file declares them. */
+  public List<Parameter> parameters() {
+    return List.copyOf(parameters.values());
+  }
+
+  /**
+   * The SQL to run (no FORMAT clause: callers append theirs), with every parameter replaced by the
+   * literal of its value, or of its default.
+   *
+   * @param values by parameter name; names the query does not have are refused
+   * @param now what {@code now} and durations ago count from
+   * @throws IllegalArgumentException naming the query, the parameter and what it expects
+   */
+  public String render(Map<String, String> values, Instant now) {
+    for (String given : values.keySet()) {
+      if (!parameters.containsKey(given)) {
+        throw new IllegalArgumentException("query " + name + " has no parameter '" + given + "'"
+            + (parameters.isEmpty() ? " (it takes none)" : "; its parameters: " + String.join(", ", parameters.keySet())));
+      }
+    }
+    Matcher placeholder = PLACEHOLDER.matcher(body);
+    StringBuilder sql = new StringBuilder();
+    while (placeholder.find()) {
+      Parameter parameter = parameters.get(placeholder.group(1));
+      String value = values.getOrDefault(parameter.name(), parameter.defaultValue());
+      if (value == null) {
+        throw new IllegalArgumentException("query " + name + " needs parameter " + parameter.name()
+            + " (" + parameter.type() + ": " + parameter.description() + ")");
+      }
+      placeholder.appendReplacement(sql, Matcher.quoteReplacement(literal(name, parameter, value, now)));
+    }
+    placeholder.appendTail(sql);
+    return sql.toString();
+  }
+
+  private static Type type(String query, String text) {
+    try {
+      return Type.valueOf(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("query " + query + ": unknown parameter type " + text
+          + " (DateTime, String, UInt64 or Float64)", e);
+    }
+  }
+
+  private static String literal(String query, Parameter parameter, String value, Instant now) {
+    String problem;
+    switch (parameter.type()) {
+      case String -> {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+      }
+      case DateTime -> {
+        Instant time = time(value.strip(), now);
+        if (time != null) {
+          return "toDateTime('" + CLICKHOUSE_TIME.format(time) + "', 'UTC')";
+        }
+        problem = "a time: an ISO-8601 instant (2026-12-06T14:00:00Z), a date (2026-12-06), now, or a duration ago (90s, 15m, 24h, 7d)";
+      }
+      case UInt64 -> {
+        if (value.strip().matches("\\d{1,19}")) {
+          return value.strip();
+        }
+        problem = "a whole number of at least 0";
+      }
+      case Float64 -> {
+        try {
+          double number = Double.parseDouble(value.strip());
+          if (Double.isFinite(number)) {
+            return Double.toString(number);
+          }
+        } catch (NumberFormatException e) {
+          // the message below says what is expected
+        }
+        problem = "a number";
+      }
+      default -> throw new IllegalStateException(parameter.type().name());
+    }
+    throw new IllegalArgumentException("query " + query + ": parameter " + parameter.name() + " is '" + value
+        + "', expected " + problem);
+  }
+
+  /** The instant a time parameter names, or null when the text is none of the accepted forms. */
+  static Instant time(String text, Instant now) {
+    if (text.equalsIgnoreCase("now")) {
+      return now;
+    }
+    Matcher ago = AGO.matcher(text.toLowerCase(Locale.ROOT));
+    if (ago.matches()) {
+      long amount = Long.parseLong(ago.group(1));
+      Duration unit = switch (ago.group(2)) {
+        case "s" -> Duration.ofSeconds(1);
+        case "m" -> Duration.ofMinutes(1);
+        case "h" -> Duration.ofHours(1);
+        default -> Duration.ofDays(1);
+      };
+      return now.minus(unit.multipliedBy(amount));
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException notAnInstant) {
+      try {
+        return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+      } catch (DateTimeParseException notADate) {
+        return null;
+      }
+    }
+  }
+}
