@@ -31,7 +31,32 @@ final class ClickHouseErrors {
       1000 // POCO_EXCEPTION (connection-level failures inside the server)
   );
 
+  /**
+   * Error codes of an insert whose data holds a value the table refuses (a constraint, a value
+   * out of a type's range, bytes that are no value of the column's type): the same rows fail again,
+   * the other rows of the batch would not.
+   */
+  private static final Set<Integer> REFUSED_VALUE_CODES = Set.of(
+      6, // CANNOT_PARSE_TEXT
+      27, // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+      33, // CANNOT_READ_ALL_DATA
+      41, // CANNOT_PARSE_DATETIME
+      69, // ARGUMENT_OUT_OF_BOUND
+      70, // CANNOT_CONVERT_TYPE
+      72, // CANNOT_PARSE_NUMBER
+      117, // INCORRECT_DATA
+      131, // TOO_LARGE_STRING_SIZE
+      321, // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
+      349, // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
+      469, // VIOLATED_CONSTRAINT
+      691 // UNKNOWN_ELEMENT_OF_ENUM
+  );
+
   private ClickHouseErrors() {}
+
+  static boolean isRefusedValue(int code) {
+    return REFUSED_VALUE_CODES.contains(code);
+  }
 
   /** The "Code: N" a ClickHouse error message starts with, or -1 when it carries none. */
   static int codeOf(String message) {

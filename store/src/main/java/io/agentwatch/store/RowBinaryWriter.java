@@ -45,6 +45,18 @@ public final class RowBinaryWriter {
     return size;
   }
 
+  /**
+   * Forgets everything after the first {@code newSize} bytes: takes back a row whose encoding
+   * failed halfway, so the rows before it stay whole.
+   */
+  public RowBinaryWriter truncate(int newSize) {
+    if (newSize < 0 || newSize > size) {
+      throw new IllegalArgumentException("cannot truncate " + size + " bytes to " + newSize);
+    }
+    size = newSize;
+    return this;
+  }
+
   public byte[] toByteArray() {
     return Arrays.copyOf(buffer, size);
   }
@@ -73,6 +85,11 @@ public final class RowBinaryWriter {
   /** UInt64 from the bits of {@code value}: a negative long stands for a value above 2^63 - 1. */
   public RowBinaryWriter uint64(long value) {
     writeLittleEndian(value, 8);
+    return this;
+  }
+
+  public RowBinaryWriter int32(int value) {
+    writeLittleEndian(value, 4);
     return this;
   }
 

@@ -23,4 +23,12 @@ public class StoreException extends Exception {
   public boolean isRetriable() {
     return retriable;
   }
+
+  /**
+   * The store refused a value in the inserted rows (a constraint, a value out of range, bytes that
+   * are no value of the column's type): the rows without it would be taken.
+   */
+  public boolean isRefusedValue() {
+    return !retriable && ClickHouseErrors.isRefusedValue(ClickHouseErrors.codeOf(getMessage()));
+  }
 }

@@ -29,7 +29,7 @@ class MigrationsTest {
       // Others add migrations in parallel (003 is the sensor's): check the ones this module's code writes to.
       assertTrue(names.containsAll(List.of("001_flows.sql", "002_host_vendor_1m.sql", "004_stream_jobs.sql")), names.toString());
       assertEquals(names.stream().sorted().toList(), names, "applied in version order");
-      assertEquals("alerts\nflows\nhost_traffic_1m\nhost_vendor_1m\nhost_vendor_service_1m\nlate_flows\nschema_migrations\n",
+      assertEquals("alerts\ndead_letters\nflows\nhost_traffic_1m\nhost_vendor_service_1m\nlate_flows\nschema_migrations\n",
           store.query("SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name"));
       assertEquals("ReplacingMergeTree\n", store.query("SELECT engine FROM system.tables WHERE name = 'host_vendor_service_1m'"));
 

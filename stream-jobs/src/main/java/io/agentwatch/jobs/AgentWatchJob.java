@@ -2,6 +2,7 @@ package io.agentwatch.jobs;
 
 import io.agentwatch.jobs.aggregate.HostVendorWindows;
 import io.agentwatch.jobs.alert.AlertKafkaSink;
+import io.agentwatch.jobs.deadletter.DeadLetterLog;
 import io.agentwatch.jobs.detect.Detection;
 import io.agentwatch.jobs.hosttraffic.HostTrafficBranch;
 import io.agentwatch.jobs.sink.ClickHouseSink;
@@ -15,6 +16,8 @@ import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.HostVendorWindow;
 import io.agentwatch.schema.SchemaTrust;
 import io.agentwatch.store.AlertRows;
+import io.agentwatch.store.DeadLetter;
+import io.agentwatch.store.DeadLetterRows;
 import io.agentwatch.store.FlowRows;
 import io.agentwatch.store.HostVendorWindowRows;
 import io.agentwatch.store.LateFlowRows;
@@ -44,7 +47,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * minutes, late flows and alerts out:
  *
  * <pre>
- *   flows topic ─┬──────────────────────────────────────────────────────→ ClickHouse flows
+ *   flows topic ─┬─ not a flow record ─────────────────────────────────→ ClickHouse dead_letters
+ *                ├──────────────────────────────────────────────────────→ ClickHouse flows
  *                └─ AI vendors only → key (host, vendor, service) → 1-minute
  *                   event-time windows (+ allowed lateness) ─┬──────────→ ClickHouse host_vendor_service_1m
  *                        │                                   └─ detectors ─┬→ ClickHouse alerts
@@ -65,11 +69,14 @@ public final class AgentWatchJob {
   }
 
   static final TableEncoder<FlowRecord> FLOW_ROWS =
-      new TableEncoder<>(FlowRows.TABLE, FlowRows.COLUMNS, FlowRows::encode);
+      new TableEncoder<>(FlowRows.TABLE, FlowRows.COLUMNS, FlowRows::encode)
+          .withOrigin(FlowRecord::getSensorId, FlowRecord::getSequence);
   static final TableEncoder<HostVendorWindow> WINDOW_ROWS =
       new TableEncoder<>(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, HostVendorWindowRows::encode);
   static final TableEncoder<ExposureAlert> ALERT_ROWS =
       new TableEncoder<>(AlertRows.TABLE, AlertRows.COLUMNS, AlertRows::encode);
+  static final TableEncoder<DeadLetter> DEAD_LETTER_ROWS =
+      new TableEncoder<>(DeadLetterRows.TABLE, DeadLetterRows.COLUMNS, DeadLetterRows::encode);
 
   private AgentWatchJob() {}
 
@@ -118,7 +125,8 @@ public final class AgentWatchJob {
   /**
    * The job's source alone: configures {@code env} as the job needs (checkpointing, object reuse)
    * and returns the flow records of the flows topic, with watermarks per Kafka partition, without
-   * the copies sensors send again after a failure ({@link DropResentDuplicates}).
+   * the copies sensors send again after a failure ({@link DropResentDuplicates}). Messages that
+   * are no flow record go to the dead_letters table from here, so every job on the topic keeps them.
    */
   public static DataStream<FlowRecord> flowRecords(StreamExecutionEnvironment env, AgentWatchJobConfig config) {
     config.validate();
@@ -127,8 +135,11 @@ public final class AgentWatchJob {
     // every flow record cost ~15% of the job's CPU). Safe because no operator here changes a
     // record it was given or keeps one past the call; across a keyBy records are new objects anyway.
     env.getConfig().enableObjectReuse();
-    return env.fromSource(kafkaSource(config), watermarks(config), "flows topic")
+    SingleOutputStreamOperator<FlowRecord> records = env.fromSource(kafkaSource(config), watermarks(config), "flows topic")
         .process(new DropResentDuplicates(), new AvroTypeInfo<>(FlowRecord.class)).name("drop re-sent copies");
+    records.getSideOutput(DeadLetterLog.DEAD_LETTERS)
+        .sinkTo(new ClickHouseSink<>(config.sink(), DEAD_LETTER_ROWS)).name("ClickHouse " + DeadLetterRows.TABLE);
+    return records;
   }
 
   /** Every flow record, late or not, into the {@code flows} table. */
@@ -176,7 +187,9 @@ public final class AgentWatchJob {
    * last minutes close; a bounded one closes them at the end of its input.
    */
   public static WatermarkStrategy<FlowMessage> watermarks(AgentWatchJobConfig config) {
-    SerializableTimestampAssigner<FlowMessage> eventTime = (message, previous) -> message.record.getLastSeen().toEpochMilli();
+    // A dead letter has no event time: the smallest one leaves the watermark where it is.
+    SerializableTimestampAssigner<FlowMessage> eventTime = (message, previous) ->
+        message.record == null ? Long.MIN_VALUE : message.record.getLastSeen().toEpochMilli();
     if (!config.bounded()) {
       return QuietTimeWatermarks.strategy(config.outOfOrderness(), config.idleness(), eventTime);
     }

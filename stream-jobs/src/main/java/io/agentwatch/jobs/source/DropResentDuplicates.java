@@ -1,5 +1,6 @@
 package io.agentwatch.jobs.source;
 
+import io.agentwatch.jobs.deadletter.DeadLetterLog;
 import io.agentwatch.schema.FlowRecord;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * host is operator state (union: after a rescale each subtask gets every entry, whichever
  * partitions it then reads), forgotten after {@link ResentRecordFilter#RETENTION} without records
  * from that host. Dropped copies are counted ({@code resentDuplicateFlowRecords}) and
- * logged at most every ten seconds.
+ * logged at most every ten seconds. Messages that did not decode leave by the side output
+ * {@link DeadLetterLog#DEAD_LETTERS}.
  */
 public final class DropResentDuplicates extends ProcessFunction<FlowMessage, FlowRecord> implements CheckpointedFunction {
 
@@ -57,6 +59,10 @@ public final class DropResentDuplicates extends ProcessFunction<FlowMessage, Flo
 
   @Override
   public void processElement(FlowMessage message, Context context, Collector<FlowRecord> out) {
+    if (message.deadLetter != null) {
+      context.output(DeadLetterLog.DEAD_LETTERS, message.deadLetter);
+      return;
+    }
     FlowRecord record = message.record;
     if (filter.keep(record.getSensorId(), record.getHost(), record.getSequence(), record.getLastSeen().toEpochMilli(),
         message.resent)) {

@@ -27,8 +27,33 @@ class ClickHouseBatchTest {
   }
 
   @Test
-  void theCheckpointFormIsVersionOnesLayout() throws Exception {
-    // Checkpoints written before the exact-size serializer must still restore: writeUTF, int, int, bytes.
+  void theCheckpointFormIsDataOutputStreamsLayoutWithTheDeadLetterFlagAndRowEndsLast() throws Exception {
+    // writeUTF, int, int, bytes, then (version 2) a boolean (true: dead_letters rows) and the row
+    // ends (their count, -1 for none, then each).
+    for (int[] rowEnds : new int[][] {null, {1, 3}}) {
+      boolean deadLetters = rowEnds == null;
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeUTF("alerts-1");
+        out.writeInt(2);
+        out.writeInt(3);
+        out.write(new byte[] {7, 8, 9});
+        out.writeBoolean(deadLetters);
+        out.writeInt(rowEnds == null ? -1 : rowEnds.length);
+        for (int end : rowEnds == null ? new int[0] : rowEnds) {
+          out.writeInt(end);
+        }
+      }
+      ClickHouseBatch batch = new ClickHouseBatch("alerts-1", 2, new byte[] {7, 8, 9}, deadLetters, rowEnds);
+      assertArrayEquals(bytes.toByteArray(), serializer.serialize(batch));
+      ClickHouseBatch back = serializer.deserialize(2, bytes.toByteArray());
+      assertEquals(deadLetters, back.deadLetters());
+      assertArrayEquals(rowEnds, back.rowEnds());
+    }
+  }
+
+  @Test
+  void aVersionOneCheckpointStillRestoresAsRowsOfTheSinksTable() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeUTF("alerts-1");
@@ -36,6 +61,9 @@ class ClickHouseBatchTest {
       out.writeInt(3);
       out.write(new byte[] {7, 8, 9});
     }
-    assertArrayEquals(bytes.toByteArray(), serializer.serialize(new ClickHouseBatch("alerts-1", 2, new byte[] {7, 8, 9})));
+    ClickHouseBatch batch = serializer.deserialize(1, bytes.toByteArray());
+    assertEquals("alerts-1", batch.token());
+    assertArrayEquals(new byte[] {7, 8, 9}, batch.rows());
+    assertEquals(false, batch.deadLetters());
   }
 }
