@@ -121,6 +121,10 @@ final class UpCommand implements Callable<Integer> {
         out.println("  HTTP API     " + api.url() + "   (agentwatch query, agentwatch alerts)");
         out.println("  Kafka        " + stack.bootstrapServers() + "   (topic " + config.flowsTopic()
             + "; agentwatch sensor --set kafka.bootstrap-servers=" + stack.bootstrapServers() + ")");
+        if (stack.sensorBootstrapServers() != null) {
+          out.println("  sensors      " + stack.sensorBootstrapServers() + "   (SCRAM over SASL_PLAINTEXT, users of "
+              + "kafka.sensors-users-file: agentwatch sensor --set kafka.security-protocol=SASL_PLAINTEXT ...)");
+        }
         out.println("  store        " + stack.store().describe());
         out.println("  data         " + dir);
         out.println("  feeds        " + (feeds.isEmpty() ? "none: remote sensors only" : String.join(", ", feeds.stream().map(Feed::name).toList())));

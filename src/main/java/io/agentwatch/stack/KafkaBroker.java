@@ -84,6 +84,7 @@ public final class KafkaBroker implements AutoCloseable {
   private final int controllerPort;
   private final Map<String, String> scramUsers = new LinkedHashMap<>();
   private int saslPort;
+  private String saslHost = "127.0.0.1";
   private TlsFiles tls;
   private boolean requireClientCertificate;
   private int sslPort;
@@ -98,6 +99,22 @@ public final class KafkaBroker implements AutoCloseable {
     this.dataDir = dataDir;
     this.port = port == 0 ? LocalPorts.free() : port;
     this.controllerPort = LocalPorts.free();
+  }
+
+  /**
+   * Where the {@code SASL_PLAINTEXT} listener binds and what it advertises: an address other hosts
+   * reach (remote sensors), not a wildcard. Call with {@link #withScramUser} before the first start.
+   */
+  public synchronized KafkaBroker withSaslAddress(String host, int port) {
+    if (everStarted) {
+      throw new IllegalStateException("withSaslAddress must be called before the broker is first started");
+    }
+    if (host.equals("0.0.0.0") || host.equals("::") || host.isBlank()) {
+      throw new IllegalArgumentException("the SASL listener advertises its address to clients: give one they reach, not '" + host + "'");
+    }
+    this.saslHost = host;
+    this.saslPort = port == 0 ? LocalPorts.free() : port;
+    return this;
   }
 
   /**
@@ -236,7 +253,7 @@ public final class KafkaBroker implements AutoCloseable {
     if (saslPort == 0) {
       throw new IllegalStateException("this broker has no SASL listener: call withScramUser(...) before start()");
     }
-    return "127.0.0.1:" + saslPort;
+    return (saslHost.contains(":") ? "[" + saslHost + "]" : saslHost) + ":" + saslPort;
   }
 
   /** The {@code SSL} listener added by {@link #withTls(TlsFiles, boolean)}. */
@@ -289,7 +306,7 @@ public final class KafkaBroker implements AutoCloseable {
     String listeners = "PLAINTEXT://127.0.0.1:" + port;
     String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
     if (!scramUsers.isEmpty()) {
-      listeners += "," + SASL_LISTENER + "://127.0.0.1:" + saslPort;
+      listeners += "," + SASL_LISTENER + "://" + (saslHost.contains(":") ? "[" + saslHost + "]" : saslHost) + ":" + saslPort;
       protocols += "," + SASL_LISTENER + ":" + SASL_LISTENER;
     }
     if (tls != null) {

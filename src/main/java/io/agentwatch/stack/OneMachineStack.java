@@ -48,6 +48,10 @@ public final class OneMachineStack implements AutoCloseable {
     List<Setting> settings = new ArrayList<>();
     settings.add(Setting.value("kafka.port", "PORT", "9092",
         "the broker's port on 127.0.0.1, for sensors on this machine (up; a replay picks a free one)"));
+    settings.add(Setting.value("kafka.sensors-listen", "HOST:PORT", null,
+        "a SCRAM listener (SASL_PLAINTEXT) for sensors on other hosts, at an address they reach (up; off by default)"));
+    settings.add(Setting.value("kafka.sensors-users-file", "FILE", null,
+        "the sensors' SCRAM users, one 'user:password' a line ('#' comments); required with kafka.sensors-listen"));
     settings.add(Setting.value("kafka.partitions", "N", "2", "partitions of the flows and alerts topics"));
     settings.add(Setting.value("kafka.retention", "DURATION", "7d",
         "how long the broker keeps records (the job reads them within seconds; a longer stop replays from here)"));
@@ -70,8 +74,8 @@ public final class OneMachineStack implements AutoCloseable {
    * @param parallelism Flink parallelism of the jobs
    * @param job the job's settings, but the brokers (known once the broker runs)
    */
-  public record Config(Path kafkaDir, int kafkaPort, int partitions, Map<String, String> topicSettings, int parallelism,
-      AgentWatchJobConfig job) {
+  public record Config(Path kafkaDir, int kafkaPort, SensorListener sensorListener, int partitions,
+      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job) {
 
     /** The defaults for a replay: Kafka and ClickHouse data under {@code dataDir}. */
     public static Config embedded(Path dataDir) {
@@ -112,9 +116,10 @@ public final class OneMachineStack implements AutoCloseable {
       String compression = settings.parse("kafka.compression", text -> ValueParsers.oneOf(text,
           List.of("producer", "zstd", "lz4", "gzip", "snappy", "uncompressed")));
       Integer parallelism = settings.parse("job.parallelism", text -> ValueParsers.integer(text, 1, 1000));
+      SensorListener sensors = SensorListener.from(settings);
       settings.throwIfProblems();
       Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
-      return new Config(kafkaDir, port, partitions, topicSettings, parallelism, job);
+      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job);
     }
 
     public StoreConfig store() {
@@ -166,7 +171,11 @@ public final class OneMachineStack implements AutoCloseable {
       List<?> applied = Migrations.bundled(store).apply();
       LOG.info("{}: {}", store.describe(),
           applied.isEmpty() ? "schema up to date" : "applied migrations " + applied);
-      broker = new KafkaBroker(config.kafkaDir(), config.kafkaPort()).start();
+      broker = new KafkaBroker(config.kafkaDir(), config.kafkaPort());
+      if (config.sensorListener() != null) {
+        config.sensorListener().applyTo(broker);
+      }
+      broker.start();
       broker.createTopic(config.flowsTopic(), config.partitions(), config.topicSettings());
       if (config.alertsTopic() != null) {
         broker.createTopic(config.alertsTopic(), config.partitions(), config.topicSettings());
@@ -186,6 +195,11 @@ public final class OneMachineStack implements AutoCloseable {
 
   public String bootstrapServers() {
     return broker.bootstrapServers();
+  }
+
+  /** The SCRAM listener for sensors on other hosts, or null when there is none. */
+  public String sensorBootstrapServers() {
+    return config.sensorListener() == null ? null : broker.saslBootstrapServers();
   }
 
   public String flowsTopic() {

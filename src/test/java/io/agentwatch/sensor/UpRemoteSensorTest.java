@@ -1,0 +1,148 @@
+package io.agentwatch.sensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentwatch.cli.AgentWatch;
+import io.agentwatch.stack.LocalPorts;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A sensor on another host, as far as the stack can tell: an `agentwatch sensor` process that
+ * reaches the running `up` only through its SCRAM listener (kafka.sensors-listen), with a user of
+ * kafka.sensors-users-file. Its records are stored; `up` is stopped and started again, the same
+ * sensor sends a second capture, and the store holds both runs' records once each: the broker's
+ * log and the job's offsets survived the restart.
+ */
+class UpRemoteSensorTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private final List<Process> processes = new ArrayList<>();
+
+  @Test
+  void aRemoteSensorDeliversWithScramAndTheBrokersDataSurvivesARestart() throws Exception {
+    Path dataDir = dir.resolve("data");
+    int sensorPort = LocalPorts.free();
+    int kafkaPort = LocalPorts.free();
+    Path users = dir.resolve("sensors.users");
+    Files.writeString(users, "# the fleet's sensors\nlaptop-sensor:s3cret-of-the-laptop\n");
+    Path password = dir.resolve("password");
+    Files.writeString(password, "s3cret-of-the-laptop");
+    try {
+      Process up = startUp(dataDir, sensorPort, kafkaPort, "up-1");
+      assertTrue(log("up-1").contains("sensors      127.0.0.1:" + sensorPort), log("up-1"));
+      Path first = SensorRig.knownCapture(dir, 30, 12, false);
+      Path wrong = dir.resolve("wrong-password");
+      Files.writeString(wrong, "guessed");
+      Process refused = sensorProcess(first, sensorPort, wrong, "sensor-refused");
+      assertTrue(refused.waitFor(120, TimeUnit.SECONDS), log("sensor-refused"));
+      assertTrue(refused.exitValue() != 0 && log("sensor-refused").contains("rejected the sensor's credentials"),
+          "a wrong password is refused:\n" + log("sensor-refused"));
+      sensor(first, sensorPort, password, "sensor-1");
+      long afterFirst = awaitStoredRecords(dataDir, 0);
+
+      up.destroy();
+      assertTrue(up.waitFor(30, TimeUnit.SECONDS), log("up-1"));
+      assertEquals(0, up.exitValue(), log("up-1"));
+
+      startUp(dataDir, sensorPort, kafkaPort, "up-2");
+      assertEquals(afterFirst, storedRecords(dataDir).path("rows").asLong(), "the store after the restart");
+      Path second = SensorRig.knownCapture(dir, 20, 7, false);
+      sensor(second, sensorPort, password, "sensor-2");
+      awaitStoredRecords(dataDir, afterFirst);
+      JsonNode records = storedRecords(dataDir);
+      assertEquals(records.path("last_sequence").asLong(), records.path("rows").asLong(),
+          "the sensor's records 1..N of both runs, each stored once: " + records);
+      assertEquals(records.path("rows").asLong(), records.path("sequences").asLong(), records.toString());
+    } finally {
+      processes.forEach(Process::destroyForcibly);
+    }
+  }
+
+  private Process startUp(Path dataDir, int sensorPort, int kafkaPort, String name) throws Exception {
+    Process up = java(name, "up", "--data-dir", dataDir.toString(), "--http", "127.0.0.1:" + LocalPorts.free(),
+        "--set", "kafka.port=" + kafkaPort, "--set", "kafka.sensors-listen=127.0.0.1:" + sensorPort,
+        "--set", "kafka.sensors-users-file=" + dir.resolve("sensors.users"),
+        "--set", "job.window=10s", "--set", "job.idleness=5s", "--set", "job.checkpoint-interval=1s");
+    for (int i = 0; i < 1200 && !log(name).contains("AgentWatch is up"); i++) {
+      assertTrue(up.isAlive(), "up ended at start:\n" + log(name));
+      Thread.sleep(100);
+    }
+    assertTrue(log(name).contains("AgentWatch is up"), "up did not start in 120 s:\n" + log(name));
+    return up;
+  }
+
+  /** `agentwatch sensor` replaying a capture into the stack's SCRAM listener, as a process of its own. */
+  private void sensor(Path capture, int sensorPort, Path password, String name) throws Exception {
+    Process sensor = sensorProcess(capture, sensorPort, password, name);
+    assertTrue(sensor.waitFor(120, TimeUnit.SECONDS), "the sensor did not finish:\n" + log(name));
+    assertEquals(0, sensor.exitValue(), log(name));
+  }
+
+  private Process sensorProcess(Path capture, int sensorPort, Path password, String name) throws Exception {
+    return java(name, "sensor", "--read", capture.toString(), "--bootstrap-servers", "127.0.0.1:" + sensorPort,
+        "--sensor-id", "laptop", "--spool-dir", dir.resolve("spool").toString(), "--metrics-listen", "off",
+        "--set", "export.scope=all", "--set", "kafka.security-protocol=SASL_PLAINTEXT",
+        "--set", "kafka.sasl-mechanism=SCRAM-SHA-512", "--set", "kafka.sasl-username=laptop-sensor",
+        "--set", "kafka.sasl-password-file=" + password);
+  }
+
+  private long awaitStoredRecords(Path dataDir, long moreThan) throws Exception {
+    long rows = 0;
+    for (int i = 0; i < 120 && rows <= moreThan; i++) {
+      Thread.sleep(1_000);
+      JsonNode records = storedRecords(dataDir);
+      rows = records == null ? 0 : records.path("rows").asLong();
+    }
+    assertTrue(rows > moreThan, "no new records stored within 120 s (had " + moreThan + ")");
+    Thread.sleep(3_000); // the rest of the run's records: one more checkpoint
+    return storedRecords(dataDir).path("rows").asLong();
+  }
+
+  /** The stack's `stored_records` row of the remote sensor, asked through `agentwatch query`. */
+  private static JsonNode storedRecords(Path dataDir) throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = AgentWatch.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    assertEquals(0, cli.execute("query", "stored_records", "--format", "json", "--data-dir", dataDir.toString()), err.toString());
+    for (JsonNode row : JSON.readTree(out.toString())) {
+      if (row.path("sensor_id").asText().equals("laptop")) {
+        return row;
+      }
+    }
+    return null;
+  }
+
+  private Process java(String name, String... arguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-opens")).forEach(command::add);
+    command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.agentwatch.cli.AgentWatch"));
+    command.addAll(List.of(arguments));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    processes.add(process);
+    return process;
+  }
+
+  private String log(String name) throws IOException {
+    Path file = dir.resolve(name + ".log");
+    return Files.exists(file) ? Files.readString(file) : "";
+  }
+}
