@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.agentwatch.capture.metrics.Health;
+import io.agentwatch.capture.metrics.HealthCheck;
+import io.agentwatch.capture.metrics.MetricsSource;
+import io.agentwatch.capture.metrics.MetricsWriter;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.NamedQueries;
 import io.agentwatch.store.NamedQuery;
@@ -29,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code sql/queries/} and nothing else: no request carries SQL.
  *
  * <pre>
- * GET /api/health                      {"status":"ok","store":"embedded chDB at ..."} (503 when the store fails)
+ * GET /api/health                      {"status":"ok|degraded|failing","store":"...","checks":[...]} (503 when failing)
+ * GET /metrics                         Prometheus text format: rows per table, consumer lag, checkpoint age, ...
  * GET /api/queries                     every named query: name, description, parameters
  * GET /api/queries/NAME?PARAM=VALUE    {"columns":[{"name","type"}...],"rows":[{column: value}...]}
  * GET /api/alerts?since=24h&amp;host=H&amp;vendor=V&amp;limit=N   the same for the alerts query
@@ -47,25 +52,47 @@ public final class ApiServer implements AutoCloseable {
   private final ExecutorService executor;
   private final ClickHouseStore store;
   private final Clock clock;
+  private final MetricsSource metrics;
+  private final HealthCheck health;
   private final AtomicLong queriesServed = new AtomicLong();
 
-  private ApiServer(HttpServer server, ExecutorService executor, ClickHouseStore store, Clock clock) {
+  private ApiServer(HttpServer server, ExecutorService executor, ClickHouseStore store, Clock clock,
+      MetricsSource metrics, HealthCheck health) {
     this.server = server;
     this.executor = executor;
     this.store = store;
     this.clock = clock;
+    this.metrics = metrics;
+    this.health = health;
   }
 
-  /** Starts serving on {@code address} (port 0: any free port, see {@link #url()}). */
+  /** Starts serving on {@code address} (port 0: any free port, see {@link #url()}); health is the store's answer. */
   public static ApiServer start(InetSocketAddress address, ClickHouseStore store, Clock clock) throws IOException {
+    return start(address, store, clock, out -> { }, () -> {
+      try {
+        store.query("SELECT 1");
+        return Health.ok();
+      } catch (StoreException | RuntimeException e) {
+        return Health.failing("the store does not answer: " + e.getMessage());
+      }
+    });
+  }
+
+  /**
+   * Starts serving, with the stack's Prometheus series at {@code GET /metrics} and its health at
+   * {@code GET /api/health}.
+   */
+  public static ApiServer start(InetSocketAddress address, ClickHouseStore store, Clock clock, MetricsSource metrics,
+      HealthCheck health) throws IOException {
     HttpServer server = HttpServer.create(address, 16);
     ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
       Thread thread = new Thread(runnable, "api");
       thread.setDaemon(true);
       return thread;
     });
-    ApiServer api = new ApiServer(server, executor, store, clock);
+    ApiServer api = new ApiServer(server, executor, store, clock, metrics, health);
     server.createContext("/api/", api::handle);
+    server.createContext("/metrics", api::metrics);
     server.setExecutor(executor);
     server.start();
     LOG.info("HTTP API at {}", api.url());
@@ -112,13 +139,39 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void health(HttpExchange exchange) throws IOException {
-    ObjectNode body = JsonNodeFactory.instance.objectNode();
-    body.put("store", store.describe());
+    Health result;
     try {
-      store.query("SELECT 1");
-      send(exchange, 200, body.put("status", "ok"));
-    } catch (StoreException | RuntimeException e) {
-      send(exchange, 503, body.put("status", "failing").put("error", e.getMessage()));
+      result = health.check();
+    } catch (RuntimeException e) {
+      result = Health.failing(e.toString());
+    }
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("status", result.status().label());
+    body.put("store", store.describe());
+    ArrayNode reasons = body.putArray("checks");
+    result.reasons().forEach(reasons::add);
+    send(exchange, result.status() == Health.Status.FAILING ? 503 : 200, body);
+  }
+
+  /** Prometheus text format 0.0.4; a source that fails answers 500. */
+  private void metrics(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] bytes;
+      int status = 200;
+      try {
+        MetricsWriter out = new MetricsWriter();
+        out.counter("agentwatch_api_queries_total", "named queries the HTTP API answered", queriesServed.get());
+        metrics.writeTo(out);
+        bytes = out.text().getBytes(StandardCharsets.UTF_8);
+      } catch (RuntimeException e) {
+        status = 500;
+        bytes = ("metrics failed: " + e + "\n").getBytes(StandardCharsets.UTF_8);
+      }
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      exchange.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
     }
   }
 

@@ -14,6 +14,7 @@ import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.Feed;
 import io.agentwatch.stack.OneMachineStack;
 import io.agentwatch.stack.RunningJob;
+import io.agentwatch.stack.StackMetrics;
 import io.agentwatch.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -114,11 +115,11 @@ final class UpCommand implements Callable<Integer> {
       Instant started = Instant.now();
       try (OneMachineStack stack = startStack(config);
           RunningJob job = stack.startJob(dir.checkpoints(), dir.savepoints());
-          ApiServer api = startApi(apiAddress, stack)) {
+          ApiServer api = startApi(apiAddress, stack, config, dir)) {
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");
-        out.println("  HTTP API     " + api.url() + "   (agentwatch query, agentwatch alerts)");
+        out.println("  HTTP API     " + api.url() + "   (agentwatch query, agentwatch alerts; " + api.url() + "/metrics)");
         out.println("  Kafka        " + stack.bootstrapServers() + "   (topic " + config.flowsTopic()
             + "; agentwatch sensor --set kafka.bootstrap-servers=" + stack.bootstrapServers() + ")");
         if (stack.sensorBootstrapServers() != null) {
@@ -177,9 +178,18 @@ final class UpCommand implements Callable<Integer> {
     }
   }
 
-  private static ApiServer startApi(InetSocketAddress address, OneMachineStack stack) throws IOException {
+  private static ApiServer startApi(InetSocketAddress address, OneMachineStack stack, OneMachineStack.Config config,
+      DataDirectory dir) throws IOException {
+    StackMetrics metrics = new StackMetrics(stack.store(), stack.bootstrapServers(), config.flowsTopic(),
+        config.job().consumerGroup(), dir.checkpoints(), config.job().checkpointInterval(), Clock.systemUTC());
     try {
-      return ApiServer.start(address, stack.store(), Clock.systemUTC());
+      return ApiServer.start(address, stack.store(), Clock.systemUTC(), out -> {
+        try {
+          StackMetrics.write(metrics.snapshot(), out);
+        } catch (StoreException e) {
+          throw new IllegalStateException("the store does not answer: " + e.getMessage(), e);
+        }
+      }, metrics::health);
     } catch (BindException e) {
       throw new UserError("--http " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage()
           + " (another program listens there; choose another with --http)", 2, e);

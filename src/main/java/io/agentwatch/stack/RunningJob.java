@@ -71,10 +71,10 @@ public final class RunningJob implements AutoCloseable {
 
   /**
    * The newest complete savepoint or checkpoint (a directory with a {@code _metadata} file)
-   * under either folder, or empty.
+   * under any of the folders, or empty.
    */
-  public static Optional<Path> newestState(Path checkpoints, Path savepoints) {
-    return Stream.of(checkpoints, savepoints)
+  public static Optional<Path> newestState(Path... folders) {
+    return Stream.of(folders)
         .filter(Files::isDirectory)
         .flatMap(RunningJob::metadataFiles)
         .max(Comparator.comparing(RunningJob::modified))

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentwatch.cli.AgentWatch;
+import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.LocalPorts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -70,6 +75,21 @@ class UpRemoteSensorTest {
       assertEquals(records.path("last_sequence").asLong(), records.path("rows").asLong(),
           "the sensor's records 1..N of both runs, each stored once: " + records);
       assertEquals(records.path("rows").asLong(), records.path("sequences").asLong(), records.toString());
+
+      // What Prometheus and a load balancer see of the running stack.
+      String api = new DataDirectory(dataDir).runningStack().orElseThrow().apiUrl();
+      HttpClient http = HttpClient.newHttpClient();
+      String metrics = "";
+      for (int i = 0; i < 30 && !metrics.contains("agentwatch_job_consumer_lag_records 0"); i++) {
+        Thread.sleep(1_000); // the job commits its offsets with each checkpoint
+        metrics = http.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      }
+      assertTrue(metrics.contains("agentwatch_store_rows{table=\"flows\"} " + records.path("rows").asLong()), metrics);
+      assertTrue(metrics.contains("agentwatch_job_consumer_lag_records 0"), "the job has read everything: " + metrics);
+      assertTrue(metrics.contains("agentwatch_job_last_checkpoint_age_seconds "), metrics);
+      JsonNode health = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(api + "/api/health")).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      assertEquals("ok", health.path("status").asText(), health.toString());
     } finally {
       processes.forEach(Process::destroyForcibly);
     }
