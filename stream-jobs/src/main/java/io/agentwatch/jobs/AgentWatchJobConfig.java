@@ -4,7 +4,6 @@ import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
 import io.agentwatch.config.ValueParsers;
 import io.agentwatch.jobs.alert.AlertSinkConfig;
-import io.agentwatch.jobs.hosttraffic.HostTrafficBranch;
 import io.agentwatch.jobs.detect.DetectionConfig;
 import io.agentwatch.jobs.sink.ClickHouseSinkConfig;
 import io.agentwatch.store.StoreConfig;
@@ -60,6 +59,9 @@ public record AgentWatchJobConfig(
     ClickHouseSinkConfig sink,
     DetectionConfig detection) implements Serializable {
 
+  /** The topic sensors send their per-host minute totals to, unless told otherwise (as the sensor's own default). */
+  public static final String DEFAULT_HOST_TRAFFIC_TOPIC = "host-traffic";
+
   /** The defaults of every setting, but no host-traffic topic (a job built in code reads flow records only). */
   public static AgentWatchJobConfig defaults(String bootstrapServers, ClickHouseSinkConfig sink) {
     return new AgentWatchJobConfig(bootstrapServers, "flows", "alerts", null, "agentwatch-aggregation", false,
@@ -74,7 +76,7 @@ public record AgentWatchJobConfig(
       Setting.value("kafka.bootstrap-servers", "host:port,...", null, "the Kafka cluster (required)"),
       Setting.value("kafka.flows-topic", "TOPIC", DEFAULTS.flowsTopic, "topic the sensors produce flow records to"),
       Setting.value("kafka.alerts-topic", "TOPIC", DEFAULTS.alertsTopic, "topic alerts go to; empty: alerts only go to ClickHouse"),
-      Setting.value("kafka.host-traffic-topic", "TOPIC", HostTrafficBranch.DEFAULT_TOPIC,
+      Setting.value("kafka.host-traffic-topic", "TOPIC", DEFAULT_HOST_TRAFFIC_TOPIC,
           "topic of the sensors' per-host minute totals of traffic not sent as flow records (it must exist); empty: none"),
       Setting.value("job.consumer-group", "GROUP", DEFAULTS.consumerGroup,
           "Kafka consumer group, also the prefix of the alerts sink's transactional ids"),

@@ -28,8 +28,6 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public final class HostTrafficBranch {
 
-  public static final String DEFAULT_TOPIC = "host-traffic";
-
   static final TableEncoder<HostTrafficMinute> ROWS =
       new TableEncoder<>(HostTrafficRows.TABLE, HostTrafficRows.COLUMNS, HostTrafficRows::encode);
 
