@@ -1,10 +1,5 @@
 package io.agentwatch.cli;
 
-import io.agentwatch.api.QueryResult;
-import io.agentwatch.api.ResultFormat;
-import java.io.PrintWriter;
-import java.time.Clock;
-import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -60,13 +55,8 @@ final class AlertsCommand implements Callable<Integer> {
     if (vendor != null) {
       parameters.put("vendor", vendor);
     }
-    PrintWriter out = spec.commandLine().getOut();
-    try (QueryTarget target = QueryTarget.open(dataDir.dataDirectory(), Clock.systemUTC())) {
-      QueryResult result = target.run("alerts", parameters);
-      // People read the window, who, to whom, how unusual and why; programs get every field.
-      resultFormat.write(resultFormat == ResultFormat.TABLE ? result.select(TABLE_COLUMNS) : result, out, ZoneId.systemDefault());
-    }
-    out.flush();
+    // People read the window, who, to whom, how unusual and why; programs get every field.
+    QueryTarget.print(dataDir.dataDirectory(), "alerts", parameters, resultFormat, TABLE_COLUMNS, spec.commandLine().getOut());
     return 0;
   }
 }

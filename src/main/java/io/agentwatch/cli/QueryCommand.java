@@ -1,12 +1,9 @@
 package io.agentwatch.cli;
 
-import io.agentwatch.api.QueryResult;
 import io.agentwatch.api.ResultFormat;
 import io.agentwatch.store.NamedQueries;
 import io.agentwatch.store.NamedQuery;
 import java.io.PrintWriter;
-import java.time.Clock;
-import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,12 +51,7 @@ final class QueryCommand implements Callable<Integer> {
       listQueries(out);
       return 0;
     }
-    ResultFormat resultFormat = format(format);
-    try (QueryTarget target = QueryTarget.open(dataDir.dataDirectory(), Clock.systemUTC())) {
-      QueryResult result = target.run(name, parameters);
-      resultFormat.write(result, out, ZoneId.systemDefault());
-    }
-    out.flush();
+    QueryTarget.print(dataDir.dataDirectory(), name, parameters, format(format), null, out);
     return 0;
   }
 

@@ -2,6 +2,7 @@ package io.agentwatch.cli;
 
 import io.agentwatch.api.ApiClient;
 import io.agentwatch.api.QueryResult;
+import io.agentwatch.api.ResultFormat;
 import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.NamedQueries;
@@ -9,7 +10,9 @@ import io.agentwatch.store.StoreConfig;
 import io.agentwatch.store.StoreException;
 import io.agentwatch.store.Stores;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.Map;
 
 /**
@@ -48,6 +51,20 @@ final class QueryTarget implements AutoCloseable {
     } catch (StoreException e) {
       throw new UserError("cannot open the store in " + dataDir + ": " + e.getMessage(), 1, e);
     }
+  }
+
+  /**
+   * Runs a named query where {@link #open} finds the data and prints it: what `query` and `alerts`
+   * do. {@code tableColumns}, when given, narrows what the table shows; JSON and CSV keep every field.
+   */
+  static void print(DataDirectory dataDir, String name, Map<String, String> parameters, ResultFormat format,
+      String[] tableColumns, PrintWriter out) {
+    try (QueryTarget target = open(dataDir, Clock.systemUTC())) {
+      QueryResult result = target.run(name, parameters);
+      boolean narrow = format == ResultFormat.TABLE && tableColumns != null;
+      format.write(narrow ? result.select(tableColumns) : result, out, ZoneId.systemDefault());
+    }
+    out.flush();
   }
 
   /** "the stack's API at URL" or "the store in DIR": for messages. */
