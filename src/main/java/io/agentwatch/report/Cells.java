@@ -42,6 +42,9 @@ final class Cells {
     if (value == null) {
       return "";
     }
+    if (column.name().equals("team") && "".equals(value)) {
+      return "(no team)"; // hosts the inventory does not name
+    }
     if (value instanceof Instant instant) {
       return time(instant);
     }
@@ -68,6 +71,11 @@ final class Cells {
       return "new";
     }
     return String.format(Locale.ROOT, "%+.1f %%", change * 100);
+  }
+
+  /** "+12.5 % vs. the previous period", or "none in the previous period": for the summary's totals. */
+  static String comparison(Double change) {
+    return change == null ? "none in the previous period" : change(change) + " vs. the previous period";
   }
 
   /** Whether people compare the column's values by size (right-aligned). */

@@ -4,6 +4,8 @@ import io.agentwatch.api.QueryResult;
 import io.agentwatch.api.QueryResult.Column;
 import io.agentwatch.api.ResultFormat;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -85,7 +87,7 @@ final class HtmlReport {
     if (changeColumn != null) {
       Double change = (Double) report.totals().rows().get(0).get(FleetReport.index(report.totals(), changeColumn));
       out.print("<div class=\"change\" data-column=\"" + changeColumn + "\" data-value=\"" + (change == null ? "" : change)
-          + "\">" + Html.escape(Cells.change(change)) + " vs. the previous period</div>");
+          + "\">" + Html.escape(Cells.comparison(change)) + "</div>");
     }
     out.println("</div>");
   }
@@ -119,13 +121,13 @@ final class HtmlReport {
     if (value == null) {
       return "";
     }
-    if (value instanceof java.util.Collection<?> values) {
+    if (value instanceof Collection<?> values) {
       return String.join(" ", values.stream().map(String::valueOf).toList());
     }
     return String.valueOf(value);
   }
 
-  private static String time(java.time.Instant instant) {
+  private static String time(Instant instant) {
     return "<time datetime=\"" + Cells.time(instant) + "\">" + Cells.time(instant) + "</time>";
   }
 }

@@ -31,9 +31,9 @@ final class MarkdownReport {
       out.println();
     }
     out.println("- Uploaded to AI vendors: **" + ResultFormat.bytes(report.total("bytes_up")) + "** ("
-        + Cells.change(change(report, "upload_change")) + " vs. the previous period)");
+        + Cells.comparison(change(report, "upload_change")) + ")");
     out.println("- Downloaded from AI vendors: **" + ResultFormat.bytes(report.total("bytes_down")) + "** ("
-        + Cells.change(change(report, "download_change")) + ")");
+        + Cells.comparison(change(report, "download_change")) + ")");
     out.println("- Hosts: **" + report.total("hosts") + "**, teams: **" + report.total("teams") + "**, vendors: **"
         + report.total("vendors") + "**");
     out.println();
