@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwatch.stack.LocalPorts;
+import io.agentwatch.store.ClickHouseStore;
+import io.agentwatch.store.StoreConfig;
+import io.agentwatch.store.Stores;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -26,6 +29,10 @@ class ServeCommandTest {
   void servesTheNamedQueriesHealthAndStoreMetricsUntilStopped() throws Exception {
     String store = "store.embedded.path=" + dir.resolve("clickhouse");
     assertEquals(0, FlowsCommandTest.agentwatch("migrate", "--set", store).exitCode());
+    try (ClickHouseStore filled = Stores.open(StoreConfig.embedded(dir.resolve("clickhouse").toString()))) {
+      filled.execute("INSERT INTO flows (sensor_id, sequence, host, first_seen, last_seen, bytes_up) VALUES"
+          + " ('s-1', 1, 'build-7', now(), now(), 1000), ('s-1', 2, 'build-7', now(), now(), 2000)");
+    }
     ServeCommand serve = new ServeCommand();
     CommandLine cli = new CommandLine(serve);
     StringWriter out = new StringWriter();
@@ -42,7 +49,7 @@ class ServeCommandTest {
     HttpClient http = HttpClient.newHttpClient();
     assertTrue(get(http, api + "/api/health").contains("\"status\":\"ok\""));
     assertTrue(get(http, api + "/api/queries/fleet_totals").contains("\"bytes_up\""));
-    assertTrue(get(http, api + "/metrics").contains("agentwatch_store_rows{table=\"flows\"} 0"));
+    assertTrue(get(http, api + "/metrics").contains("agentwatch_store_rows{table=\"flows\"} 2"));
 
     serve.stop.countDown();
     assertEquals(0, exit.get(30, TimeUnit.SECONDS));
