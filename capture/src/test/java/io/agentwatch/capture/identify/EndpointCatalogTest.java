@@ -172,8 +172,8 @@ class EndpointCatalogTest {
   }
 
   @Test
-  void aDomainListedTwiceInOneFileIsRejected() throws Exception {
-    EndpointCatalogFile twice = file("twice.yaml", """
+  void aDomainListedTwiceInOneFileIsRejectedWithBothLines() {
+    CatalogException error = assertThrows(CatalogException.class, () -> file("twice.yaml", """
         version: 1
         vendors:
           - id: a
@@ -182,9 +182,9 @@ class EndpointCatalogTest {
             services:
               - {id: one, category: llm-api, domains: [x.example]}
               - {id: two, category: llm-api, domains: [x.example]}
-        """);
-    CatalogException error = assertThrows(CatalogException.class, () -> EndpointCatalog.of(List.of(twice)));
-    assertTrue(error.getMessage().contains("x.example is listed twice, under a/one and a/two"), error.getMessage());
+        """));
+    assertTrue(error.getMessage().startsWith("twice.yaml: line 8, column "), error.getMessage());
+    assertTrue(error.getMessage().contains("'x.example' claims x.example, already claimed by 'x.example' at line 7"), error.getMessage());
   }
 
   @Test
