@@ -34,6 +34,8 @@ class CatalogIdentificationTest {
   static {
     EXPECTED.put("bedrock-runtime.eu-central-1.amazonaws.com", "aws-bedrock/runtime/model-gateway eu-central-1");
     EXPECTED.put("us-central1-aiplatform.googleapis.com", "google-vertex-ai/vertex-ai/model-gateway us-central1");
+    EXPECTED.put("aiplatform.googleapis.com", "google-vertex-ai/vertex-ai-global/model-gateway null");
+    EXPECTED.put("q.eu-central-1.amazonaws.com", "amazon-q/q-developer/ide-assistant eu-central-1");
     EXPECTED.put("contoso-gpt.openai.azure.com", "azure-ai/azure-openai/model-gateway contoso-gpt");
     EXPECTED.put("contoso.services.ai.azure.com", "azure-ai/ai-foundry/model-gateway contoso");
     EXPECTED.put("api.moonshot.cn", "moonshot/api-cn/llm-api null");
