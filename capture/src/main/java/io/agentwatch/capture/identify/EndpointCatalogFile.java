@@ -75,8 +75,10 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
    *     resource, ...): when set, the text the wildcard matched is kept as the flow's resource;
    *     when absent, it is not kept
    * @param source where this service's entries come from, when not the vendor's page (optional)
+   * @param facts what the vendor says it does with the data sent to this service (optional)
    */
-  public record Service(String id, String category, List<DomainPattern> domains, List<String> cidrs, String resource, String source) {
+  public record Service(
+      String id, String category, List<DomainPattern> domains, List<String> cidrs, String resource, String source, List<Fact> facts) {
     public Service {
       requireIdentifier("service id", id);
       if (category == null || !CATEGORIES.contains(category)) {
@@ -97,6 +99,7 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
       if (source != null) {
         requireText("service " + id + ": source", source);
       }
+      facts = facts == null ? List.of() : List.copyOf(facts);
     }
 
     /** The published ranges, parsed. */
@@ -107,6 +110,33 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
     /** This service's own source, else the vendor's. */
     public String sourceOr(String vendorSource) {
       return source == null ? vendorSource : source;
+    }
+  }
+
+  /** The data facts a catalog may state about a service; {@code docs/catalog.md} explains each. */
+  public static final Set<String> FACTS = Set.of(
+      "trains-on-api-data-by-default", "trains-on-consumer-data-by-default", "retention", "processing-regions",
+      "certifications", "zero-retention-offer");
+
+  /**
+   * One thing a vendor states about the data sent to a service, in its own words where possible.
+   *
+   * @param fact one of {@link #FACTS}
+   * @param source the page that states it
+   * @param checked the day someone read it there (ISO date): facts change, so the age shows
+   */
+  public record Fact(String fact, String value, String source, String checked) {
+    public Fact {
+      if (fact == null || !FACTS.contains(fact)) {
+        throw new IllegalArgumentException("fact must be one of " + new TreeSet<>(FACTS) + ", was '" + fact + "'");
+      }
+      requireText("fact " + fact + ": value", value);
+      requireText("fact " + fact + ": source", source);
+      try {
+        java.time.LocalDate.parse(checked == null ? "" : checked);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException("fact " + fact + ": checked must be the date it was read (YYYY-MM-DD), was '" + checked + "'");
+      }
     }
   }
 
@@ -225,7 +255,8 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
 
   private static final Set<String> TOP_KEYS = Set.of("version", "vendors");
   private static final Set<String> VENDOR_KEYS = Set.of("id", "name", "source", "services");
-  private static final Set<String> SERVICE_KEYS = Set.of("id", "category", "domains", "cidrs", "resource", "source");
+  private static final Set<String> SERVICE_KEYS = Set.of("id", "category", "domains", "cidrs", "resource", "source", "facts");
+  private static final Set<String> FACT_KEYS = Set.of("fact", "value", "source", "checked");
 
   /**
    * Checks what binding cannot: unknown keys, and two entries of the file claiming the same names
@@ -298,6 +329,9 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
     }
     if ("services".equals(listName)) {
       return SERVICE_KEYS;
+    }
+    if ("facts".equals(listName)) {
+      return FACT_KEYS;
     }
     return null;
   }

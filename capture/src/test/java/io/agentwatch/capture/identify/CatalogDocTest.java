@@ -76,6 +76,23 @@ class CatalogDocTest {
             .append(" |\n");
       }
     }
+    page.append("\n## Data facts\n\n")
+        .append("What vendors state about the data sent to a service, each with the page that states it and the day it was read ")
+        .append("there. A fact that is not listed was not found, which does not mean \"no\". Facts: ")
+        .append("`trains-on-api-data-by-default`, `trains-on-consumer-data-by-default` (whether the vendor trains its models on ")
+        .append("what is sent unless told otherwise), `retention` (how long prompts and responses are kept), `processing-regions` ")
+        .append("(where they are processed), `certifications`, `zero-retention-offer` (an arrangement under which nothing is kept).\n\n")
+        .append("| vendor | service | fact | what the vendor states | source | checked |\n")
+        .append("|---|---|---|---|---|---|\n");
+    for (Vendor vendor : file.vendors()) {
+      for (Service service : vendor.services()) {
+        for (EndpointCatalogFile.Fact fact : service.facts()) {
+          page.append("| ").append(escape(vendor.name())).append(" | `").append(service.id()).append("` | ").append(fact.fact())
+              .append(" | ").append(escape(fact.value())).append(" | ").append(fact.source()).append(" | ").append(fact.checked())
+              .append(" |\n");
+        }
+      }
+    }
     return page.toString();
   }
 

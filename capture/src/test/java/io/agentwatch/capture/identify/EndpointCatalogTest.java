@@ -54,6 +54,53 @@ class EndpointCatalogTest {
   }
 
   @Test
+  void everyDataFactCitesAPageAndTheDayItWasRead() {
+    int facts = 0;
+    for (EndpointCatalogFile.Vendor vendor : BUILTIN.files().get(0).vendors()) {
+      for (EndpointCatalogFile.Service service : vendor.services()) {
+        for (EndpointCatalogFile.Fact fact : service.facts()) {
+          assertTrue(fact.source().startsWith("https://"), vendor.id() + "/" + service.id() + " " + fact.fact() + " source " + fact.source());
+          assertFalse(java.time.LocalDate.parse(fact.checked()).isAfter(java.time.LocalDate.now()), fact + " checked in the future");
+          facts++;
+        }
+      }
+    }
+    assertTrue(facts > 0, "the catalog states facts");
+  }
+
+  @Test
+  void aBadFactIsRejectedWithFileAndLine() {
+    CatalogException name = assertThrows(CatalogException.class, () -> services("fact.yaml", """
+              - id: one
+                category: llm-api
+                domains: [x.example]
+                facts:
+                  - {fact: trains-on-data, value: no, source: https://x.example/terms, checked: 2026-12-06}
+        """));
+    assertTrue(name.getMessage().startsWith("fact.yaml: line "), name.getMessage());
+    assertTrue(name.getMessage().contains("fact must be one of"), name.getMessage());
+
+    CatalogException date = assertThrows(CatalogException.class, () -> services("fact-date.yaml", """
+              - id: one
+                category: llm-api
+                domains: [x.example]
+                facts:
+                  - {fact: retention, value: 30 days, source: https://x.example/terms, checked: last week}
+        """));
+    assertTrue(date.getMessage().contains("checked must be the date it was read (YYYY-MM-DD), was 'last week'"), date.getMessage());
+
+    CatalogException key = assertThrows(CatalogException.class, () -> services("fact-key.yaml", """
+              - id: one
+                category: llm-api
+                domains: [x.example]
+                facts:
+                  - {fact: retention, value: 30 days, url: https://x.example/terms, checked: 2026-12-06}
+        """));
+    assertTrue(key.getMessage().startsWith("fact-key.yaml: line 11, column "), key.getMessage());
+    assertTrue(key.getMessage().contains("unknown key 'url' (expected one of [checked, fact, source, value])"), key.getMessage());
+  }
+
+  @Test
   void theBuiltinCatalogCoversAtLeastSixtyServices() {
     long services = BUILTIN.files().get(0).vendors().stream().mapToLong(vendor -> vendor.services().size()).sum();
     assertTrue(services >= 60, services + " services");
@@ -285,35 +332,18 @@ class EndpointCatalogTest {
   @Test
   void aBadWildcardIsRejectedWithFileAndLine() {
     for (String pattern : List.of("api.*-*.example.com", "*.*.example.com", "api.example.*", "api.**.example.com", "a*b*.example.com")) {
-      CatalogException error = assertThrows(CatalogException.class, () -> file("wild.yaml", """
-          version: 1
-          vendors:
-            - id: example
-              name: Example
-              source: https://example.com/docs
-              services:
-                - id: api
-                  category: llm-api
-                  domains:
-                    - "%s"
-          """.formatted(pattern)), pattern);
-      assertTrue(error.getMessage().startsWith("wild.yaml: line 10"), error.getMessage());
+      CatalogException error = assertThrows(CatalogException.class, () -> services("wild.yaml", """
+              - {id: api, category: llm-api, domains: ["%s"]}
+        """.formatted(pattern)), pattern);
+      assertTrue(error.getMessage().startsWith("wild.yaml: line 7"), error.getMessage());
       assertTrue(error.getMessage().contains("bad wildcard in '" + pattern + "'"), error.getMessage());
     }
   }
 
   @Test
   void aBadRangeIsRejectedWithFileAndLine() {
-    CatalogException error = assertThrows(CatalogException.class, () -> file("range.yaml", """
-        version: 1
-        vendors:
-          - id: example
-            name: Example
-            source: https://example.com/docs
-            services:
-              - id: api
-                category: llm-api
-                cidrs: [10.0.0.0/33]
+    CatalogException error = assertThrows(CatalogException.class, () -> services("range.yaml", """
+              - {id: api, category: llm-api, cidrs: [10.0.0.0/33]}
         """));
     assertTrue(error.getMessage().startsWith("range.yaml: line "), error.getMessage());
     assertTrue(error.getMessage().contains("10.0.0.0/33"), error.getMessage());
@@ -321,26 +351,14 @@ class EndpointCatalogTest {
 
   @Test
   void aRangeOrSubdomainsClaimedTwiceAreRejectedWithBothLines() {
-    CatalogException range = assertThrows(CatalogException.class, () -> file("twice-range.yaml", """
-        version: 1
-        vendors:
-          - id: a
-            name: A
-            source: https://a.example
-            services:
+    CatalogException range = assertThrows(CatalogException.class, () -> services("twice-range.yaml", """
               - {id: one, category: llm-api, cidrs: [192.0.2.0/24]}
               - {id: two, category: llm-api, cidrs: [192.0.2.0/24]}
         """));
     assertTrue(range.getMessage().startsWith("twice-range.yaml: line 8"), range.getMessage());
     assertTrue(range.getMessage().contains("claims the same range, already claimed by '192.0.2.0/24' at line 7"), range.getMessage());
 
-    CatalogException subdomains = assertThrows(CatalogException.class, () -> file("twice-sub.yaml", """
-        version: 1
-        vendors:
-          - id: a
-            name: A
-            source: https://a.example
-            services:
+    CatalogException subdomains = assertThrows(CatalogException.class, () -> services("twice-sub.yaml", """
               - {id: one, category: llm-api, domains: [x.example]}
               - {id: two, category: llm-api, domains: ["*.x.example"]}
         """));
@@ -350,25 +368,13 @@ class EndpointCatalogTest {
 
   @Test
   void anUnknownCategoryOrAResourceWithoutWildcardIsRejected() {
-    CatalogException category = assertThrows(CatalogException.class, () -> file("category.yaml", """
-        version: 1
-        vendors:
-          - id: a
-            name: A
-            source: https://a.example
-            services:
+    CatalogException category = assertThrows(CatalogException.class, () -> services("category.yaml", """
               - {id: one, category: llm, domains: [x.example]}
         """));
     assertTrue(category.getMessage().startsWith("category.yaml: line "), category.getMessage());
     assertTrue(category.getMessage().contains("category must be one of"), category.getMessage());
 
-    CatalogException resource = assertThrows(CatalogException.class, () -> file("resource.yaml", """
-        version: 1
-        vendors:
-          - id: a
-            name: A
-            source: https://a.example
-            services:
+    CatalogException resource = assertThrows(CatalogException.class, () -> services("resource.yaml", """
               - {id: one, category: llm-api, domains: [x.example], resource: region}
         """));
     assertTrue(resource.getMessage().contains("service one keeps a resource but none of its domains has a wildcard"), resource.getMessage());
@@ -388,13 +394,7 @@ class EndpointCatalogTest {
 
   @Test
   void aDomainListedTwiceInOneFileIsRejectedWithBothLines() {
-    CatalogException error = assertThrows(CatalogException.class, () -> file("twice.yaml", """
-        version: 1
-        vendors:
-          - id: a
-            name: A
-            source: https://a.example
-            services:
+    CatalogException error = assertThrows(CatalogException.class, () -> services("twice.yaml", """
               - {id: one, category: llm-api, domains: [x.example]}
               - {id: two, category: llm-api, domains: [x.example]}
         """));
@@ -406,6 +406,18 @@ class EndpointCatalogTest {
   void aMissingUserFileIsReportedByPath() {
     CatalogException error = assertThrows(CatalogException.class, () -> EndpointCatalog.builtinWith(List.of(dir.resolve("none.yaml"))));
     assertTrue(error.getMessage().contains("none.yaml"), error.getMessage());
+  }
+
+  /** A file of one vendor, {@code a}, with these service lines; the first service is on line 7. */
+  private static EndpointCatalogFile services(String name, String serviceLines) {
+    return file(name, """
+        version: 1
+        vendors:
+          - id: a
+            name: A
+            source: https://a.example
+            services:
+        """ + serviceLines);
   }
 
   private static EndpointCatalogFile file(String name, String yaml) {
