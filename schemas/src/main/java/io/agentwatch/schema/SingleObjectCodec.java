@@ -47,7 +47,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   }
 
   /** Earlier FlowRecord versions still readable (sensors are upgraded one by one), oldest first. */
-  static final List<String> FLOW_RECORD_HISTORY = List.of("/avro-history/FlowRecord-1.avsc");
+  static final List<String> FLOW_RECORD_HISTORY = List.of("/avro-history/FlowRecord-1.avsc", "/avro-history/FlowRecord-2.avsc");
 
   public static SingleObjectCodec<FlowRecord> flowRecords() {
     BinaryMessageDecoder<FlowRecord> decoder = FlowRecord.createDecoder(null);
