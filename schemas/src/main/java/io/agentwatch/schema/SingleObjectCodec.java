@@ -76,6 +76,16 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
         HostVendorWindow.getClassSchema(), HostVendorWindow.getEncoder(), HostVendorWindow.getDecoder());
   }
 
+  /** Earlier ExposureAlert versions still readable (alerts stay on the topic across an upgrade), oldest first. */
+  static final List<String> EXPOSURE_ALERT_HISTORY = List.of("/avro-history/ExposureAlert-1.avsc");
+
+  /** Alerts on the alerts topic; records of version 1 read with the later fields at their defaults. */
+  public static SingleObjectCodec<ExposureAlert> exposureAlerts() {
+    BinaryMessageDecoder<ExposureAlert> decoder = ExposureAlert.createDecoder(null);
+    history(EXPOSURE_ALERT_HISTORY).forEach(decoder::addSchema);
+    return new SingleObjectCodec<>(ExposureAlert.getClassSchema(), ExposureAlert.getEncoder(), decoder);
+  }
+
   /** Per-host per-minute totals of the traffic a sensor does not send as flow records. */
   public static SingleObjectCodec<HostTrafficMinute> hostTrafficMinutes() {
     return new SingleObjectCodec<>(
