@@ -107,10 +107,10 @@ final class UpCommand implements Callable<Integer> {
     double replaySpeed = speed(speed);
     DataDirectory dir = dataDir.dataDirectory();
     PrintWriter out = spec.commandLine().getOut();
-    CountDownLatch stop = stopOnSignal();
     try (DataDirectory.Lock lock = lockOrExit(dir)) {
       OneMachineStack.Config config = settings.load(dir.kafka(), dir.clickhouse(), false);
       requireAuthenticationOffLoopback(config, apiAddress);
+      CountDownLatch stop = stopOnSignal();
       SensorConfig base = settings.sensor(sensor);
       LibraryLogs.redirectTo(dir.libraryLog());
       LOG.info("messages of Kafka, Flink and the ClickHouse client go to {}", dir.libraryLog());
