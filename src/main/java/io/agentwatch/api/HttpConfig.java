@@ -26,8 +26,8 @@ public record HttpConfig(String token, Path tlsCertificate, Path tlsKey) {
   public static final HttpConfig OPEN = new HttpConfig(null, null, null);
 
   public static final List<Setting> SETTINGS = List.of(
-      Setting.secret("http.token", "bearer token the API and console require (Authorization: Bearer ...), from the environment only"),
-      Setting.value("http.token-file", "FILE", null, "file holding the bearer token; a token is required when --http is not loopback"),
+      Setting.secret("http.token", "bearer token required by the API and console; environment only"),
+      Setting.value("http.token-file", "FILE", null, "file holding the bearer token (required off loopback)"),
       Setting.value("http.tls-certificate", "FILE", null, "PEM certificate chain: the API and console are served over HTTPS"),
       Setting.value("http.tls-key", "FILE", null, "PEM private key (PKCS#8, unencrypted) of http.tls-certificate"));
 

@@ -105,6 +105,7 @@ class ConsoleBrowserTest {
 
   @Test
   void overviewShowsTheNamedQueriesAndLeadsToAHostAnAlertAndItsFlows() throws Exception {
+    browser.manage().logs().get(LogType.BROWSER); // what another test left there (a token prompt's 401s)
     open("/?" + RANGE);
     JsonNode totals = query("fleet_totals", RANGE).get(0);
     assertTrue(totals.path("bytes_up").asLong() > 100_000_000L, "the demo's incident alone uploads about 110 MB: " + totals);
@@ -162,6 +163,25 @@ class ConsoleBrowserTest {
       }
     }
     assertEquals(List.of(), errors, "no script error and no Content-Security-Policy violation in the browser's console");
+  }
+
+  @Test
+  void behindATokenTheConsoleAsksForItAndThenShowsTheData() throws Exception {
+    String token = "console-test-token-0123456789";
+    try (ApiServer guarded = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), new HttpConfig(token, null, null),
+        store, Clock.systemUTC(), out -> { }, io.agentwatch.capture.metrics.Health::ok)) {
+      browser.get(guarded.url() + "/?" + RANGE);
+      awaitPage();
+      WebElement login = browser.findElement(By.id("login"));
+      assertTrue(login.isDisplayed(), "the token prompt");
+      assertTrue(browser.findElements(By.cssSelector("#totals .tile")).isEmpty(), "no data without the token");
+      login.findElement(By.name("token")).sendKeys(token);
+      login.findElement(By.cssSelector("button[type=submit]")).click();
+      awaitPage();
+      assertFalse(browser.findElement(By.id("login")).isDisplayed(), "signed in");
+      assertEquals(query("fleet_totals", RANGE).get(0).path("bytes_up").asText(),
+          browser.findElement(By.cssSelector("#totals .tile[data-column=bytes_up]")).getAttribute("data-value"));
+    }
   }
 
   private static void open(String path) {
