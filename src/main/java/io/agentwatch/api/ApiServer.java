@@ -87,9 +87,18 @@ public final class ApiServer implements AutoCloseable {
     });
   }
 
-  /** Plain HTTP on loopback, no token: the stack's metrics and health as {@link #start(InetSocketAddress, HttpConfig, ClickHouseStore, Clock, MetricsSource, HealthCheck)}. */
+  /**
+   * Plain HTTP without a token, for a caller that has no http.* settings yet (`serve` behind a
+   * NetworkPolicy): off loopback it starts, with a warning, instead of refusing.
+   */
   public static ApiServer start(InetSocketAddress address, ClickHouseStore store, Clock clock, MetricsSource metrics,
       HealthCheck health) throws IOException {
+    try {
+      HttpConfig.OPEN.requireAuthenticationOffLoopback(address);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("{}: serving anyway, anyone who reaches it reads the fleet's traffic", e.getMessage());
+      return serve(address, HttpConfig.OPEN, store, clock, metrics, health);
+    }
     return start(address, HttpConfig.OPEN, store, clock, metrics, health);
   }
 
@@ -103,6 +112,11 @@ public final class ApiServer implements AutoCloseable {
   public static ApiServer start(InetSocketAddress address, HttpConfig http, ClickHouseStore store, Clock clock,
       MetricsSource metrics, HealthCheck health) throws IOException {
     http.requireAuthenticationOffLoopback(address);
+    return serve(address, http, store, clock, metrics, health);
+  }
+
+  private static ApiServer serve(InetSocketAddress address, HttpConfig http, ClickHouseStore store, Clock clock,
+      MetricsSource metrics, HealthCheck health) throws IOException {
     HttpServer server;
     if (http.tls()) {
       HttpsServer https = HttpsServer.create(address, 16);
