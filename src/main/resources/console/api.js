@@ -3,7 +3,9 @@
 const TOKEN_KEY = 'agentwatch.token';
 let catalog = null;
 
-export class Unauthorized extends Error {}
+export class Unauthorized extends Error {
+  name = 'Unauthorized';
+}
 
 export function setToken(token) {
   sessionStorage.setItem(TOKEN_KEY, token);

@@ -30,7 +30,7 @@ export async function fill(target, promise) {
     const content = await promise;
     target.body.replaceChildren(content);
   } catch (error) {
-    if (error.name === 'Unauthorized' || error.constructor.name === 'Unauthorized') throw error;
+    if (error.name === 'Unauthorized') throw error; // the whole page asks for the token
     target.body.replaceChildren(h('p', { class: 'empty' }, `cannot show this: ${error.message}`));
   }
 }

@@ -143,7 +143,8 @@ class ConsoleBrowserTest {
     awaitPage();
     assertEquals(alerts.get(0).path("reason").asText(), browser.findElement(By.className("alert-reason")).getText());
     JsonNode flows = query("alert_flows", "alert_id=" + URLEncoder.encode(alertId, StandardCharsets.UTF_8));
-    assertFalse(flows.isEmpty(), "the alert's contributing flows resolve to flow rows");
+    assertFalse(flows.isEmpty(), "alert_flows finds no flow row for the alert's top_flows " + alerts.get(0).path("top_flows")
+        + ": each entry is a Community ID and its bytes ('1:... (N B up)'), the query must match the ID alone");
     assertEquals(column(flows, "bytes_up"), cells("#alert-flows", "bytes_up"));
     assertTrue(browser.findElements(By.cssSelector("#alert-chart canvas")).size() > 0, "observed vs baseline is drawn");
     screenshot("alert");
