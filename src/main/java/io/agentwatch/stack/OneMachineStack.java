@@ -1,5 +1,6 @@
 package io.agentwatch.stack;
 
+import io.agentwatch.api.HttpConfig;
 import io.agentwatch.config.ConfigException;
 import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
@@ -62,6 +63,7 @@ public final class OneMachineStack implements AutoCloseable {
         "how long the broker keeps records (the job reads them within seconds; a longer stop replays from here)"));
     settings.add(Setting.value("kafka.compression", "TYPE", "producer",
         "compression of the topics on disk: producer (as sent), zstd, lz4, gzip, snappy, uncompressed"));
+    settings.addAll(HttpConfig.SETTINGS);
     for (Setting setting : AgentWatchJobConfig.SETTINGS) {
       settings.add(switch (setting.key()) {
         case "job.parallelism" -> setting.withDefault("2");
@@ -78,9 +80,10 @@ public final class OneMachineStack implements AutoCloseable {
    * @param partitions partitions of the flows and alerts topics
    * @param parallelism Flink parallelism of the jobs
    * @param job the job's settings, but the brokers (known once the broker runs)
+   * @param http who may read the HTTP API and console, and over TLS or not (up)
    */
   public record Config(Path kafkaDir, int kafkaPort, SensorListener sensorListener, int partitions,
-      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job) {
+      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job, HttpConfig http) {
 
     /** The defaults for a replay: Kafka and ClickHouse data under {@code dataDir}. */
     public static Config embedded(Path dataDir) {
@@ -122,9 +125,10 @@ public final class OneMachineStack implements AutoCloseable {
           List.of("producer", "zstd", "lz4", "gzip", "snappy", "uncompressed")));
       Integer parallelism = settings.parse("job.parallelism", text -> ValueParsers.integer(text, 1, 1000));
       SensorListener sensors = SensorListener.from(settings);
+      HttpConfig http = HttpConfig.from(settings);
       settings.throwIfProblems();
       Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
-      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job);
+      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, http);
     }
 
     public StoreConfig store() {
