@@ -88,21 +88,6 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * Plain HTTP without a token, for a caller that has no http.* settings yet (`serve` behind a
-   * NetworkPolicy): off loopback it starts, with a warning, instead of refusing.
-   */
-  public static ApiServer start(InetSocketAddress address, ClickHouseStore store, Clock clock, MetricsSource metrics,
-      HealthCheck health) throws IOException {
-    try {
-      HttpConfig.OPEN.requireAuthenticationOffLoopback(address);
-    } catch (IllegalArgumentException e) {
-      LOG.warn("{}: serving anyway, anyone who reaches it reads the fleet's traffic", e.getMessage());
-      return serve(address, HttpConfig.OPEN, store, clock, metrics, health);
-    }
-    return start(address, HttpConfig.OPEN, store, clock, metrics, health);
-  }
-
-  /**
    * Starts serving the API, the stack's Prometheus series at {@code GET /metrics}, its health at
    * {@code GET /api/health} and the web console at {@code /}; over HTTPS and behind a bearer
    * token as {@code http} says.
@@ -135,6 +120,8 @@ public final class ApiServer implements AutoCloseable {
     Filter headers = SecurityHeaders.filter(http.tls());
     Filter token = SecurityHeaders.requireToken(http);
     server.createContext("/api/", api::handle).getFilters().addAll(List.of(headers, token));
+    // Liveness and readiness probes carry no token; health tells no fleet data.
+    server.createContext("/api/health", api::handle).getFilters().add(headers);
     server.createContext("/metrics", api::metrics).getFilters().addAll(List.of(headers, token));
     // The console's files hold no data: the page loads, then asks for the token the API requires.
     server.createContext("/", ConsoleFiles::serve).getFilters().add(headers);

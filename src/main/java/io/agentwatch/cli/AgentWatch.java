@@ -81,7 +81,7 @@ public final class AgentWatch implements Runnable {
     for (String storeOnly : new String[] {"serve", "migrate"}) {
       CommandLine command = cli.getSubcommands().get(storeOnly);
       if (command != null) {
-        StoreSettings.addHelp(command);
+        StoreSettings.addHelp(command, storeOnly.equals("serve"));
       }
     }
     for (String stack : new String[] {"up", "replay"}) {

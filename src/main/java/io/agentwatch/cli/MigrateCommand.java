@@ -34,7 +34,7 @@ final class MigrateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws StoreException {
     PrintWriter out = spec.commandLine().getOut();
-    try (ClickHouseStore store = Stores.open(settings.load())) {
+    try (ClickHouseStore store = Stores.open(settings.load(false).store())) {
       List<Migration> applied = Migrations.bundled(store).apply();
       out.println(applied.isEmpty()
           ? "the store " + store.describe() + " is up to date"

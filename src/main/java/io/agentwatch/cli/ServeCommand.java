@@ -7,6 +7,7 @@ import io.agentwatch.store.StoreException;
 import io.agentwatch.store.Stores;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
         "Serve the HTTP API (named queries, alerts, health, Prometheus metrics) over a store, until stopped.",
         "For deployments where the job writes to a ClickHouse server; on one machine `up` serves it already.",
         "Give it a read-only ClickHouse user: it runs only the named queries of sql/queries.",
+        "Off loopback it needs http.token-file (clients send 'Authorization: Bearer TOKEN'), or it refuses to start.",
         "",
         "Example:",
         "  agentwatch serve --http 0.0.0.0:8080 --set store.kind=remote --set store.remote.url=http://clickhouse:8123 \\",
@@ -48,11 +50,18 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "serve-stop"));
-    try (ClickHouseStore store = Stores.open(settings.load())) {
+    StoreSettings.Loaded config = settings.load(true);
+    InetSocketAddress address = UpCommand.address(http);
+    try {
+      config.http().requireAuthenticationOffLoopback(address);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), 2, e);
+    }
+    try (ClickHouseStore store = Stores.open(config.store())) {
       StackMetrics metrics = StackMetrics.storeOnly(store, Clock.systemUTC());
       ApiServer api;
       try {
-        api = ApiServer.start(UpCommand.address(http), store, Clock.systemUTC(), writer -> {
+        api = ApiServer.start(address, config.http(), store, Clock.systemUTC(), writer -> {
           try {
             StackMetrics.write(metrics.snapshot(), writer);
           } catch (StoreException e) {

@@ -100,7 +100,7 @@ class ConsoleSecurityTest {
   void withATokenAnonymousAndWrongTokensAreRefusedOffLoopbackToo() throws Exception {
     try (ApiServer api = start(new InetSocketAddress("0.0.0.0", 0), new HttpConfig(TOKEN, null, null))) {
       String url = "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + api.url().replaceAll(".*:", "");
-      for (String path : List.of("/api/queries/alerts", "/api/alerts", "/api/queries", "/api/health", "/metrics")) {
+      for (String path : List.of("/api/queries/alerts", "/api/alerts", "/api/queries", "/metrics")) {
         HttpResponse<String> anonymous = get(url + path, null);
         assertEquals(401, anonymous.statusCode(), path + " without a token: " + anonymous.body());
         assertEquals("Bearer realm=\"agentwatch\"", anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
@@ -111,8 +111,11 @@ class ConsoleSecurityTest {
       HttpResponse<String> admitted = get(url + "/api/queries/alerts", "Bearer " + TOKEN);
       assertEquals(200, admitted.statusCode(), admitted.body());
       assertTrue(admitted.body().contains("build-42"), admitted.body());
-      // The console's page holds no data: it loads, then asks for the token.
+      // The console's page holds no data: it loads, then asks for the token. Health is for probes.
       assertEquals(200, get(url + "/", null).statusCode());
+      HttpResponse<String> health = get(url + "/api/health", null);
+      assertEquals(200, health.statusCode(), health.body());
+      assertFalse(health.body().contains("build-42"), health.body());
     }
   }
 

@@ -33,7 +33,8 @@ final class CrossReferences {
 
   /** Secrets the platform provides before installing (deploy/k8s/README.md), with their keys. */
   static final Map<String, Set<String>> PROVIDED_SECRETS = Map.of(
-      "clickhouse-credentials", Set.of("writer-password", "reader-password"));
+      "clickhouse-credentials", Set.of("writer-password", "reader-password"),
+      "agentwatch-server-token", Set.of("token"));
 
   private final List<ObjectNode> resources;
   private final Path repository;
