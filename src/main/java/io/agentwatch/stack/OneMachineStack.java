@@ -4,6 +4,7 @@ import io.agentwatch.config.ConfigException;
 import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
 import io.agentwatch.config.ValueParsers;
+import io.agentwatch.delivery.DeliveryConfig;
 import io.agentwatch.jobs.AgentWatchJob;
 import io.agentwatch.jobs.AgentWatchJobConfig;
 import io.agentwatch.store.ClickHouseStore;
@@ -65,6 +66,7 @@ public final class OneMachineStack implements AutoCloseable {
         default -> setting;
       });
     }
+    settings.addAll(DeliveryConfig.SETTINGS);
     return List.copyOf(settings);
   }
 
@@ -73,9 +75,10 @@ public final class OneMachineStack implements AutoCloseable {
    * @param partitions partitions of the flows and alerts topics
    * @param parallelism Flink parallelism of the jobs
    * @param job the job's settings, but the brokers (known once the broker runs)
+   * @param delivery where alerts go (`up` delivers them when it has receivers)
    */
   public record Config(Path kafkaDir, int kafkaPort, SensorListener sensorListener, int partitions,
-      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job) {
+      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job, DeliveryConfig delivery) {
 
     /** The defaults for a replay: Kafka and ClickHouse data under {@code dataDir}. */
     public static Config embedded(Path dataDir) {
@@ -117,9 +120,10 @@ public final class OneMachineStack implements AutoCloseable {
           List.of("producer", "zstd", "lz4", "gzip", "snappy", "uncompressed")));
       Integer parallelism = settings.parse("job.parallelism", text -> ValueParsers.integer(text, 1, 1000));
       SensorListener sensors = SensorListener.from(settings);
+      DeliveryConfig delivery = DeliveryConfig.from(settings, environment);
       settings.throwIfProblems();
       Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
-      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job);
+      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, delivery);
     }
 
     public StoreConfig store() {
