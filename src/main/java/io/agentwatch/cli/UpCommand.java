@@ -186,7 +186,11 @@ final class UpCommand implements Callable<Integer> {
 
   /** Alerts to the configured receivers, from the stack's alerts topic; null when there are none. */
   private static AlertDelivery startDelivery(OneMachineStack stack, OneMachineStack.Config config, DataDirectory dir) {
-    if (!config.delivery().hasReceivers() || config.alertsTopic() == null) {
+    if (!config.delivery().hasReceivers()) {
+      return null;
+    }
+    if (config.alertsTopic() == null) {
+      LOG.warn("delivery.receivers are set but the job writes no alerts topic (kafka.alerts-topic): nothing to deliver");
       return null;
     }
     String version = AgentWatch.class.getPackage().getImplementationVersion();

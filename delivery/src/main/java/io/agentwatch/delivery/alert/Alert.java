@@ -6,7 +6,7 @@ import org.apache.avro.Schema;
 /**
  * An alert as delivery sees it: the record from the alerts topic, and the few facts routing and
  * deduplication need. Fields the detection job adds over time (incident_id, version, severity,
- * state, team) are read by name when the record's schema has them, so this works with the alerts
+ * state, host_team) are read by name when the record's schema has them, so this works with the alerts
  * written before and after they were added.
  *
  * @param severity the alert's own severity, or {@link Severity#fromScore} when it has none
@@ -16,8 +16,6 @@ import org.apache.avro.Schema;
 public record Alert(ExposureAlert record, String incidentId, long version, Severity severity, String state,
     String team) {
 
-  /** Field names tried, in order, for the incident's update number. */
-  private static final String[] VERSION_FIELDS = {"version", "incident_version", "update", "incident_update"};
 
   public static Alert of(ExposureAlert record) {
     String severityText = text(record, "severity");
@@ -27,15 +25,10 @@ public record Alert(ExposureAlert record, String incidentId, long version, Sever
     } catch (IllegalArgumentException e) {
       severity = Severity.fromScore(record.getScore()); // a severity this reader does not know yet
     }
-    long version = 0;
-    for (String name : VERSION_FIELDS) {
-      Object value = value(record, name);
-      if (value instanceof Number number) {
-        version = number.longValue();
-        break;
-      }
-    }
-    return new Alert(record, text(record, "incident_id"), version, severity, text(record, "state"), text(record, "team"));
+    long version = value(record, "version") instanceof Number number ? number.longValue() : 0;
+    String team = text(record, "host_team");
+    return new Alert(record, text(record, "incident_id"), version, severity, text(record, "state"),
+        team.isEmpty() ? text(record, "team") : team);
   }
 
   public String id() {

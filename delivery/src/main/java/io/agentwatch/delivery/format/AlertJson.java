@@ -15,8 +15,8 @@ import org.apache.avro.generic.IndexedRecord;
 
 /**
  * An alert as one JSON object: every field of the ExposureAlert schema under its own name (times
- * as ISO-8601 UTC), so fields the schema gains appear without a change here, plus the severity
- * (derived from the score when the alert has none) and the version delivery deduplicates by.
+ * as ISO-8601 UTC), so fields the schema gains appear without a change here, plus, when the
+ * alert lacks them, the severity (derived from the score), the version and the incident id.
  */
 public final class AlertJson {
 
@@ -27,8 +27,12 @@ public final class AlertJson {
 
   public static ObjectNode of(Alert alert) {
     ObjectNode json = record(alert.record());
-    json.put("severity", alert.severity().text());
-    json.put("version", alert.version());
+    if (json.path("severity").asText("").isEmpty()) {
+      json.put("severity", alert.severity().text()); // derived from the score: the alert has none
+    }
+    if (!json.has("version")) {
+      json.put("version", alert.version());
+    }
     if (!json.has("incident_id")) {
       json.put("incident_id", alert.incidentId());
     }

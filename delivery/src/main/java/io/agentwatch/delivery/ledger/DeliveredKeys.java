@@ -59,8 +59,8 @@ public final class DeliveredKeys implements AutoCloseable {
     try {
       out.write(java.nio.ByteBuffer.wrap((key + "\n").getBytes(StandardCharsets.UTF_8)));
       out.force(false);
+      trim();
       if (++lines > 2L * capacity) {
-        trim();
         rewrite();
       }
     } catch (IOException e) {

@@ -68,9 +68,13 @@ final class SyslogReceiver implements Receiver {
         }
         datagrams.send(new DatagramPacket(message, message.length, new InetSocketAddress(config.host(), config.port())));
       } else {
+        // One write of the whole frame: a half-sent frame would corrupt the listener's framing.
+        byte[] length = (message.length + " ").getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = new byte[length.length + message.length];
+        System.arraycopy(length, 0, frame, 0, length.length);
+        System.arraycopy(message, 0, frame, length.length, message.length);
         OutputStream out = connection().getOutputStream();
-        out.write((message.length + " ").getBytes(StandardCharsets.US_ASCII));
-        out.write(message);
+        out.write(frame);
         out.flush();
       }
     } catch (IOException e) {
