@@ -1,22 +1,18 @@
 package io.agentwatch.cli;
 
-import io.agentwatch.config.ConfigException;
 import io.agentwatch.config.Setting;
-import io.agentwatch.config.Settings;
 import io.agentwatch.delivery.DeliveryConfig;
 import io.agentwatch.delivery.TestAlert;
 import io.agentwatch.delivery.receiver.DeliveryException;
 import io.agentwatch.stack.OneMachineStack;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -33,27 +29,17 @@ final class AlertsTestDeliveryCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "The receiver, as named under delivery.receivers.")
   String name;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML file with the delivery.* settings.")
-  Path configFile;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A setting, e.g. --set delivery.timeout=30s; repeatable.")
-  Map<String, String> set = new LinkedHashMap<>();
+  @Mixin
+  DeliverySettings settings;
 
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
-    Settings settings = Settings.load(SETTINGS, configFile, System.getenv(), new LinkedHashMap<>(set));
-    DeliveryConfig config = DeliveryConfig.from(settings, System.getenv());
+    DeliveryConfig config = settings.load(SETTINGS, Map.of(), checked -> { }).delivery();
     try {
-      settings.throwIfProblems();
-    } catch (ConfigException e) {
-      throw new UserError(e.getMessage(), 2, e);
-    }
-    String version = AgentWatch.class.getPackage().getImplementationVersion();
-    try {
-      String answer = TestAlert.send(config, name, version == null ? "dev" : version, Instant.now());
+      String answer = TestAlert.send(config, name, DeliverySettings.productVersion(), Instant.now());
       spec.commandLine().getOut().println(name + " (" + config.receiver(name).describe() + "): " + answer);
       spec.commandLine().getOut().flush();
       return 0;

@@ -1,6 +1,5 @@
 package io.agentwatch.cli;
 
-import io.agentwatch.config.ConfigException;
 import io.agentwatch.config.Settings;
 import io.agentwatch.delivery.AlertDelivery;
 import io.agentwatch.delivery.DeliveryConfig;
@@ -33,11 +32,8 @@ final class DeliverCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "The Kafka cluster (kafka.bootstrap-servers).")
   String bootstrapServers;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML file with kafka.* and delivery.* settings.")
-  Path configFile;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A setting, e.g. --set delivery.max-attempts=20; repeatable.")
-  Map<String, String> set = new LinkedHashMap<>();
+  @Mixin
+  DeliverySettings settings;
 
   @Mixin
   DataDirOption dataDir;
@@ -47,30 +43,26 @@ final class DeliverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, Object> given = new LinkedHashMap<>(set);
+    Map<String, Object> given = new LinkedHashMap<>();
     if (bootstrapServers != null) {
       given.put("kafka.bootstrap-servers", bootstrapServers);
     }
-    Settings settings = Settings.load(DeliveryConfig.STANDALONE_SETTINGS, configFile, System.getenv(), given);
-    DeliveryConfig config = DeliveryConfig.from(settings, System.getenv());
-    if (settings.text("kafka.bootstrap-servers") == null) {
-      settings.problem("kafka.bootstrap-servers", "missing: name the Kafka cluster with --bootstrap-servers HOST:PORT");
-    }
-    if (config != null && !config.hasReceivers()) {
-      settings.problem("delivery.receivers", "no receivers configured: nothing to deliver to (see delivery/README.md)");
-    }
-    try {
-      settings.throwIfProblems();
-    } catch (ConfigException e) {
-      throw new UserError(e.getMessage(), 2, e);
-    }
+    DeliverySettings.Loaded loaded = settings.load(DeliveryConfig.STANDALONE_SETTINGS, given, checked -> {
+      if (checked.settings().text("kafka.bootstrap-servers") == null) {
+        checked.settings().problem("kafka.bootstrap-servers", "missing: name the Kafka cluster with --bootstrap-servers HOST:PORT");
+      }
+      if (checked.delivery() != null && !checked.delivery().hasReceivers()) {
+        checked.settings().problem("delivery.receivers", "no receivers configured: nothing to deliver to (see delivery/README.md)");
+      }
+    });
+    Settings values = loaded.settings();
+    DeliveryConfig config = loaded.delivery();
     Path state = dataDir.dataDirectory().path().resolve("delivery");
-    String topic = settings.text("kafka.alerts-topic");
+    String topic = values.text("kafka.alerts-topic");
     CountDownLatch stop = UpCommand.stopOnSignal();
     PrintWriter out = spec.commandLine().getOut();
-    String version = AgentWatch.class.getPackage().getImplementationVersion();
-    try (AlertDelivery delivery = AlertDelivery.start(config, settings.text("kafka.bootstrap-servers"), topic,
-        settings.map("delivery.kafka"), state, version == null ? "dev" : version)) {
+    try (AlertDelivery delivery = AlertDelivery.start(config, values.text("kafka.bootstrap-servers"), topic,
+        values.map("delivery.kafka"), state, DeliverySettings.productVersion())) {
       out.println("Delivering alerts of topic " + topic + " to " + config.receivers().size() + " receivers: "
           + String.join(", ", config.receivers().stream().map(r -> r.name()).toList()));
       out.println("Set aside after " + config.maxAttempts() + " tries: " + delivery.deadLetterFile());

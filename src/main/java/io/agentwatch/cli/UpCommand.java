@@ -193,9 +193,8 @@ final class UpCommand implements Callable<Integer> {
       LOG.warn("delivery.receivers are set but the job writes no alerts topic (kafka.alerts-topic): nothing to deliver");
       return null;
     }
-    String version = AgentWatch.class.getPackage().getImplementationVersion();
     return AlertDelivery.start(config.delivery(), stack.bootstrapServers(), config.alertsTopic(), Map.of(),
-        dir.path().resolve("delivery"), version == null ? "dev" : version);
+        dir.path().resolve("delivery"), DeliverySettings.productVersion());
   }
 
   private static ApiServer startApi(InetSocketAddress address, OneMachineStack stack, OneMachineStack.Config config,

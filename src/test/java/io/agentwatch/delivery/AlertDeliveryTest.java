@@ -9,7 +9,13 @@ import io.agentwatch.config.Settings;
 import io.agentwatch.delivery.DeliveryMetrics.Counts;
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowContribution;
+import io.agentwatch.cli.AgentWatch;
 import io.agentwatch.stack.KafkaBroker;
+import io.agentwatch.testing.AgentWatchProcess;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -236,7 +242,56 @@ class AlertDeliveryTest {
     }
   }
 
+  @Test
+  void theDeliverCommandDeliversOnItsOwnUntilStopped() throws Exception {
+    String topic = newTopic();
+    try (WebhookServer http = WebhookServer.start()) {
+      Path config = Files.writeString(dir.resolve("deliver.yaml"), """
+          kafka:
+            alerts-topic: %s
+          delivery:
+            receivers:
+              soc:
+                type: webhook
+                url: %s
+          """.formatted(topic, http.url("/soc")));
+      Process deliver = AgentWatchProcess.start(dir, "deliver", "deliver", "--bootstrap-servers", broker.bootstrapServers(),
+          "-c", config.toString(), "--data-dir", dir.resolve("data").toString());
+      try {
+        produce(topic, range(0, 3));
+        await(() -> http.accepted().size() >= 3, Duration.ofSeconds(120), () -> output(dir, "deliver"));
+        deliver.destroy(); // SIGTERM: stops after the alert in hand
+        assertTrue(deliver.waitFor(60, TimeUnit.SECONDS), output(dir, "deliver"));
+        assertEquals(0, deliver.exitValue(), output(dir, "deliver"));
+      } finally {
+        deliver.destroyForcibly();
+      }
+      assertTrue(output(dir, "deliver").contains("Delivering alerts of topic " + topic + " to 1 receivers: soc"), output(dir, "deliver"));
+      assertEquals(3, http.accepted().size());
+      assertEquals(3, Files.readAllLines(dir.resolve("data/delivery/delivered-soc.keys")).size(), "its keys in the data directory");
+    }
+  }
+
+  @Test
+  void theDeliverCommandNamesWhatIsMissing() throws Exception {
+    Path config = Files.writeString(dir.resolve("empty.yaml"), "delivery:\n  max-attempts: 3\n");
+    StringWriter err = new StringWriter();
+    CommandLine cli = AgentWatch.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    assertEquals(2, cli.execute("deliver", "-c", config.toString()));
+    assertTrue(err.toString().contains("kafka.bootstrap-servers: missing: name the Kafka cluster with --bootstrap-servers"), err.toString());
+    assertTrue(err.toString().contains("delivery.receivers: no receivers configured"), err.toString());
+  }
+
   // ---- helpers
+
+  private static String output(Path dir, String name) {
+    try {
+      return AgentWatchProcess.output(dir, name);
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
 
   private static String newTopic() {
     String topic = "alerts-" + ++topics;
