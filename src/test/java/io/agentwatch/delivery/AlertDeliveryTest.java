@@ -9,6 +9,7 @@ import io.agentwatch.config.Settings;
 import io.agentwatch.delivery.DeliveryMetrics.Counts;
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowContribution;
+import io.agentwatch.schema.SchemaTrust;
 import io.agentwatch.cli.AgentWatch;
 import io.agentwatch.stack.KafkaBroker;
 import io.agentwatch.testing.AgentWatchProcess;
@@ -51,6 +52,10 @@ import org.junit.jupiter.api.io.TempDir;
  * restarted delivery does not resend.
  */
 class AlertDeliveryTest {
+
+  static {
+    SchemaTrust.ensure(); // the builder resolves the nested record classes, which Avro trusts only once told
+  }
 
   private static final String SECRET = "test-webhook-secret";
   private static final String HEC_TOKEN = "11111111-2222-3333-4444-555555555555";

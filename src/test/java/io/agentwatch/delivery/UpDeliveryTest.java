@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowContribution;
+import io.agentwatch.schema.SchemaTrust;
 import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.LocalPorts;
 import io.agentwatch.testing.AgentWatchProcess;
@@ -34,6 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * (a new process on the same data directory) only the new alert is sent.
  */
 class UpDeliveryTest {
+
+  static {
+    SchemaTrust.ensure(); // the builder resolves the nested record classes, which Avro trusts only once told
+  }
 
   @TempDir Path dir;
 

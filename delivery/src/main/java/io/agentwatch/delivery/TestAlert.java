@@ -7,12 +7,17 @@ import io.agentwatch.delivery.receiver.ReceiverConfig;
 import io.agentwatch.delivery.receiver.Receivers;
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowContribution;
+import io.agentwatch.schema.SchemaTrust;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /** A made-up alert that says it is a test, for checking a receiver's setup (`agentwatch alerts test-delivery NAME`). */
 public final class TestAlert {
+
+  static {
+    SchemaTrust.ensure(); // the builder resolves the nested record classes, which Avro trusts only once told
+  }
 
   private TestAlert() {}
 

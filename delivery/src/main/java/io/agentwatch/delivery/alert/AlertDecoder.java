@@ -1,26 +1,23 @@
 package io.agentwatch.delivery.alert;
 
 import io.agentwatch.schema.ExposureAlert;
-import io.agentwatch.schema.SchemaTrust;
-import java.io.IOException;
-import org.apache.avro.message.BinaryMessageDecoder;
+import io.agentwatch.schema.SingleObjectCodec;
 
-/** Messages of the alerts topic (Avro single-object encoding, as the detection job writes them) to alerts. */
+/**
+ * Messages of the alerts topic (Avro single-object encoding, as the detection job writes them) to
+ * alerts; every released ExposureAlert version is read (the codec's schema history), so alerts
+ * written before an upgrade are still delivered.
+ */
 public final class AlertDecoder {
 
-  static {
-    SchemaTrust.ensure();
-  }
-
-  private final BinaryMessageDecoder<ExposureAlert> decoder = ExposureAlert.getDecoder();
+  private final SingleObjectCodec<ExposureAlert> codec = SingleObjectCodec.exposureAlerts();
 
   /** @throws IllegalArgumentException naming the problem when the bytes are not an alert this reader knows */
   public Alert decode(byte[] message) {
     try {
-      return Alert.of(decoder.decode(message));
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("not an ExposureAlert message of a known schema (" + message.length
-          + " bytes): " + e.getMessage(), e);
+      return Alert.of(codec.decode(message));
+    } catch (SingleObjectCodec.MalformedMessageException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 }

@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentwatch.delivery.alert.Alert;
 import io.agentwatch.delivery.alert.Severity;
 import io.agentwatch.schema.ExposureAlert;
+import io.agentwatch.schema.SchemaTrust;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The text forms receivers parse: CEF's escapes, RFC 5424's header and structured data, severities. */
 class FormatsTest {
+
+  static {
+    SchemaTrust.ensure(); // the builder resolves the nested record classes, which Avro trusts only once told
+  }
 
   private static final Instant START = Instant.parse("2026-12-06T14:10:00Z");
 
