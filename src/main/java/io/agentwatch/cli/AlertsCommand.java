@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The alerts query with its filters as options: what an analyst runs first. */
-@Command(name = "alerts", mixinStandardHelpOptions = true,
+@Command(name = "alerts", mixinStandardHelpOptions = true, subcommands = AlertsTestDeliveryCommand.class,
     description = {"Show the alerts, newest first.",
         "",
         "Asks the stack running on the data directory, or opens the data directory itself when",

@@ -9,6 +9,7 @@ import io.agentwatch.capture.source.DirectFileSource;
 import io.agentwatch.capture.source.LiveCaptureConfig;
 import io.agentwatch.capture.source.LiveCaptureSource;
 import io.agentwatch.capture.source.ReplaySource;
+import io.agentwatch.delivery.AlertDelivery;
 import io.agentwatch.demo.DemoFleet;
 import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.Feed;
@@ -117,7 +118,8 @@ final class UpCommand implements Callable<Integer> {
       Instant started = Instant.now();
       try (OneMachineStack stack = startStack(config);
           RunningJob job = stack.startJob(dir.checkpoints(), dir.savepoints());
-          ApiServer api = startApi(apiAddress, stack, config, dir)) {
+          AlertDelivery delivery = startDelivery(stack, config, dir);
+          ApiServer api = startApi(apiAddress, stack, config, dir, delivery)) {
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");
@@ -128,6 +130,10 @@ final class UpCommand implements Callable<Integer> {
           String protocol = stack.sensorListener().securityProtocol();
           out.println("  sensors      " + stack.sensorBootstrapServers() + "   (SCRAM over " + protocol + ", users of "
               + "kafka.sensors-users-file: agentwatch sensor --set kafka.security-protocol=" + protocol + " ...)");
+        }
+        if (delivery != null) {
+          out.println("  delivery     " + String.join(", ", config.delivery().receivers().stream().map(r -> r.name()).toList())
+              + "   (set aside after " + config.delivery().maxAttempts() + " tries: " + delivery.deadLetterFile() + ")");
         }
         out.println("  store        " + stack.store().describe());
         out.println("  data         " + dir);
@@ -157,7 +163,7 @@ final class UpCommand implements Callable<Integer> {
    * job savepoint, API, broker, store) before the process exits, and no library's shutdown hook
    * pulls a part away underneath.
    */
-  private static CountDownLatch stopOnSignal() {
+  static CountDownLatch stopOnSignal() {
     CountDownLatch stop = new CountDownLatch(1);
     for (String name : new String[] {"INT", "TERM"}) {
       Signal.handle(new Signal(name), signal -> stop.countDown());
@@ -181,14 +187,30 @@ final class UpCommand implements Callable<Integer> {
     }
   }
 
+  /** Alerts to the configured receivers, from the stack's alerts topic; null when there are none. */
+  private static AlertDelivery startDelivery(OneMachineStack stack, OneMachineStack.Config config, DataDirectory dir) {
+    if (!config.delivery().hasReceivers()) {
+      return null;
+    }
+    if (config.alertsTopic() == null) {
+      LOG.warn("delivery.receivers are set but the job writes no alerts topic (kafka.alerts-topic): nothing to deliver");
+      return null;
+    }
+    return AlertDelivery.start(config.delivery(), stack.bootstrapServers(), config.alertsTopic(), Map.of(),
+        dir.path().resolve("delivery"), DeliverySettings.productVersion());
+  }
+
   private static ApiServer startApi(InetSocketAddress address, OneMachineStack stack, OneMachineStack.Config config,
-      DataDirectory dir) throws IOException {
+      DataDirectory dir, AlertDelivery delivery) throws IOException {
     StackMetrics metrics = new StackMetrics(stack.store(), stack.bootstrapServers(), config.flowsTopic(),
         config.job().consumerGroup(), dir.checkpoints(), config.job().checkpointInterval(), Clock.systemUTC());
     try {
       return ApiServer.start(address, config.http(), stack.store(), Clock.systemUTC(), out -> {
         try {
           StackMetrics.write(metrics.snapshot(), out);
+          if (delivery != null) {
+            StackMetrics.write(delivery.metrics(), out);
+          }
         } catch (StoreException e) {
           throw new IllegalStateException("the store does not answer: " + e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import io.agentwatch.config.ConfigException;
 import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
 import io.agentwatch.config.ValueParsers;
+import io.agentwatch.delivery.DeliveryConfig;
 import io.agentwatch.jobs.AgentWatchJob;
 import io.agentwatch.jobs.AgentWatchJobConfig;
 import io.agentwatch.store.ClickHouseStore;
@@ -72,6 +73,7 @@ public final class OneMachineStack implements AutoCloseable {
         default -> setting;
       });
     }
+    settings.addAll(DeliveryConfig.SETTINGS);
     return List.copyOf(settings);
   }
 
@@ -81,9 +83,11 @@ public final class OneMachineStack implements AutoCloseable {
    * @param parallelism Flink parallelism of the jobs
    * @param job the job's settings, but the brokers (known once the broker runs)
    * @param http who may read the HTTP API and console, and over TLS or not (up)
+   * @param delivery where alerts go (`up` delivers them when it has receivers)
    */
   public record Config(Path kafkaDir, int kafkaPort, SensorListener sensorListener, int partitions,
-      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job, HttpConfig http) {
+      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job, HttpConfig http,
+      DeliveryConfig delivery) {
 
     /** The defaults for a replay: Kafka and ClickHouse data under {@code dataDir}. */
     public static Config embedded(Path dataDir) {
@@ -126,9 +130,10 @@ public final class OneMachineStack implements AutoCloseable {
       Integer parallelism = settings.parse("job.parallelism", text -> ValueParsers.integer(text, 1, 1000));
       SensorListener sensors = SensorListener.from(settings);
       HttpConfig http = HttpConfig.from(settings);
+      DeliveryConfig delivery = DeliveryConfig.from(settings, environment);
       settings.throwIfProblems();
       Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
-      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, http);
+      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, http, delivery);
     }
 
     public StoreConfig store() {

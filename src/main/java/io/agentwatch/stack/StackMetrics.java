@@ -2,6 +2,7 @@ package io.agentwatch.stack;
 
 import io.agentwatch.capture.metrics.Health;
 import io.agentwatch.capture.metrics.MetricsWriter;
+import io.agentwatch.delivery.DeliveryMetrics;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.StoreException;
 import java.io.IOException;
@@ -78,6 +79,20 @@ public final class StackMetrics {
       out.gauge("agentwatch_job_last_checkpoint_age_seconds", "seconds since the job's newest checkpoint was written",
           snapshot.checkpointAge().toMillis() / 1000.0);
     }
+  }
+
+  /** The Prometheus series of alert delivery: counts since start, per receiver. */
+  public static void write(DeliveryMetrics delivery, MetricsWriter out) {
+    delivery.perReceiver().forEach((receiver, counts) -> {
+      out.counter("agentwatch_alerts_delivered_total", "alerts a receiver accepted", counts.delivered(), "receiver", receiver);
+      out.counter("agentwatch_alert_delivery_retries_total", "failed tries followed by another", counts.retried(), "receiver", receiver);
+      out.counter("agentwatch_alerts_dead_lettered_total", "alerts set aside in the dead-letter file after every try failed",
+          counts.deadLettered(), "receiver", receiver);
+      out.counter("agentwatch_alert_duplicates_skipped_total", "alerts read again (same id and version) and not resent",
+          counts.duplicatesSkipped(), "receiver", receiver);
+    });
+    out.counter("agentwatch_alert_messages_malformed_total", "messages on the alerts topic that are not alerts this reader knows",
+        delivery.malformedMessages());
   }
 
   /** Degraded when the job falls behind or stops checkpointing; failing when the store does not answer. */

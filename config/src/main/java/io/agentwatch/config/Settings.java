@@ -190,7 +190,10 @@ public final class Settings {
       if (field.getValue().isObject()) {
         collectMap(key, name + ".", field.getValue(), origin);
       } else {
-        maps.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(name, field.getValue().asText());
+        JsonNode value = field.getValue();
+        // A list below a map (a receiver's teams: [ml, data]) reads as "ml,data", as a list value does.
+        String text = value.isArray() ? String.join(",", elements(value)) : value.asText();
+        maps.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(name, text);
       }
     }
   }
