@@ -60,6 +60,11 @@ class ConcurrentReadsTest {
       StoreException insert = assertThrows(StoreException.class,
           () -> store.queryReadOnly("INSERT INTO t VALUES (1)", "TabSeparated", "", Map.of()));
       assertEquals(164, insert.clickHouseCode(), insert.getMessage()); // READONLY
+      for (String write : java.util.List.of("SYSTEM STOP MERGES", "/* x */ ALTER TABLE t DELETE WHERE 1", "OPTIMIZE TABLE t FINAL")) {
+        StoreException refused = assertThrows(StoreException.class,
+            () -> store.queryReadOnly(write, "TabSeparated", "", Map.of()), write);
+        assertEquals(164, refused.clickHouseCode(), refused.getMessage());
+      }
       StoreException lift = assertThrows(StoreException.class,
           () -> store.queryReadOnly("SELECT 1 SETTINGS readonly = 0", "TabSeparated", "", Map.of()));
       assertEquals(164, lift.clickHouseCode(), lift.getMessage());
