@@ -100,7 +100,9 @@ class ClickHouseHttpJdbcTest {
           () -> statement.executeUpdate("INSERT INTO flows (sensor_id) VALUES ('intruder')"));
       assertEquals(164, insert.getErrorCode(), insert.getMessage()); // READONLY
       for (String write : List.of("DROP TABLE flows", "ALTER TABLE flows DELETE WHERE 1", "SYSTEM STOP MERGES",
-          "CREATE TABLE t (x UInt8) ENGINE = Memory", "SELECT 1 SETTINGS readonly = 0")) {
+          "CREATE TABLE t (x UInt8) ENGINE = Memory", "SELECT 1 SETTINGS readonly = 0",
+          // table functions reach the machine's files and network: readonly=1 refuses them
+          "SELECT * FROM file('/etc/hostname', 'LineAsString')", "SELECT * FROM url('http://127.0.0.1:1/', 'LineAsString')")) {
         SQLException refused = assertThrows(SQLException.class, () -> statement.execute(write), write);
         assertEquals(164, refused.getErrorCode(), write + ": " + refused.getMessage());
       }
