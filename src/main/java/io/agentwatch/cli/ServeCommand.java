@@ -41,10 +41,12 @@ final class ServeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /** Counted down by SIGTERM (or by a test running the command in-process). */
+  final CountDownLatch stop = new CountDownLatch(1);
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "serve-stop"));
     try (ClickHouseStore store = Stores.open(settings.load())) {
       StackMetrics metrics = StackMetrics.storeOnly(store, Clock.systemUTC());

@@ -88,7 +88,8 @@ final class UpCommand implements Callable<Integer> {
   boolean demo;
 
   @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
-      description = "Where the HTTP API listens. Default: ${DEFAULT-VALUE}.")
+      description = "Where the HTTP API and the web console listen; an address other than loopback needs http.token-file."
+          + " Default: ${DEFAULT-VALUE}.")
   String http;
 
   @Mixin
@@ -109,9 +110,10 @@ final class UpCommand implements Callable<Integer> {
     double replaySpeed = speed(speed);
     DataDirectory dir = dataDir.dataDirectory();
     PrintWriter out = spec.commandLine().getOut();
-    CountDownLatch stop = stopOnSignal();
     try (DataDirectory.Lock lock = lockOrExit(dir)) {
       OneMachineStack.Config config = settings.load(dir.kafka(), dir.clickhouse(), false);
+      requireAuthenticationOffLoopback(config, apiAddress);
+      CountDownLatch stop = stopOnSignal();
       SensorConfig base = settings.sensor(sensor);
       LibraryLogs.redirectTo(dir.libraryLog());
       LOG.info("messages of Kafka, Flink and the ClickHouse client go to {}", dir.libraryLog());
@@ -123,7 +125,7 @@ final class UpCommand implements Callable<Integer> {
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");
-        out.println("  HTTP API     " + api.url() + "   (agentwatch query, agentwatch alerts; " + api.url() + "/metrics)");
+        out.println("  console      " + api.url() + "/   (web console; HTTP API for agentwatch query, alerts; " + api.url() + "/metrics)");
         out.println("  Kafka        " + stack.bootstrapServers() + "   (topic " + config.flowsTopic()
             + "; agentwatch sensor --set kafka.bootstrap-servers=" + stack.bootstrapServers() + ")");
         if (stack.sensorBootstrapServers() != null) {
@@ -192,7 +194,7 @@ final class UpCommand implements Callable<Integer> {
     StackMetrics metrics = new StackMetrics(stack.store(), stack.bootstrapServers(), config.flowsTopic(),
         config.job().consumerGroup(), dir.checkpoints(), config.job().checkpointInterval(), Clock.systemUTC());
     try {
-      return ApiServer.start(address, stack.store(), Clock.systemUTC(), out -> {
+      return ApiServer.start(address, config.http(), stack.store(), Clock.systemUTC(), out -> {
         try {
           StackMetrics.write(metrics.snapshot(), out);
         } catch (StoreException e) {
@@ -202,6 +204,17 @@ final class UpCommand implements Callable<Integer> {
     } catch (BindException e) {
       throw new UserError("--http " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage()
           + " (another program listens there; choose another with --http)", 2, e);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), 2, e); // unusable TLS files, named
+    }
+  }
+
+  /** Before anything starts: the console off loopback shows the fleet's traffic to whoever reaches it. */
+  private static void requireAuthenticationOffLoopback(OneMachineStack.Config config, InetSocketAddress address) {
+    try {
+      config.http().requireAuthenticationOffLoopback(address);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), 2, e);
     }
   }
 

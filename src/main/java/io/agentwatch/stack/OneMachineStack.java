@@ -1,5 +1,6 @@
 package io.agentwatch.stack;
 
+import io.agentwatch.api.HttpConfig;
 import io.agentwatch.chhttp.ClickHouseHttpConfig;
 import io.agentwatch.config.ConfigException;
 import io.agentwatch.config.Setting;
@@ -63,6 +64,7 @@ public final class OneMachineStack implements AutoCloseable {
         "how long the broker keeps records (the job reads them within seconds; a longer stop replays from here)"));
     settings.add(Setting.value("kafka.compression", "TYPE", "producer",
         "compression of the topics on disk: producer (as sent), zstd, lz4, gzip, snappy, uncompressed"));
+    settings.addAll(HttpConfig.SETTINGS);
     settings.addAll(ClickHouseHttpConfig.SETTINGS);
     for (Setting setting : AgentWatchJobConfig.SETTINGS) {
       settings.add(switch (setting.key()) {
@@ -80,10 +82,12 @@ public final class OneMachineStack implements AutoCloseable {
    * @param partitions partitions of the flows and alerts topics
    * @param parallelism Flink parallelism of the jobs
    * @param job the job's settings, but the brokers (known once the broker runs)
+   * @param http who may read the HTTP API and console, and over TLS or not (up)
    * @param clickhouseHttp where the embedded store's read-only ClickHouse HTTP interface listens; null for nowhere
    */
   public record Config(Path kafkaDir, int kafkaPort, SensorListener sensorListener, int partitions,
-      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job, ClickHouseHttpConfig clickhouseHttp) {
+      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job, HttpConfig http,
+      ClickHouseHttpConfig clickhouseHttp) {
 
     /** The defaults for a replay: Kafka and ClickHouse data under {@code dataDir}. */
     public static Config embedded(Path dataDir) {
@@ -125,10 +129,11 @@ public final class OneMachineStack implements AutoCloseable {
           List.of("producer", "zstd", "lz4", "gzip", "snappy", "uncompressed")));
       Integer parallelism = settings.parse("job.parallelism", text -> ValueParsers.integer(text, 1, 1000));
       SensorListener sensors = SensorListener.from(settings);
+      HttpConfig http = HttpConfig.from(settings);
       ClickHouseHttpConfig clickhouseHttp = ClickHouseHttpConfig.from(settings);
       settings.throwIfProblems();
       Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
-      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, clickhouseHttp);
+      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, http, clickhouseHttp);
     }
 
     public StoreConfig store() {
