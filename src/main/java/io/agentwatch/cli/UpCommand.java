@@ -9,6 +9,8 @@ import io.agentwatch.capture.source.DirectFileSource;
 import io.agentwatch.capture.source.LiveCaptureConfig;
 import io.agentwatch.capture.source.LiveCaptureSource;
 import io.agentwatch.capture.source.ReplaySource;
+import io.agentwatch.chhttp.ClickHouseHttpConfig;
+import io.agentwatch.chhttp.ClickHouseHttpServer;
 import io.agentwatch.delivery.AlertDelivery;
 import io.agentwatch.demo.DemoFleet;
 import io.agentwatch.stack.DataDirectory;
@@ -16,6 +18,7 @@ import io.agentwatch.stack.Feed;
 import io.agentwatch.stack.OneMachineStack;
 import io.agentwatch.stack.RunningJob;
 import io.agentwatch.stack.StackMetrics;
+import io.agentwatch.store.EmbeddedChdbStore;
 import io.agentwatch.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -119,7 +122,8 @@ final class UpCommand implements Callable<Integer> {
       try (OneMachineStack stack = startStack(config);
           RunningJob job = stack.startJob(dir.checkpoints(), dir.savepoints());
           AlertDelivery delivery = startDelivery(stack, config, dir);
-          ApiServer api = startApi(apiAddress, stack, config, dir, delivery)) {
+          ApiServer api = startApi(apiAddress, stack, config, dir, delivery);
+          ClickHouseHttpServer clickhouseHttp = startClickHouseHttp(config, stack)) {
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");
@@ -136,6 +140,10 @@ final class UpCommand implements Callable<Integer> {
               + "   (set aside after " + config.delivery().maxAttempts() + " tries: " + delivery.deadLetterFile() + ")");
         }
         out.println("  store        " + stack.store().describe());
+        if (clickhouseHttp != null) {
+          out.println("  ClickHouse   " + clickhouseHttp.url() + "   (read-only ClickHouse HTTP interface for Grafana and JDBC"
+              + " tools: jdbc:clickhouse://" + config.clickhouseHttp().host() + ":" + clickhouseHttp.port() + "/default)");
+        }
         out.println("  data         " + dir);
         out.println("  feeds        " + (feeds.isEmpty() ? "none: remote sensors only" : String.join(", ", feeds.stream().map(Feed::name).toList())));
         out.println("Ctrl-C or SIGTERM stops it; the next `agentwatch up` goes on from where it stopped.");
@@ -229,6 +237,26 @@ final class UpCommand implements Callable<Integer> {
       config.http().requireAuthenticationOffLoopback(address);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), 2, e);
+    }
+  }
+
+  /** The embedded store's read-only ClickHouse HTTP interface, or null (switched off, or the store is a server already). */
+  private static ClickHouseHttpServer startClickHouseHttp(OneMachineStack.Config config, OneMachineStack stack)
+      throws IOException, StoreException {
+    ClickHouseHttpConfig http = config.clickhouseHttp();
+    if (http == null) {
+      return null;
+    }
+    if (!(stack.store() instanceof EmbeddedChdbStore embedded)) {
+      LOG.info("{} is not served over HTTP: the store is a ClickHouse server, point Grafana and JDBC tools at it", ClickHouseHttpConfig.LISTEN);
+      return null;
+    }
+    try {
+      return ClickHouseHttpServer.start(http, embedded);
+    } catch (BindException e) {
+      throw new UserError(ClickHouseHttpConfig.LISTEN + " " + http.host() + ":" + http.port() + ": " + e.getMessage()
+          + " (another program, perhaps a ClickHouse server, listens there; choose another with --set "
+          + ClickHouseHttpConfig.LISTEN + "=HOST:PORT, or off)", 2, e);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.agentwatch.stack;
 
 import io.agentwatch.api.HttpConfig;
+import io.agentwatch.chhttp.ClickHouseHttpConfig;
 import io.agentwatch.config.ConfigException;
 import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
@@ -65,6 +66,7 @@ public final class OneMachineStack implements AutoCloseable {
     settings.add(Setting.value("kafka.compression", "TYPE", "producer",
         "compression of the topics on disk: producer (as sent), zstd, lz4, gzip, snappy, uncompressed"));
     settings.addAll(HttpConfig.SETTINGS);
+    settings.addAll(ClickHouseHttpConfig.SETTINGS);
     for (Setting setting : AgentWatchJobConfig.SETTINGS) {
       settings.add(switch (setting.key()) {
         case "job.parallelism" -> setting.withDefault("2");
@@ -84,10 +86,11 @@ public final class OneMachineStack implements AutoCloseable {
    * @param job the job's settings, but the brokers (known once the broker runs)
    * @param http who may read the HTTP API and console, and over TLS or not (up)
    * @param delivery where alerts go (`up` delivers them when it has receivers)
+   * @param clickhouseHttp where the embedded store's read-only ClickHouse HTTP interface listens; null for nowhere
    */
   public record Config(Path kafkaDir, int kafkaPort, SensorListener sensorListener, int partitions,
       Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job, HttpConfig http,
-      DeliveryConfig delivery) {
+      DeliveryConfig delivery, ClickHouseHttpConfig clickhouseHttp) {
 
     /** The defaults for a replay: Kafka and ClickHouse data under {@code dataDir}. */
     public static Config embedded(Path dataDir) {
@@ -131,9 +134,10 @@ public final class OneMachineStack implements AutoCloseable {
       SensorListener sensors = SensorListener.from(settings);
       HttpConfig http = HttpConfig.from(settings);
       DeliveryConfig delivery = DeliveryConfig.from(settings, environment);
+      ClickHouseHttpConfig clickhouseHttp = ClickHouseHttpConfig.from(settings);
       settings.throwIfProblems();
       Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
-      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, http, delivery);
+      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, http, delivery, clickhouseHttp);
     }
 
     public StoreConfig store() {

@@ -106,7 +106,8 @@ class UpRemoteSensorTest {
         "--set", "kafka.sensors-users-file=" + dir.resolve("sensors.users"),
         "--set", "kafka.sensors-tls-keystore=" + certificates.serverKeystore(),
         "--set", "kafka.sensors-tls-key-password-file=" + dir.resolve("server-key-password"),
-        "--set", "job.window=10s", "--set", "job.idleness=5s", "--set", "job.checkpoint-interval=1s");
+        "--set", "job.window=10s", "--set", "job.idleness=5s", "--set", "job.checkpoint-interval=1s",
+        "--set", "store.http-listen=127.0.0.1:0");
     for (int i = 0; i < 1200 && !log(name).contains("AgentWatch is up"); i++) {
       assertTrue(up.isAlive(), "up ended at start:\n" + log(name));
       Thread.sleep(100);

@@ -99,7 +99,7 @@ class UpServiceTest {
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-opens")).forEach(command::add);
     command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.agentwatch.cli.AgentWatch", "up",
         "--interface", "lo", "--filter", "tcp port " + tlsPort, "--data-dir", dataDir.toString(),
-        "--http", "127.0.0.1:" + LocalPorts.free(), "--set", "kafka.port=" + LocalPorts.free(),
+        "--http", "127.0.0.1:" + LocalPorts.free(), "--set", "kafka.port=" + LocalPorts.free(), "--set", "store.http-listen=127.0.0.1:0",
         "--set", "job.window=10s", "--set", "job.idleness=5s", "--set", "job.checkpoint-interval=1s", "--sensor-id", "up-test"));
     Process up = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
     processes.add(up);

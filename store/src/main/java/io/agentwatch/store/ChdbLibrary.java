@@ -47,6 +47,13 @@ public final class ChdbLibrary {
 
     void chdb_destroy_query_result(Pointer result);
 
+    long chdb_result_rows_read(Pointer result);
+
+    long chdb_result_bytes_read(Pointer result);
+
+    /** Seconds. */
+    double chdb_result_elapsed(Pointer result);
+
     /** Begins an INSERT whose data comes in chunks; never NULL, check chdb_stream_insert_error. */
     Pointer chdb_stream_insert_n(Pointer connection, byte[] query, long queryLength, byte[] format, long formatLength);
 

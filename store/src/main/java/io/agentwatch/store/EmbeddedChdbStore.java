@@ -5,15 +5,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The ClickHouse engine in this process, through chDB. Every store opened on the same directory
- * shares one engine connection (see {@link ChdbEngine}); closing a store gives back its share.
+ * shares one engine (see {@link ChdbEngine}): writes run one at a time on its writer connection,
+ * queries on a pool of reader connections beside them; closing a store gives back its share.
  *
  * <p>RowBinary batches go through chDB's streaming INSERT (statement and data separately, the data
  * in chunks), not as inline data after the FORMAT clause: see {@link ChdbEngine#insert}.
  */
 public final class EmbeddedChdbStore implements ClickHouseStore {
+
+  /** The statements {@link #queryReadOnly} runs, by their first keyword. */
+  private static final Set<String> READ_STATEMENTS = Set.of("SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXISTS");
+
+  /** The first keyword after blanks, comments and opening parentheses. */
+  private static final Pattern FIRST_KEYWORD = Pattern.compile("(?:\\s|--[^\\n]*\\n?|/\\*.*?\\*/|\\()*([A-Za-z]+)", Pattern.DOTALL);
 
   private final ChdbEngine engine;
   private volatile boolean closed;
@@ -47,7 +59,25 @@ public final class EmbeddedChdbStore implements ClickHouseStore {
   @Override
   public String query(String sql) throws StoreException {
     checkOpen();
-    return new String(engine.run(sql), StandardCharsets.UTF_8);
+    return new String(engine.read(sql), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Runs a client's query with {@code readonly=1} on a connection of its own, beside the writes:
+   * what the store's ClickHouse HTTP interface serves. {@code format} is the output format when the
+   * query names none; {@code database} (or empty) the current database; {@code settings} are set
+   * before readonly (names must be plain identifiers; the caller refuses any that lift readonly).
+   */
+  public ReadOnlyResult queryReadOnly(String sql, String format, String database, Map<String, String> settings)
+      throws StoreException {
+    checkOpen();
+    Matcher first = FIRST_KEYWORD.matcher(sql);
+    if (!first.lookingAt() || !READ_STATEMENTS.contains(first.group(1).toUpperCase(Locale.ROOT))) {
+      // readonly=1 alone lets some SYSTEM statements through (STOP MERGES ran on chDB 26.7).
+      throw new StoreException("Code: 164. DB::Exception: Cannot execute query in readonly mode: only "
+          + String.join(", ", READ_STATEMENTS.stream().sorted().toList()) + " statements are read here. (READONLY)", false);
+    }
+    return engine.queryReadOnly(sql, format, database, settings);
   }
 
   @Override

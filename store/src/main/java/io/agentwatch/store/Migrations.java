@@ -92,7 +92,7 @@ public final class Migrations {
         }
       }
       store.execute("INSERT INTO " + HISTORY_TABLE + " (version, name, checksum) VALUES ("
-          + migration.version() + ", " + quote(migration.name()) + ", " + quote(migration.checksum()) + ")");
+          + migration.version() + ", " + SqlNames.stringLiteral(migration.name()) + ", " + SqlNames.stringLiteral(migration.checksum()) + ")");
       LOG.info("applied migration {} to {}", migration.name(), store.describe());
       newlyApplied.add(migration);
     }
@@ -111,10 +111,6 @@ public final class Migrations {
       applied.put(Integer.parseInt(fields[0]), new String[] {fields[1], fields[2]});
     }
     return applied;
-  }
-
-  private static String quote(String text) {
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** Reads every {@code NNN_name.sql} of a classpath folder, from a directory or from a jar. */

@@ -168,6 +168,20 @@ public final class NamedQuery {
     return sql.toString();
   }
 
+  /**
+   * The SQL with each placeholder replaced by the text {@code replacement} gives for its parameter,
+   * unchecked: for tools with their own templating (Grafana's macros and variables).
+   */
+  public String template(java.util.function.Function<Parameter, String> replacement) {
+    Matcher placeholder = PLACEHOLDER.matcher(body);
+    StringBuilder sql = new StringBuilder();
+    while (placeholder.find()) {
+      placeholder.appendReplacement(sql, Matcher.quoteReplacement(replacement.apply(parameters.get(placeholder.group(1)))));
+    }
+    placeholder.appendTail(sql);
+    return sql.toString();
+  }
+
   private static Type type(String query, String text) {
     try {
       return Type.valueOf(text);

@@ -47,6 +47,11 @@ final class SqlNames {
     return token;
   }
 
+  /** {@code text} as a ClickHouse string literal: quoted, backslashes and quotes escaped. */
+  static String stringLiteral(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
   /** {@code INSERT INTO `t` (`a`, `b`)}: an insert without its FORMAT clause or data. */
   static String insertInto(String table, List<String> columns) {
     if (columns.isEmpty()) {

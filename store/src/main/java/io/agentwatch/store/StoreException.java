@@ -31,4 +31,9 @@ public class StoreException extends Exception {
   public boolean isRefusedValue() {
     return !retriable && ClickHouseErrors.isRefusedValue(ClickHouseErrors.codeOf(getMessage()));
   }
+
+  /** The ClickHouse error code the message carries ("Code: 60. ..."), or -1 when it carries none. */
+  public int clickHouseCode() {
+    return ClickHouseErrors.codeOf(getMessage());
+  }
 }
