@@ -64,7 +64,7 @@ class LateRecordsTest {
         HostVendorWindows.of(flows, Duration.ofMinutes(1), Duration.ofMinutes(5));
     DataStream<String> both = windows.map(w -> "window " + w.getWindowStart() + " flows=" + w.getFlows()
             + " up=" + w.getBytesUp())
-        .union(windows.getSideOutput(HostVendorWindows.TOO_LATE).map(f -> "too late " + f.getLastSeen()));
+        .union(windows.getSideOutput(HostVendorWindows.TOO_LATE).map(part -> "too late " + part.lastSeen()));
 
     List<String> out = new ArrayList<>();
     try (CloseableIterator<String> it = both.executeAndCollect("late records")) {
