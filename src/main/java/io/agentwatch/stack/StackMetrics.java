@@ -54,6 +54,14 @@ public final class StackMetrics {
     this.clock = clock;
   }
 
+  /**
+   * The store's part alone: for a server over a ClickHouse cluster, where the job's lag and
+   * checkpoints are Flink's and Kafka's to report.
+   */
+  public static StackMetrics storeOnly(ClickHouseStore store, Clock clock) {
+    return new StackMetrics(store, null, null, null, null, Duration.ofMinutes(1), clock);
+  }
+
   public Snapshot snapshot() throws StoreException {
     return new Snapshot(rowsPerTable(), consumerLag().orElse(null), checkpointAge().orElse(null));
   }
@@ -109,6 +117,9 @@ public final class StackMetrics {
 
   /** End offsets minus the job's committed offsets on the flows topic; empty when the broker does not answer in time. */
   private Optional<Long> consumerLag() {
+    if (bootstrapServers == null) {
+      return Optional.empty();
+    }
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000))) {
       Map<TopicPartition, OffsetAndMetadata> committed =
@@ -132,6 +143,9 @@ public final class StackMetrics {
   }
 
   private Optional<Duration> checkpointAge() {
+    if (checkpoints == null) {
+      return Optional.empty();
+    }
     return RunningJob.newestState(checkpoints).map(state -> {
       try {
         return Duration.between(Files.getLastModifiedTime(state.resolve("_metadata")).toInstant(), clock.instant());

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 
 class AgentWatchTest {
 
-  private static final List<String> ALL = List.of("flows", "sensor", "up", "replay", "query", "alerts", "generate", "help");
+  private static final List<String> ALL = List.of("flows", "sensor", "up", "replay", "query", "alerts", "report", "generate", "serve", "migrate", "help");
 
   @Test
   void aNamedSubcommandIsTheOnlyOneBuilt() {
