@@ -22,9 +22,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -32,6 +29,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,13 +86,18 @@ class SpreadOverMinutesTest {
     env.getConfig().enableObjectReuse(); // as AgentWatchJob runs
     SingleOutputStreamOperator<HostVendorWindow> windows = HostVendorWindows.of(
         env.fromData(RECORDS, new AvroTypeInfo<>(FlowRecord.class)).assignTimestampsAndWatermarks(WatermarkStrategy
-            .<FlowRecord>forGenerator(context -> new ThirtySecondsBehind())
+            .<FlowRecord>forGenerator(context -> new WatermarkAfterEveryRecord(30_000))
             .withTimestampAssigner((flow, previous) -> flow.getLastSeen().toEpochMilli())),
         Duration.ofMinutes(1), Duration.ofMinutes(5));
     ClickHouseSinkConfig sink = ClickHouseSinkConfig.defaults(StoreConfig.embedded(dir.toString()));
     HostVendorWindows.forStore(windows).sinkTo(new ClickHouseSink<>(sink, AgentWatchJob.WINDOW_ROWS));
     windows.getSideOutput(HostVendorWindows.TOO_LATE).sinkTo(new ClickHouseSink<>(sink, AgentWatchJob.LATE_ROWS));
     env.execute("spread over minutes");
+  }
+
+  @AfterAll
+  static void closeTheStore() throws Exception {
+    store.close(); // chDB holds one data directory per process: the next test class opens its own
   }
 
   @Test
@@ -150,20 +153,6 @@ class SpreadOverMinutesTest {
     assertEquals("2026-11-02 09:20:00\t12345\t678\t9\t7\t1\t1\t12345\n", store.query("SELECT window_start, bytes_up,"
         + " bytes_down, packets_up, packets_down, flows, distinct_destinations, max_upload"
         + " FROM host_vendor_service_1m FINAL WHERE host = 'short-flow'"));
-  }
-
-  /** The job's bounded out-of-orderness, 30 s, with a watermark after every record. */
-  private static final class ThirtySecondsBehind implements WatermarkGenerator<FlowRecord> {
-    private long max = Long.MIN_VALUE + 30_001;
-
-    @Override
-    public void onEvent(FlowRecord flow, long timestamp, WatermarkOutput output) {
-      max = Math.max(max, timestamp);
-      output.emitWatermark(new Watermark(max - 30_001));
-    }
-
-    @Override
-    public void onPeriodicEmit(WatermarkOutput output) {}
   }
 
   private static FlowRecord flow(String host, long sequence, Instant first, Instant last, long bytesUp, long bytesDown,
