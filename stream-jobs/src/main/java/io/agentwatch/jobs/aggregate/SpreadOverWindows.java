@@ -20,13 +20,14 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * the largest uploads are per window: the bytes that went out in that window).
  *
  * <p>Each part carries its own event time (the last millisecond of its window, or the record's
- * last_seen in the last window; the source's timestamp, last_seen, is not used), so the window operator judges each part's lateness against its
+ * last_seen in the last window), so the window operator judges each part's lateness against its
  * own window: a part whose window closed for good goes to the late side output with its bytes
  * (late_flows says exactly what the windows miss) instead of being silently dropped.
  *
  * <p>A custom operator only because a function cannot stamp its output with a time of its own.
  * It allocates nothing per part: one part object and one stream record are reused, which is safe
- * because the next operator is across a keyBy (each part is serialised when emitted).
+ * because the next operator is across a keyBy (each part is serialised when emitted); what is
+ * left per part is Flink's (the key, the deserialised part on the window's side).
  */
 public final class SpreadOverWindows extends AbstractStreamOperator<FlowPart>
     implements OneInputStreamOperator<FlowRecord, FlowPart> {
