@@ -58,7 +58,7 @@ final class SensorOptions {
 
   @Option(names = "--active-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "A flow longer than this emits a record (counts since its previous record) and goes on "
-          + "(default: 5m).")
+          + "(default: 1m, as flow exporters commonly use).")
   Duration activeTimeout;
 
   @Option(names = "--max-flows", paramLabel = "N",

@@ -5,10 +5,10 @@ import io.agentwatch.capture.synth.SyntheticPcapWriter;
 import io.agentwatch.capture.synth.TcpSession;
 import io.agentwatch.capture.synth.TcpSessionBuilder;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +45,43 @@ public final class DemoFleet {
 
   /** Sums of one window. */
   public record Totals(long bytesUp, long bytesDown, long packetsUp, long packetsDown, long flows) {
-    static final Totals NONE = new Totals(0, 0, 0, 0, 0);
-
-    Totals plus(SessionTruth t) {
-      return new Totals(bytesUp + t.bytesUp(), bytesDown + t.bytesDown(),
-          packetsUp + t.packetsUp(), packetsDown + t.packetsDown(), flows + 1);
+    public Totals plus(Totals t) {
+      return new Totals(bytesUp + t.bytesUp, bytesDown + t.bytesDown, packetsUp + t.packetsUp,
+          packetsDown + t.packetsDown, flows + t.flows);
     }
+  }
+
+  /**
+   * Where AgentWatch must put one flow record's counts: spread over the minutes its time
+   * [firstSeen, lastSeen) overlaps (an instant: the minute of lastSeen), in proportion to the
+   * milliseconds in each, rounded down cumulatively so the parts sum to the counts; the flow
+   * counts once, in the last minute. Exact big-number arithmetic, independent of the job's.
+   */
+  public static Map<Instant, Totals> minutesOf(Instant firstSeen, Instant lastSeen, long bytesUp, long bytesDown,
+      long packetsUp, long packetsDown) {
+    long last = lastSeen.toEpochMilli();
+    long first = Math.min(firstSeen.toEpochMilli(), last);
+    long[] totals = {bytesUp, bytesDown, packetsUp, packetsDown};
+    Map<Instant, Totals> minutes = new TreeMap<>();
+    if (first == last) {
+      minutes.put(Instant.ofEpochMilli(Math.floorDiv(last, 60_000L) * 60_000L),
+          new Totals(bytesUp, bytesDown, packetsUp, packetsDown, 1));
+      return minutes;
+    }
+    long lastMinute = Math.floorDiv(last - 1, 60_000L) * 60_000L;
+    long[] done = new long[4];
+    for (long minute = Math.floorDiv(first, 60_000L) * 60_000L; minute <= lastMinute; minute += 60_000L) {
+      long elapsed = Math.min(minute + 60_000L, last) - first;
+      long[] part = new long[4];
+      for (int i = 0; i < 4; i++) {
+        long upTo = BigInteger.valueOf(totals[i]).multiply(BigInteger.valueOf(elapsed))
+            .divide(BigInteger.valueOf(last - first)).longValueExact();
+        part[i] = upTo - done[i];
+        done[i] = upTo;
+      }
+      minutes.put(Instant.ofEpochMilli(minute), new Totals(part[0], part[1], part[2], part[3], minute == lastMinute ? 1 : 0));
+    }
+    return minutes;
   }
 
   public static final List<Endpoint> ENDPOINTS = List.of(
@@ -209,8 +240,9 @@ public final class DemoFleet {
       if (s.vendor() == null) {
         continue;
       }
-      WindowKey key = new WindowKey(s.host(), s.vendor(), s.truth().lastSeen().truncatedTo(ChronoUnit.MINUTES));
-      windows.compute(key, (k, sum) -> (sum == null ? Totals.NONE : sum).plus(s.truth()));
+      SessionTruth t = s.truth();
+      minutesOf(t.firstSeen(), t.lastSeen(), t.bytesUp(), t.bytesDown(), t.packetsUp(), t.packetsDown())
+          .forEach((minute, part) -> windows.merge(new WindowKey(s.host(), s.vendor(), minute), part, Totals::plus));
     }
     return windows;
   }

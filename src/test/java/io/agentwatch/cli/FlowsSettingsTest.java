@@ -44,6 +44,6 @@ class FlowsSettingsTest {
   void helpListsTheKeysWithTheirDefaults() {
     Run run = FlowsCommandTest.agentwatch("flows", "--help");
     assertTrue(run.out().contains("flows.active-timeout DURATION"), run.out());
-    assertTrue(run.out().contains("AGENTWATCH_FLOWS_ACTIVE_TIMEOUT; default 5m"), run.out());
+    assertTrue(run.out().contains("AGENTWATCH_FLOWS_ACTIVE_TIMEOUT; default 1m"), run.out());
   }
 }

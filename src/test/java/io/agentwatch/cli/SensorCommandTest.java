@@ -45,7 +45,7 @@ class SensorCommandTest {
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("kafka.topic = from-flag"), run.out());
     assertTrue(run.out().contains("capture.interfaces = lo"), run.out());
-    assertTrue(run.out().contains("flows.tcp-idle-timeout = 60s  (default)"), run.out());
+    assertTrue(run.out().contains("flows.tcp-idle-timeout = 1m  (default)"), run.out());
     assertTrue(run.out().contains("kafka.properties.sasl.jaas.config = [hidden]"), run.out());
     assertFalse(run.out().contains("do-not-print-me") || run.out().contains("also-secret"), run.out());
   }

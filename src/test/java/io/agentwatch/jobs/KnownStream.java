@@ -1,5 +1,6 @@
 package io.agentwatch.jobs;
 
+import io.agentwatch.demo.DemoFleet;
 import io.agentwatch.schema.EndReason;
 import io.agentwatch.schema.Evidence;
 import io.agentwatch.schema.FlowMessageHeaders;
@@ -63,20 +64,18 @@ final class KnownStream {
    * "bytesUp bytesDown packetsUp packetsDown flows", in the form of {@link #windowsIn}.
    */
   Map<String, String> truth() {
-    Map<String, long[]> sums = new TreeMap<>();
+    Map<String, DemoFleet.Totals> sums = new TreeMap<>();
     for (FlowRecord flow : records) {
       if (flow.getVendor() != null) {
-        long[] s = sums.computeIfAbsent(flow.getHost() + "/" + flow.getVendor() + "/" + flow.getService() + "/"
-            + flow.getLastSeen().toEpochMilli() / 60_000 * 60, k -> new long[5]);
-        s[0] += flow.getBytesUp();
-        s[1] += flow.getBytesDown();
-        s[2] += flow.getPacketsUp();
-        s[3] += flow.getPacketsDown();
-        s[4]++;
+        DemoFleet.minutesOf(flow.getFirstSeen(), flow.getLastSeen(), flow.getBytesUp(), flow.getBytesDown(),
+                flow.getPacketsUp(), flow.getPacketsDown())
+            .forEach((minute, part) -> sums.merge(flow.getHost() + "/" + flow.getVendor() + "/" + flow.getService()
+                + "/" + minute.getEpochSecond(), part, DemoFleet.Totals::plus));
       }
     }
     Map<String, String> truth = new TreeMap<>();
-    sums.forEach((k, s) -> truth.put(k, s[0] + " " + s[1] + " " + s[2] + " " + s[3] + " " + s[4]));
+    sums.forEach((k, s) -> truth.put(k, s.bytesUp() + " " + s.bytesDown() + " " + s.packetsUp() + " " + s.packetsDown()
+        + " " + s.flows()));
     return truth;
   }
 

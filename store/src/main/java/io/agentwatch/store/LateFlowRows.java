@@ -1,13 +1,13 @@
 package io.agentwatch.store;
 
-import io.agentwatch.schema.FlowRecord;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * How a flow record that missed its window becomes a row of {@code late_flows}
- * (sql/migrations/004_stream_jobs.sql).
+ * How the part of a flow record that missed its window becomes a row of {@code late_flows}
+ * (sql/migrations/004_stream_jobs.sql): the job spreads a record over the windows it lasted, so a
+ * row says which record (sensor, sequence, last_seen), which window it missed and the bytes of
+ * that window the aggregates lack.
  */
 public final class LateFlowRows {
 
@@ -19,20 +19,19 @@ public final class LateFlowRows {
 
   private LateFlowRows() {}
 
-  /** Appends a row for {@code flow}, whose window of length {@code window} had closed. */
-  public static void encode(RowBinaryWriter out, FlowRecord flow, Duration window) {
-    long windowMillis = window.toMillis();
-    long eventMillis = flow.getLastSeen().toEpochMilli();
-      out.lowCardinalityString(flow.getSensorId())
-          .uint64(flow.getSequence())
-          .lowCardinalityString(flow.getHost())
-          .lowCardinalityString(orEmpty(flow.getVendor()))
-          .lowCardinalityString(orEmpty(flow.getService()))
-          .ipv6(flow.getDstIp())
-          .dateTime64(flow.getLastSeen(), 6)
-          .dateTime(Instant.ofEpochMilli(eventMillis - Math.floorMod(eventMillis, windowMillis)))
-          .uint64(flow.getBytesUp())
-          .uint64(flow.getBytesDown());
+  /** Appends a row for the part of record ({@code sensorId}, {@code sequence}) whose window had closed. */
+  public static void encode(RowBinaryWriter out, String sensorId, long sequence, String host, String vendor,
+      String service, String dstIp, Instant lastSeen, Instant windowStart, long bytesUp, long bytesDown) {
+    out.lowCardinalityString(sensorId)
+        .uint64(sequence)
+        .lowCardinalityString(host)
+        .lowCardinalityString(orEmpty(vendor))
+        .lowCardinalityString(orEmpty(service))
+        .ipv6(dstIp)
+        .dateTime64(lastSeen, 6)
+        .dateTime(windowStart)
+        .uint64(bytesUp)
+        .uint64(bytesDown);
   }
 
   private static String orEmpty(String value) {

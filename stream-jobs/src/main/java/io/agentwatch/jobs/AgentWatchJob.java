@@ -1,5 +1,6 @@
 package io.agentwatch.jobs;
 
+import io.agentwatch.jobs.aggregate.FlowPart;
 import io.agentwatch.jobs.aggregate.HostVendorWindows;
 import io.agentwatch.jobs.alert.AlertKafkaSink;
 import io.agentwatch.jobs.deadletter.DeadLetterLog;
@@ -21,7 +22,7 @@ import io.agentwatch.store.DeadLetterRows;
 import io.agentwatch.store.FlowRows;
 import io.agentwatch.store.HostVendorWindowRows;
 import io.agentwatch.store.LateFlowRows;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -49,8 +50,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * <pre>
  *   flows topic ─┬─ not a flow record ─────────────────────────────────→ ClickHouse dead_letters
  *                ├──────────────────────────────────────────────────────→ ClickHouse flows
- *                └─ AI vendors only → key (host, vendor, service) → 1-minute
- *                   event-time windows (+ allowed lateness) ─┬──────────→ ClickHouse host_vendor_service_1m
+ *                └─ AI vendors only → spread over the minutes they lasted → key (host,
+ *                   vendor, service) → 1-minute event-time windows
+ *                   (+ allowed lateness) ────────────────────┬──────────→ ClickHouse host_vendor_service_1m
  *                        │                                   └─ detectors ─┬→ ClickHouse alerts
  *                        └─ later than allowed: count ──→ ClickHouse       └→ Kafka alerts (ExposureAlert)
  *                                                          late_flows
@@ -60,7 +62,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * send as flow records) goes straight to ClickHouse host_traffic_1m ({@code hosttraffic/}).
  * Copies a sensor sent again after a failure are dropped first, right after the topic.
  * A flow record's event time is its {@code last_seen}: records are reported when their counts
- * are complete, so last_seen advances with the stream and the watermark can follow it.
+ * are complete, so last_seen advances with the stream and the watermark can follow it. The
+ * windows see each record as parts, one per minute it lasted, each with its own minute's time.
  */
 public final class AgentWatchJob {
 
@@ -71,8 +74,12 @@ public final class AgentWatchJob {
   static final TableEncoder<FlowRecord> FLOW_ROWS =
       new TableEncoder<>(FlowRows.TABLE, FlowRows.COLUMNS, FlowRows::encode)
           .withOrigin(FlowRecord::getSensorId, FlowRecord::getSequence);
-  static final TableEncoder<HostVendorWindow> WINDOW_ROWS =
+  public static final TableEncoder<HostVendorWindow> WINDOW_ROWS =
       new TableEncoder<>(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, HostVendorWindowRows::encode);
+  /** The parts of flow records that missed their window for good. */
+  public static final TableEncoder<FlowPart> LATE_ROWS = new TableEncoder<>(LateFlowRows.TABLE, LateFlowRows.COLUMNS,
+      (out, part) -> LateFlowRows.encode(out, part.sensorId, part.sequence, part.host, part.vendor, part.service,
+          part.dstIp, part.lastSeen(), Instant.ofEpochMilli(part.windowStart), part.bytesUp, part.bytesDown));
   static final TableEncoder<ExposureAlert> ALERT_ROWS =
       new TableEncoder<>(AlertRows.TABLE, AlertRows.COLUMNS, AlertRows::encode);
   static final TableEncoder<DeadLetter> DEAD_LETTER_ROWS =
@@ -148,21 +155,20 @@ public final class AgentWatchJob {
   }
 
   /**
-   * AI-vendor flows → per host × vendor × service windows (written to ClickHouse); records later
-   * than the allowed lateness are counted and written to late_flows. Returns the windows, every
+   * AI-vendor flows, spread over the windows they lasted → per host × vendor × service windows
+   * (written to ClickHouse); parts of records later than the allowed lateness are counted and
+   * written to late_flows. Returns the windows, every
    * firing of them (a late update emits the window again).
    */
   private static DataStream<HostVendorWindow> windows(DataStream<FlowRecord> flows, AgentWatchJobConfig config) {
     SingleOutputStreamOperator<HostVendorWindow> windows =
         HostVendorWindows.of(flows, config.window(), config.allowedLateness());
-    windows.sinkTo(new ClickHouseSink<>(config.sink(), WINDOW_ROWS)).name("ClickHouse " + WINDOW_ROWS.table());
+    HostVendorWindows.forStore(windows)
+        .sinkTo(new ClickHouseSink<>(config.sink(), WINDOW_ROWS)).name("ClickHouse " + WINDOW_ROWS.table());
 
-    Duration window = config.window();
-    TableEncoder<FlowRecord> lateRows = new TableEncoder<>(LateFlowRows.TABLE, LateFlowRows.COLUMNS,
-        (out, flow) -> LateFlowRows.encode(out, flow, window));
     windows.getSideOutput(HostVendorWindows.TOO_LATE)
-        .map(new CountLate()).name("count late flows")
-        .sinkTo(new ClickHouseSink<>(config.sink(), lateRows)).name("ClickHouse " + LateFlowRows.TABLE);
+        .map(new CountLate(), HostVendorWindows.PART).name("count late flow parts")
+        .sinkTo(new ClickHouseSink<>(config.sink(), LATE_ROWS)).name("ClickHouse " + LATE_ROWS.table());
     return windows;
   }
 
@@ -199,19 +205,19 @@ public final class AgentWatchJob {
         .withIdleness(config.idleness());
   }
 
-  /** Counts records that missed their window for good ({@code lateFlowRecords}), passing them on. */
-  private static final class CountLate extends RichMapFunction<FlowRecord, FlowRecord> {
+  /** Counts record parts that missed their window for good ({@code lateFlowParts}), passing them on. */
+  private static final class CountLate extends RichMapFunction<FlowPart, FlowPart> {
     private transient Counter late;
 
     @Override
     public void open(OpenContext context) {
-      late = getRuntimeContext().getMetricGroup().counter("lateFlowRecords");
+      late = getRuntimeContext().getMetricGroup().counter("lateFlowParts");
     }
 
     @Override
-    public FlowRecord map(FlowRecord flow) {
+    public FlowPart map(FlowPart part) {
       late.inc();
-      return flow;
+      return part;
     }
   }
 }

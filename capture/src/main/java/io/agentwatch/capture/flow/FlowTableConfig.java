@@ -8,7 +8,9 @@ import java.time.Duration;
  *
  * @param tcpIdleTimeout a TCP flow without packets for this long ends with reason IDLE
  * @param udpIdleTimeout the same for UDP
- * @param activeTimeout a flow longer than this emits a record (ACTIVE_TIMEOUT) and goes on
+ * @param activeTimeout a flow longer than this emits a record (ACTIVE_TIMEOUT) and goes on; 60 s by
+ *     default, as flow exporters commonly use, so a long connection's bytes reach the job in the
+ *     minute after they were sent (the job spreads each record over the minutes it lasted)
  * @param closeGrace after FIN from both sides or a RST, packets arriving within this time (the last
  *     ACK, a repeated RST) still count in the flow; then the record is emitted (FIN or RST)
  * @param sweepInterval how often, in capture time, the table looks for idle and closed flows
@@ -22,9 +24,10 @@ public record FlowTableConfig(
     Duration sweepInterval,
     int maxFlows) {
 
+  /** The defaults of every command that runs a sensor ({@code flows.*} keys of the sensor service). */
   public static FlowTableConfig defaults() {
     return new FlowTableConfig(
-        Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(300), Duration.ofSeconds(1), Duration.ofSeconds(1), 1_000_000);
+        Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 1_000_000);
   }
 
   public FlowTableConfig withIdleTimeouts(Duration tcp, Duration udp) {

@@ -52,6 +52,8 @@ public record SensorServiceConfig(
   /** Endpoint: the sensor watches its own machine. Network: it watches a SPAN port or TAP. */
   public enum HostMode { ENDPOINT, NETWORK }
 
+  private static final FlowTableConfig FLOWS = FlowTableConfig.defaults();
+
   public static final List<Setting> SETTINGS = List.of(
       Setting.value("sensor.id", "ID", "the host name", "names this sensor in every record"),
       Setting.list("capture.interfaces", "IF", "interfaces to capture on, live (e.g. eth0, lo)"),
@@ -63,10 +65,14 @@ public record SensorServiceConfig(
       Setting.value("capture.promiscuous", "BOOL", "true", "see frames addressed to other hosts (SPAN/TAP)"),
       Setting.value("capture.buffer-size", "SIZE", "32MiB", "kernel capture buffer; bigger absorbs bursts"),
       Setting.value("capture.warm-up", "BOOL", "true", "warm up on synthetic traffic first (3-6 s); a cold sensor drops packets"),
-      Setting.value("flows.tcp-idle-timeout", "DURATION", "60s", "end a TCP flow after this long without packets"),
-      Setting.value("flows.udp-idle-timeout", "DURATION", "30s", "end a UDP flow after this long without packets"),
-      Setting.value("flows.active-timeout", "DURATION", "5m", "long flows emit a record (with deltas) this often"),
-      Setting.value("flows.max-flows", "N", "1000000", "open flows at most; the least recently seen is exported early"),
+      Setting.value("flows.tcp-idle-timeout", "DURATION", ValueParsers.text(FLOWS.tcpIdleTimeout()),
+          "end a TCP flow after this long without packets"),
+      Setting.value("flows.udp-idle-timeout", "DURATION", ValueParsers.text(FLOWS.udpIdleTimeout()),
+          "end a UDP flow after this long without packets"),
+      Setting.value("flows.active-timeout", "DURATION", ValueParsers.text(FLOWS.activeTimeout()),
+          "long flows emit a record (with deltas) this often; the job spreads each over the minutes it lasted"),
+      Setting.value("flows.max-flows", "N", Integer.toString(FLOWS.maxFlows()),
+          "open flows at most; the least recently seen is exported early"),
       Setting.list("catalog.files", "FILE", "extra endpoint catalog files (YAML) on top of the built-in one"),
       Setting.value("hosts.mode", "endpoint|network", "endpoint",
           "endpoint: every flow is this machine's; network: an inventory names the hosts behind a SPAN port"),

@@ -1,10 +1,9 @@
 package io.agentwatch.jobs.aggregate;
 
-import io.agentwatch.schema.FlowRecord;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Sums one host's traffic to one vendor's service over a window, one flow record at a time. */
-public final class HostVendorAccumulator implements AggregateFunction<FlowRecord, WindowTotals, WindowTotals> {
+/** Sums one host's traffic to one vendor's service over a window, one flow record's part at a time. */
+public final class HostVendorAccumulator implements AggregateFunction<FlowPart, WindowTotals, WindowTotals> {
 
   @Override
   public WindowTotals createAccumulator() {
@@ -12,8 +11,8 @@ public final class HostVendorAccumulator implements AggregateFunction<FlowRecord
   }
 
   @Override
-  public WindowTotals add(FlowRecord flow, WindowTotals totals) {
-    totals.add(flow);
+  public WindowTotals add(FlowPart part, WindowTotals totals) {
+    totals.add(part);
     return totals;
   }
 

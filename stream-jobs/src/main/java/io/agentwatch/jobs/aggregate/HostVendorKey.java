@@ -1,6 +1,5 @@
 package io.agentwatch.jobs.aggregate;
 
-import io.agentwatch.schema.FlowRecord;
 import java.util.Objects;
 
 /**
@@ -20,8 +19,8 @@ public final class HostVendorKey {
     this.service = service;
   }
 
-  public static HostVendorKey of(FlowRecord flow) {
-    return new HostVendorKey(flow.getHost(), flow.getVendor(), flow.getService() == null ? "" : flow.getService());
+  public static HostVendorKey of(FlowPart part) {
+    return new HostVendorKey(part.host, part.vendor, part.service);
   }
 
   @Override

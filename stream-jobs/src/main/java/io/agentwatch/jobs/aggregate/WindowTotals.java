@@ -1,12 +1,11 @@
 package io.agentwatch.jobs.aggregate;
 
 import io.agentwatch.jobs.window.LargestUploads;
-import io.agentwatch.schema.FlowRecord;
 import java.util.Arrays;
 
 /**
- * Running totals of one window (the key says whose): sums, the distinct destinations, and the few
- * largest uploads by flow key. In state through {@link WindowTotalsSerializer} (no Kryo, no
+ * Running totals of one window (the key says whose), summed from the flow records' parts in it
+ * ({@link SpreadOverWindows}): sums, the distinct destinations, and the few largest uploads by flow key. In state through {@link WindowTotalsSerializer} (no Kryo, no
  * character-at-a-time POJO text).
  */
 public final class WindowTotals extends LargestUploads {
@@ -20,15 +19,15 @@ public final class WindowTotals extends LargestUploads {
   /** Sorted, distinct dst_ip texts: a window of one host and service has a handful. */
   public String[] destinations = new String[0];
 
-  void add(FlowRecord flow) {
-    bytesUp += flow.getBytesUp();
-    bytesDown += flow.getBytesDown();
-    packetsUp += flow.getPacketsUp();
-    packetsDown += flow.getPacketsDown();
-    flows++;
-    maxUpload = Math.max(maxUpload, flow.getBytesUp());
-    addDestination(flow.getDstIp());
-    offerTop(FlowKeys.of(flow), flow.getBytesUp());
+  void add(FlowPart part) {
+    bytesUp += part.bytesUp;
+    bytesDown += part.bytesDown;
+    packetsUp += part.packetsUp;
+    packetsDown += part.packetsDown;
+    flows += part.flows;
+    maxUpload = Math.max(maxUpload, part.bytesUp);
+    addDestination(part.dstIp);
+    offerTop(part.flowKey, part.bytesUp);
   }
 
   void addAll(WindowTotals other) {

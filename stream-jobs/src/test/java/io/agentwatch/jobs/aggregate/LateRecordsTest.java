@@ -12,9 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
@@ -58,13 +55,13 @@ class LateRecordsTest {
     DataStream<FlowRecord> flows = env.fromSequence(0, SECONDS.length - 1)
         .map(new RecordAt(), new AvroTypeInfo<>(FlowRecord.class))
         .assignTimestampsAndWatermarks(WatermarkStrategy
-            .<FlowRecord>forGenerator(context -> new EveryRecord())
+            .<FlowRecord>forGenerator(context -> new WatermarkAfterEveryRecord(0))
             .withTimestampAssigner((flow, previous) -> flow.getLastSeen().toEpochMilli()));
     SingleOutputStreamOperator<HostVendorWindow> windows =
         HostVendorWindows.of(flows, Duration.ofMinutes(1), Duration.ofMinutes(5));
     DataStream<String> both = windows.map(w -> "window " + w.getWindowStart() + " flows=" + w.getFlows()
             + " up=" + w.getBytesUp())
-        .union(windows.getSideOutput(HostVendorWindows.TOO_LATE).map(f -> "too late " + f.getLastSeen()));
+        .union(windows.getSideOutput(HostVendorWindows.TOO_LATE).map(part -> "too late " + part.lastSeen()));
 
     List<String> out = new ArrayList<>();
     try (CloseableIterator<String> it = both.executeAndCollect("late records")) {
@@ -91,19 +88,5 @@ class LateRecordsTest {
           .setPacketsUp(1).setPacketsDown(1).setBytesUp(s).setBytesDown(0).setVendor("anthropic")
           .setService("anthropic-api").setIdentifiedBy(Evidence.SNI).setEndReason(EndReason.FIN).build();
     }
-  }
-
-  /** A watermark right behind every record (never going back). */
-  private static final class EveryRecord implements WatermarkGenerator<FlowRecord> {
-    private long max = Long.MIN_VALUE;
-
-    @Override
-    public void onEvent(FlowRecord flow, long timestamp, WatermarkOutput output) {
-      max = Math.max(max, timestamp);
-      output.emitWatermark(new Watermark(max - 1));
-    }
-
-    @Override
-    public void onPeriodicEmit(WatermarkOutput output) {}
   }
 }

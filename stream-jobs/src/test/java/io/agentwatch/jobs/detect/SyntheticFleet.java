@@ -7,6 +7,7 @@ import io.agentwatch.schema.SchemaTrust;
 import io.agentwatch.schema.Transport;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -145,6 +146,15 @@ final class SyntheticFleet {
     return 0.01;
   }
 
+  /**
+   * The labels put an incident's bytes in the minute of its records' last_seen; the job spreads a
+   * record over the minutes it lasted, so a record here starts no earlier than its last minute.
+   */
+  private static Instant withinItsMinute(Instant last, Instant first) {
+    Instant minute = last.truncatedTo(ChronoUnit.MINUTES);
+    return first.isBefore(minute) ? minute : first;
+  }
+
   private static FlowRecord flow(String host, int h, Vendor vendor, long lastSeen, long up, long down, Random random) {
     Instant last = Instant.ofEpochMilli(lastSeen);
     return FlowRecord.newBuilder()
@@ -152,7 +162,7 @@ final class SyntheticFleet {
         .setSrcIp("10.0." + (h / 250) + "." + (h % 250 + 1)).setSrcPort(40_000 + random.nextInt(20_000))
         .setDstIp(vendor.addresses()[random.nextInt(vendor.addresses().length)]).setDstPort(443)
         .setTransport(Transport.TCP)
-        .setFirstSeen(last.minusMillis(1_000 + random.nextInt(20_000))).setLastSeen(last)
+        .setFirstSeen(withinItsMinute(last, last.minusMillis(1_000 + random.nextInt(20_000)))).setLastSeen(last)
         .setPacketsUp(up / 1200 + 1).setPacketsDown(down / 1200 + 1).setBytesUp(up).setBytesDown(down)
         .setSni("api." + vendor.name() + ".example").setVendor(vendor.name()).setService(vendor.service())
         .setCategory("llm-api").setIdentifiedBy(Evidence.SNI).setEndReason(EndReason.FIN)
