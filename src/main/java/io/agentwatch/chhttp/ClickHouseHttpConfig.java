@@ -2,6 +2,7 @@ package io.agentwatch.chhttp;
 
 import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
+import io.agentwatch.config.ValueParsers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,18 +39,12 @@ public record ClickHouseHttpConfig(String host, int port, String user, String pa
     if (listen == null || listen.isBlank() || listen.equalsIgnoreCase("off")) {
       return null;
     }
-    int colon = listen.lastIndexOf(':');
-    int port = -1;
-    try {
-      port = colon > 0 ? Integer.parseInt(listen.substring(colon + 1)) : -1;
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    String host = colon > 0 ? listen.substring(0, colon).replaceAll("^\\[|]$", "") : "";
-    if (port < 0 || port > 65535 || host.isBlank()) {
-      settings.problem(LISTEN, "'" + listen + "' is not HOST:PORT (e.g. 127.0.0.1:8123) or off");
+    ValueParsers.HostPort address = settings.parse(LISTEN, ValueParsers::hostPort);
+    if (address == null) {
       return null;
     }
+    String host = address.host();
+    int port = address.port();
     String user = settings.text(USER);
     if (user == null || user.isBlank()) {
       settings.problem(USER, "must name a user");

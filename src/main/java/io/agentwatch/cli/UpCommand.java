@@ -11,6 +11,7 @@ import io.agentwatch.capture.source.LiveCaptureSource;
 import io.agentwatch.capture.source.ReplaySource;
 import io.agentwatch.chhttp.ClickHouseHttpConfig;
 import io.agentwatch.chhttp.ClickHouseHttpServer;
+import io.agentwatch.config.ValueParsers;
 import io.agentwatch.delivery.AlertDelivery;
 import io.agentwatch.demo.DemoFleet;
 import io.agentwatch.stack.DataDirectory;
@@ -328,16 +329,11 @@ final class UpCommand implements Callable<Integer> {
   }
 
   static InetSocketAddress address(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
     try {
-      int port = Integer.parseInt(hostPort.substring(colon + 1));
-      String host = hostPort.substring(0, Math.max(colon, 0)).replaceAll("^\\[|]$", "");
-      if (colon < 1 || port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-      return new InetSocketAddress(host, port);
-    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-      throw new UserError("--http: '" + hostPort + "' is not HOST:PORT (e.g. 127.0.0.1:8080)", 2, e);
+      ValueParsers.HostPort address = ValueParsers.hostPort(hostPort);
+      return new InetSocketAddress(address.host(), address.port());
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--http: " + e.getMessage(), 2, e);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.agentwatch.stack;
 
 import io.agentwatch.config.Settings;
+import io.agentwatch.config.ValueParsers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,15 +38,13 @@ public record SensorListener(String host, int port, Map<String, String> users, K
       }
       return null;
     }
-    int colon = listen.lastIndexOf(':');
-    int port = -1;
-    try {
-      port = colon > 0 ? Integer.parseInt(listen.substring(colon + 1)) : -1;
-    } catch (NumberFormatException e) {
-      // reported below
+    ValueParsers.HostPort address = settings.parse("kafka.sensors-listen", ValueParsers::hostPort);
+    if (address == null) {
+      return null;
     }
-    String host = colon > 0 ? listen.substring(0, colon).replaceAll("^\\[|]$", "") : "";
-    if (port < 1 || port > 65535 || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")) {
+    String host = address.host();
+    int port = address.port();
+    if (port == 0 || host.equals("0.0.0.0") || host.equals("::")) {
       settings.problem("kafka.sensors-listen", "'" + listen + "' is not HOST:PORT with an address the sensors reach (e.g. 10.0.0.5:9093)");
       return null;
     }

@@ -93,6 +93,29 @@ public final class ValueParsers {
     return amount << shift;
   }
 
+  /** A host and a port, as {@link #hostPort} reads them. */
+  public record HostPort(String host, int port) {}
+
+  /**
+   * {@code HOST:PORT}, {@code [IPV6]:PORT} or {@code IPV6:PORT} (the last colon separates the
+   * port); port 0..65535 (0: any free one).
+   */
+  public static HostPort hostPort(String text) {
+    String trimmed = text.strip();
+    int colon = trimmed.lastIndexOf(':');
+    String host = colon > 0 ? trimmed.substring(0, colon).replaceAll("^\\[|]$", "") : "";
+    int port = -1;
+    try {
+      port = colon > 0 ? Integer.parseInt(trimmed.substring(colon + 1)) : -1;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    if (host.isBlank() || port < 0 || port > 65535) {
+      throw new IllegalArgumentException("'" + text + "' is not HOST:PORT (e.g. 127.0.0.1:8080)");
+    }
+    return new HostPort(host, port);
+  }
+
   public static int integer(String text, int min, int max) {
     int value;
     try {
