@@ -8,6 +8,7 @@ import io.agentwatch.jobs.AgentWatchJob;
 import io.agentwatch.jobs.AgentWatchJobConfig;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.Migrations;
+import io.agentwatch.store.Retention;
 import io.agentwatch.store.StoreConfig;
 import io.agentwatch.store.StoreException;
 import io.agentwatch.store.Stores;
@@ -75,7 +76,7 @@ public final class OneMachineStack implements AutoCloseable {
    * @param job the job's settings, but the brokers (known once the broker runs)
    */
   public record Config(Path kafkaDir, int kafkaPort, SensorListener sensorListener, int partitions,
-      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job) {
+      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job, Retention retention) {
 
     /** The defaults for a replay: Kafka and ClickHouse data under {@code dataDir}. */
     public static Config embedded(Path dataDir) {
@@ -117,9 +118,10 @@ public final class OneMachineStack implements AutoCloseable {
           List.of("producer", "zstd", "lz4", "gzip", "snappy", "uncompressed")));
       Integer parallelism = settings.parse("job.parallelism", text -> ValueParsers.integer(text, 1, 1000));
       SensorListener sensors = SensorListener.from(settings);
+      Retention storeRetention = Retention.from(settings);
       settings.throwIfProblems();
       Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
-      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job);
+      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, storeRetention);
     }
 
     public StoreConfig store() {
@@ -142,6 +144,7 @@ public final class OneMachineStack implements AutoCloseable {
 
     public Config validate() {
       store().validate();
+      retention.validate();
       if (partitions < 1) {
         throw new IllegalArgumentException("kafka.partitions: " + partitions + " must be at least 1");
       }
@@ -162,7 +165,10 @@ public final class OneMachineStack implements AutoCloseable {
     this.store = store;
   }
 
-  /** Starts the broker, creates the flows, alerts and host traffic topics, opens the store and applies the migrations. */
+  /**
+   * Starts the broker, creates the flows, alerts and host traffic topics, opens the store, applies
+   * the migrations and the retention settings.
+   */
   public static OneMachineStack start(Config config) throws StoreException {
     config.validate();
     ClickHouseStore store = Stores.open(config.store());
@@ -171,6 +177,10 @@ public final class OneMachineStack implements AutoCloseable {
       List<?> applied = Migrations.bundled(store).apply();
       LOG.info("{}: {}", store.describe(),
           applied.isEmpty() ? "schema up to date" : "applied migrations " + applied);
+      List<String> retained = config.retention().apply(store);
+      if (!retained.isEmpty()) {
+        LOG.info("{}: retention changed on {}", store.describe(), retained);
+      }
       broker = new KafkaBroker(config.kafkaDir(), config.kafkaPort());
       if (config.sensorListener() != null) {
         config.sensorListener().applyTo(broker);
