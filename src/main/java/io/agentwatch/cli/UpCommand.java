@@ -13,6 +13,7 @@ import io.agentwatch.demo.DemoFleet;
 import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.Feed;
 import io.agentwatch.stack.OneMachineStack;
+import io.agentwatch.stack.VendorCatalogTable;
 import io.agentwatch.stack.RunningJob;
 import io.agentwatch.stack.StackMetrics;
 import io.agentwatch.store.StoreException;
@@ -116,6 +117,7 @@ final class UpCommand implements Callable<Integer> {
       try (OneMachineStack stack = startStack(config);
           RunningJob job = stack.startJob(dir.checkpoints(), dir.savepoints());
           ApiServer api = startApi(apiAddress, stack, config, dir)) {
+        VendorCatalogTable.fill(stack.store(), base.catalog());
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");
