@@ -2,8 +2,11 @@
 -- and `agentwatch alerts` show. FINAL: a restored job may have written an alert twice; the table
 -- keeps one per key.
 -- @param since DateTime 1970-01-01 alerts whose window starts at or after this time
+-- @param until DateTime 2106-01-01 alerts whose window starts before this time
 -- @param host String '' only this host ('' for every host)
 -- @param vendor String '' only this vendor ('' for every vendor)
+-- @param team String '' only hosts of this team ('' for every team)
+-- @param detector String '' only this detector ('' for every detector)
 -- @param limit UInt64 1000 at most this many alerts
 SELECT
     alert_id,
@@ -19,8 +22,10 @@ SELECT
     reason,
     top_flows
 FROM alerts FINAL
-WHERE window_start >= {since:DateTime}
+WHERE window_start >= {since:DateTime} AND window_start < {until:DateTime}
   AND ({host:String} = '' OR host = {host:String})
   AND ({vendor:String} = '' OR vendor = {vendor:String})
+  AND ({detector:String} = '' OR detector = {detector:String})
+  AND ({team:String} = '' OR host IN (SELECT DISTINCT host FROM flows WHERE host_team = {team:String}))
 ORDER BY window_start DESC, score DESC, alert_id
 LIMIT {limit:UInt64}

@@ -125,8 +125,9 @@ final class UpCommand implements Callable<Integer> {
         out.println("  Kafka        " + stack.bootstrapServers() + "   (topic " + config.flowsTopic()
             + "; agentwatch sensor --set kafka.bootstrap-servers=" + stack.bootstrapServers() + ")");
         if (stack.sensorBootstrapServers() != null) {
-          out.println("  sensors      " + stack.sensorBootstrapServers() + "   (SCRAM over SASL_PLAINTEXT, users of "
-              + "kafka.sensors-users-file: agentwatch sensor --set kafka.security-protocol=SASL_PLAINTEXT ...)");
+          String protocol = stack.sensorListener().securityProtocol();
+          out.println("  sensors      " + stack.sensorBootstrapServers() + "   (SCRAM over " + protocol + ", users of "
+              + "kafka.sensors-users-file: agentwatch sensor --set kafka.security-protocol=" + protocol + " ...)");
         }
         out.println("  store        " + stack.store().describe());
         out.println("  data         " + dir);

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * sending before the stop resume by themselves without duplicates.
  *
  * <p>With {@link #withScramUser(String, String)} the broker gets a second listener,
- * {@code SASL_PLAINTEXT} on {@link #saslBootstrapServers()}, that requires SASL (SCRAM-SHA-256,
+ * {@code SASL_PLAINTEXT} (or {@code SASL_SSL}, see {@link #withSaslTls}) on
+ * {@link #saslBootstrapServers()}, that requires SASL (SCRAM-SHA-256,
  * SCRAM-SHA-512 or PLAIN); the {@code PLAINTEXT} listener on {@link #bootstrapServers()} stays
  * open for the caller's own admin and consumers. Passwords never reach the logs: the broker's own
  * configuration dump masks password settings as {@code [hidden]}, the SCRAM credentials are
@@ -68,10 +70,11 @@ public final class KafkaBroker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
 
-  /** SASL mechanisms the {@code SASL_PLAINTEXT} listener accepts. */
+  /** SASL mechanisms the SASL listener accepts. */
   public static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN");
 
-  private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+  private static final String SASL_PLAINTEXT_LISTENER = "SASL_PLAINTEXT";
+  private static final String SASL_SSL_LISTENER = "SASL_SSL";
   private static final String SSL_LISTENER = "SSL";
   private static final int SCRAM_ITERATIONS = 4096;
   private static final Duration SCRAM_READY_TIMEOUT = Duration.ofSeconds(15);
@@ -87,6 +90,7 @@ public final class KafkaBroker implements AutoCloseable {
   private String saslHost = "127.0.0.1";
   private TlsFiles tls;
   private boolean requireClientCertificate;
+  private TlsFiles saslTls;
   private int sslPort;
   private boolean everStarted;
   private KafkaRaftServer server;
@@ -102,7 +106,7 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Where the {@code SASL_PLAINTEXT} listener binds and what it advertises: an address other hosts
+   * Where the SASL listener binds and what it advertises: an address other hosts
    * reach (remote sensors), not a wildcard. Call with {@link #withScramUser} before the first start.
    */
   public synchronized KafkaBroker withSaslAddress(String host, int port) {
@@ -118,7 +122,30 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Adds a user that may connect to the {@code SASL_PLAINTEXT} listener with SCRAM-SHA-256,
+   * Encrypts the SASL listener: it becomes {@code SASL_SSL}, with the certificate chain and key of
+   * {@code files} (PEM: a PKCS#8 key, encrypted with {@link TlsFiles#keystorePassword()} or not,
+   * then the chain; the broker's own login check trusts that chain's first certificate). Call
+   * before the first start.
+   */
+  public synchronized KafkaBroker withSaslTls(TlsFiles files) {
+    if (everStarted) {
+      throw new IllegalStateException("withSaslTls must be called before the broker is first started");
+    }
+    if (files == null || files.keystore() == null || !Files.isReadable(files.keystore()) || !isPem(files.keystore())) {
+      throw new IllegalArgumentException("TLS keystore " + (files == null ? null : files.keystore())
+          + " is not a readable PEM file (.pem or .crt)");
+    }
+    this.saslTls = files;
+    return this;
+  }
+
+  /** The SASL listener's name, which is also its security protocol. */
+  private String saslListener() {
+    return saslTls == null ? SASL_PLAINTEXT_LISTENER : SASL_SSL_LISTENER;
+  }
+
+  /**
+   * Adds a user that may connect to the SASL listener with SCRAM-SHA-256,
    * SCRAM-SHA-512 or PLAIN; the first call adds that listener. Call before the first
    * {@link #start()}. The SCRAM credentials are (re)created on every start.
    */
@@ -248,7 +275,7 @@ public final class KafkaBroker implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
-  /** The {@code SASL_PLAINTEXT} listener added by {@link #withScramUser(String, String)}. */
+  /** The SASL listener added by {@link #withScramUser(String, String)}. */
   public synchronized String saslBootstrapServers() {
     if (saslPort == 0) {
       throw new IllegalStateException("this broker has no SASL listener: call withScramUser(...) before start()");
@@ -306,8 +333,8 @@ public final class KafkaBroker implements AutoCloseable {
     String listeners = "PLAINTEXT://127.0.0.1:" + port;
     String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
     if (!scramUsers.isEmpty()) {
-      listeners += "," + SASL_LISTENER + "://" + (saslHost.contains(":") ? "[" + saslHost + "]" : saslHost) + ":" + saslPort;
-      protocols += "," + SASL_LISTENER + ":" + SASL_LISTENER;
+      listeners += "," + saslListener() + "://" + (saslHost.contains(":") ? "[" + saslHost + "]" : saslHost) + ":" + saslPort;
+      protocols += "," + saslListener() + ":" + saslListener();
     }
     if (tls != null) {
       listeners += "," + SSL_LISTENER + "://127.0.0.1:" + sslPort;
@@ -322,7 +349,10 @@ public final class KafkaBroker implements AutoCloseable {
       saslProperties(p);
     }
     if (tls != null) {
-      sslProperties(p);
+      sslProperties(p, SSL_LISTENER, tls, requireClientCertificate);
+    }
+    if (saslTls != null && !scramUsers.isEmpty()) {
+      sslProperties(p, SASL_SSL_LISTENER, saslTls, false);
     }
     p.put("log.dirs", logDir().toString());
     // One node: every replication factor and ISR must be 1, or consumers silently get nothing.
@@ -348,7 +378,7 @@ public final class KafkaBroker implements AutoCloseable {
    * settings are of the Password type, which Kafka prints as {@code [hidden]}.
    */
   private void saslProperties(Properties p) {
-    String prefix = "listener.name." + SASL_LISTENER.toLowerCase() + ".";
+    String prefix = "listener.name." + saslListener().toLowerCase(Locale.ROOT) + ".";
     p.put(prefix + "sasl.enabled.mechanisms", String.join(",", SASL_MECHANISMS));
     // Only the SASL listener uses SASL; the broker talks to itself over PLAINTEXT.
     p.put("sasl.enabled.mechanisms", String.join(",", SASL_MECHANISMS));
@@ -366,8 +396,8 @@ public final class KafkaBroker implements AutoCloseable {
    * the password of a PEM key as {@code ssl.key.password} and refuses {@code ssl.keystore.password}
    * with PEM; a PKCS12 store's password is {@code ssl.keystore.password} (its key has the same one).
    */
-  private void sslProperties(Properties p) {
-    String prefix = "listener.name." + SSL_LISTENER.toLowerCase() + ".";
+  private static void sslProperties(Properties p, String listener, TlsFiles tls, boolean requireClientCertificate) {
+    String prefix = "listener.name." + listener.toLowerCase(Locale.ROOT) + ".";
     boolean pemKeystore = isPem(tls.keystore());
     p.put(prefix + "ssl.keystore.type", pemKeystore ? "PEM" : "PKCS12");
     p.put(prefix + "ssl.keystore.location", tls.keystore().toString());
@@ -412,7 +442,13 @@ public final class KafkaBroker implements AutoCloseable {
   private void awaitScramLogin(String user, String password) {
     Map<String, Object> config = new HashMap<>();
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, saslBootstrapServers());
-    config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SASL_LISTENER);
+    config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, saslListener());
+    if (saslTls != null) {
+      // The broker checks its own listener: trust the certificate it serves, at whatever name.
+      config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+      config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, saslTls.keystore().toString());
+      config.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, "");
+    }
     config.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-256");
     config.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required"
         + " username=\"" + user + "\" password=\"" + jaasQuote(password) + "\";");

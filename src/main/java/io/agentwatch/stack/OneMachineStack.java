@@ -50,9 +50,14 @@ public final class OneMachineStack implements AutoCloseable {
     settings.add(Setting.value("kafka.port", "PORT", "9092",
         "the broker's port on 127.0.0.1, for sensors on this machine (up; a replay picks a free one)"));
     settings.add(Setting.value("kafka.sensors-listen", "HOST:PORT", null,
-        "a SCRAM listener (SASL_PLAINTEXT) for sensors on other hosts, at an address they reach (up; off by default)"));
+        "a SCRAM listener for sensors on other hosts, at an address they reach (up; off by default; TLS required"
+            + " unless loopback)"));
     settings.add(Setting.value("kafka.sensors-users-file", "FILE", null,
         "the sensors' SCRAM users, one 'user:password' a line ('#' comments); required with kafka.sensors-listen"));
+    settings.add(Setting.value("kafka.sensors-tls-keystore", "FILE", null,
+        "the sensors' listener becomes SASL_SSL: PEM with its PKCS#8 key (encrypted or not) then certificate chain"));
+    settings.add(Setting.value("kafka.sensors-tls-key-password-file", "FILE", null,
+        "file holding the password of an encrypted key in kafka.sensors-tls-keystore"));
     settings.add(Setting.value("kafka.partitions", "N", "2", "partitions of the flows and alerts topics"));
     settings.add(Setting.value("kafka.retention", "DURATION", "7d",
         "how long the broker keeps records (the job reads them within seconds; a longer stop replays from here)"));
@@ -208,6 +213,11 @@ public final class OneMachineStack implements AutoCloseable {
   }
 
   /** The SCRAM listener for sensors on other hosts, or null when there is none. */
+  /** The listener for remote sensors, or null when there is none. */
+  public SensorListener sensorListener() {
+    return config.sensorListener();
+  }
+
   public String sensorBootstrapServers() {
     return config.sensorListener() == null ? null : broker.saslBootstrapServers();
   }

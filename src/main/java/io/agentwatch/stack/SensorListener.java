@@ -7,20 +7,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The stack broker's listener for sensors on other hosts: SASL_PLAINTEXT with SCRAM (the
- * sensor's {@code kafka.security-protocol: SASL_PLAINTEXT}, {@code kafka.sasl-mechanism:
- * SCRAM-SHA-512}), bound to an address they reach. The users come from a file, one
- * {@code user:password} a line, readable by the stack's user only.
+ * The stack broker's listener for sensors on other hosts: SCRAM over TLS (the sensor's
+ * {@code kafka.security-protocol: SASL_SSL}, {@code kafka.sasl-mechanism: SCRAM-SHA-512},
+ * {@code kafka.ssl-truststore} with the CA that signed the listener's certificate), bound to an
+ * address they reach. On a loopback address TLS is optional (SASL_PLAINTEXT); elsewhere it is
+ * required, since flow metadata would otherwise cross the network in clear text. The users come
+ * from a file, one {@code user:password} a line, readable by the stack's user only.
+ *
+ * @param tls the listener's certificate chain and key; null for SASL_PLAINTEXT
  */
-public record SensorListener(String host, int port, Map<String, String> users) {
+public record SensorListener(String host, int port, Map<String, String> users, KafkaBroker.TlsFiles tls) {
 
-  /** From {@code kafka.sensors-listen} and {@code kafka.sensors-users-file}; null when not set. Problems go to {@code settings}. */
+  /**
+   * From {@code kafka.sensors-listen}, {@code kafka.sensors-users-file} and
+   * {@code kafka.sensors-tls-*}; null when not set. Problems go to {@code settings}.
+   */
   static SensorListener from(Settings settings) {
     String listen = settings.text("kafka.sensors-listen");
     Path usersFile = settings.parse("kafka.sensors-users-file", Path::of);
+    Path keystore = settings.parse("kafka.sensors-tls-keystore", Path::of);
+    Path keyPasswordFile = settings.parse("kafka.sensors-tls-key-password-file", Path::of);
     if (listen == null || listen.isBlank()) {
       if (usersFile != null) {
         settings.problem("kafka.sensors-users-file", "is set, but kafka.sensors-listen is not: no listener would use it");
@@ -66,17 +76,59 @@ public record SensorListener(String host, int port, Map<String, String> users) {
       settings.problem("kafka.sensors-users-file", usersFile + " names no user");
       return null;
     }
-    return new SensorListener(host, port, Map.copyOf(users));
+    KafkaBroker.TlsFiles tls = null;
+    if (keystore != null) {
+      String name = keystore.getFileName().toString().toLowerCase(Locale.ROOT);
+      if (!Files.isReadable(keystore)) {
+        settings.problem("kafka.sensors-tls-keystore", keystore + " is not a readable file");
+        return null;
+      }
+      if (!name.endsWith(".pem") && !name.endsWith(".crt")) {
+        settings.problem("kafka.sensors-tls-keystore", keystore + " is not PEM (.pem or .crt): give the PKCS#8 key"
+            + " followed by the certificate chain (openssl pkcs8 -topk8 ... ; cat key.pem chain.pem)");
+        return null;
+      }
+      String keyPassword = null;
+      if (keyPasswordFile != null) {
+        try {
+          keyPassword = Files.readString(keyPasswordFile, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+          settings.problem("kafka.sensors-tls-key-password-file", "cannot read " + keyPasswordFile + ": " + e.getMessage());
+          return null;
+        }
+      }
+      tls = new KafkaBroker.TlsFiles(keystore, keyPassword, null);
+    } else if (keyPasswordFile != null) {
+      settings.problem("kafka.sensors-tls-key-password-file", "is set, but kafka.sensors-tls-keystore is not");
+      return null;
+    } else if (!isLoopback(host)) {
+      settings.problem("kafka.sensors-listen", host + " is not a loopback address: set kafka.sensors-tls-keystore"
+          + " (PEM key and certificate chain), or flow records would cross the network in clear text");
+      return null;
+    }
+    return new SensorListener(host, port, Map.copyOf(users), tls);
+  }
+
+  /** The protocol sensors set as {@code kafka.security-protocol}. */
+  public String securityProtocol() {
+    return tls == null ? "SASL_PLAINTEXT" : "SASL_SSL";
   }
 
   void applyTo(KafkaBroker broker) {
     users.forEach(broker::withScramUser);
     broker.withSaslAddress(host, port);
+    if (tls != null) {
+      broker.withSaslTls(tls);
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   /** Never the passwords. */
   @Override
   public String toString() {
-    return host + ":" + port + " (SCRAM, users " + String.join(", ", users.keySet()) + ")";
+    return host + ":" + port + " (SCRAM over " + securityProtocol() + ", users " + String.join(", ", users.keySet()) + ")";
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentwatch.cli.AgentWatch;
 import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.LocalPorts;
+import io.agentwatch.testing.TestCertificates;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,8 +28,9 @@ import picocli.CommandLine;
 
 /**
  * A sensor on another host, as far as the stack can tell: an `agentwatch sensor` process that
- * reaches the running `up` only through its SCRAM listener (kafka.sensors-listen), with a user of
- * kafka.sensors-users-file. Its records are stored; `up` is stopped and started again, the same
+ * reaches the running `up` only through its SCRAM-over-TLS listener (kafka.sensors-listen with
+ * kafka.sensors-tls-keystore), with a user of kafka.sensors-users-file, checking the listener's
+ * certificate against the CA. Its records are stored; `up` is stopped and started again, the same
  * sensor sends a second capture, and the store holds both runs' records once each: the broker's
  * log and the job's offsets survived the restart.
  */
@@ -39,6 +41,7 @@ class UpRemoteSensorTest {
   @TempDir Path dir;
 
   private final List<Process> processes = new ArrayList<>();
+  private TestCertificates certificates;
 
   @Test
   void aRemoteSensorDeliversWithScramAndTheBrokersDataSurvivesARestart() throws Exception {
@@ -49,9 +52,11 @@ class UpRemoteSensorTest {
     Files.writeString(users, "# the fleet's sensors\nlaptop-sensor:s3cret-of-the-laptop\n");
     Path password = dir.resolve("password");
     Files.writeString(password, "s3cret-of-the-laptop");
+    certificates = TestCertificates.create(dir.resolve("tls"));
+    Files.writeString(dir.resolve("server-key-password"), certificates.serverKeyPassword());
     try {
       Process up = startUp(dataDir, sensorPort, kafkaPort, "up-1");
-      assertTrue(log("up-1").contains("sensors      127.0.0.1:" + sensorPort), log("up-1"));
+      assertTrue(log("up-1").contains("sensors      127.0.0.1:" + sensorPort + "   (SCRAM over SASL_SSL"), log("up-1"));
       Path first = SensorRig.knownCapture(dir, 30, 12, false);
       Path wrong = dir.resolve("wrong-password");
       Files.writeString(wrong, "guessed");
@@ -99,6 +104,8 @@ class UpRemoteSensorTest {
     Process up = java(name, "up", "--data-dir", dataDir.toString(), "--http", "127.0.0.1:" + LocalPorts.free(),
         "--set", "kafka.port=" + kafkaPort, "--set", "kafka.sensors-listen=127.0.0.1:" + sensorPort,
         "--set", "kafka.sensors-users-file=" + dir.resolve("sensors.users"),
+        "--set", "kafka.sensors-tls-keystore=" + certificates.serverKeystore(),
+        "--set", "kafka.sensors-tls-key-password-file=" + dir.resolve("server-key-password"),
         "--set", "job.window=10s", "--set", "job.idleness=5s", "--set", "job.checkpoint-interval=1s");
     for (int i = 0; i < 1200 && !log(name).contains("AgentWatch is up"); i++) {
       assertTrue(up.isAlive(), "up ended at start:\n" + log(name));
@@ -118,7 +125,8 @@ class UpRemoteSensorTest {
   private Process sensorProcess(Path capture, int sensorPort, Path password, String name) throws Exception {
     return java(name, "sensor", "--read", capture.toString(), "--bootstrap-servers", "127.0.0.1:" + sensorPort,
         "--sensor-id", "laptop", "--spool-dir", dir.resolve("spool").toString(), "--metrics-listen", "off",
-        "--set", "export.scope=all", "--set", "kafka.security-protocol=SASL_PLAINTEXT",
+        "--set", "export.scope=all", "--set", "kafka.security-protocol=SASL_SSL",
+        "--set", "kafka.ssl-truststore=" + certificates.caCertificate(),
         "--set", "kafka.sasl-mechanism=SCRAM-SHA-512", "--set", "kafka.sasl-username=laptop-sensor",
         "--set", "kafka.sasl-password-file=" + password);
   }

@@ -25,7 +25,9 @@ class NamedQueryTest {
       for (String name : NamedQueries.names()) {
         NamedQuery query = NamedQueries.get(name);
         assertFalse(query.description().isBlank(), name + " says what it answers");
-        store.query(query.render(Map.of(), NOW)); // throws when the SQL does not run
+        Map<String, String> required = new java.util.HashMap<>();
+        query.parameters().stream().filter(p -> p.defaultValue() == null).forEach(p -> required.put(p.name(), "x"));
+        store.query(query.render(required, NOW)); // throws when the SQL does not run
       }
     }
   }
@@ -65,10 +67,10 @@ class NamedQueryTest {
         assertThrows(IllegalArgumentException.class, () -> alerts.render(Map.of("since", "yesterday"), NOW)).getMessage());
     assertEquals("query alerts: parameter limit is '-1', expected a whole number of at least 0",
         assertThrows(IllegalArgumentException.class, () -> alerts.render(Map.of("limit", "-1"), NOW)).getMessage());
-    assertEquals("query alerts has no parameter 'hosts'; its parameters: since, host, vendor, limit",
+    assertEquals("query alerts has no parameter 'hosts'; its parameters: since, until, host, vendor, team, detector, limit",
         assertThrows(IllegalArgumentException.class, () -> alerts.render(Map.of("hosts", "a"), NOW)).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> NamedQueries.get("drop_everything")).getMessage()
-        .startsWith("no named query 'drop_everything'; the queries are: alerts, "));
+        .startsWith("no named query 'drop_everything'; the queries are: alert, alert_flows, "));
   }
 
   @Test

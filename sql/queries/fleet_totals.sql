@@ -1,0 +1,18 @@
+-- The fleet's AI traffic in a time range, one row: bytes up and down, flows, and how many hosts,
+-- teams and vendors took part. Counts flows to identified AI vendors only.
+-- @param since DateTime 1970-01-01 flows last seen at or after this time
+-- @param until DateTime 2106-01-01 flows last seen before this time
+-- @param team String '' only hosts of this team ('' for every team)
+-- @param vendor String '' only this vendor ('' for every vendor)
+SELECT
+    sum(bytes_up)                                AS bytes_up,
+    sum(bytes_down)                              AS bytes_down,
+    count()                                      AS flows,
+    uniqExact(host)                              AS hosts,
+    uniqExactIf(host_team, host_team != '')      AS teams,
+    uniqExact(vendor)                            AS vendors
+FROM flows
+WHERE vendor != ''
+  AND last_seen >= {since:DateTime} AND last_seen < {until:DateTime}
+  AND ({team:String} = '' OR host_team = {team:String})
+  AND ({vendor:String} = '' OR vendor = {vendor:String})

@@ -1,0 +1,20 @@
+-- One AI vendor's services in a time range: category, how many hosts and teams used each, bytes
+-- each way, flows, first and last seen.
+-- @param vendor String required the vendor
+-- @param since DateTime 1970-01-01 flows last seen at or after this time
+-- @param until DateTime 2106-01-01 flows last seen before this time
+SELECT
+    service,
+    max(category)                           AS category,
+    uniqExact(host)                         AS hosts,
+    uniqExactIf(host_team, host_team != '') AS teams,
+    sum(bytes_up)                           AS bytes_up,
+    sum(bytes_down)                         AS bytes_down,
+    count()                                 AS flows,
+    toDateTime(min(first_seen))             AS first_seen,
+    toDateTime(max(last_seen))              AS last_seen
+FROM flows AS f
+WHERE vendor = {vendor:String}
+  AND f.last_seen >= {since:DateTime} AND f.last_seen < {until:DateTime}
+GROUP BY service
+ORDER BY bytes_up DESC, service

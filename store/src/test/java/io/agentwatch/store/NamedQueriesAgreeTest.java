@@ -1,0 +1,190 @@
+package io.agentwatch.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.agentwatch.schema.FlowRecord;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The console's panels, the report and Grafana each show a different named query of the same
+ * flows: a fleet total must equal the sum of its per-vendor, per-host, per-team and per-bucket
+ * breakdowns, and each must equal what the stored flows say, computed here from the records.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NamedQueriesAgreeTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-06T15:00:00Z");
+  private static final String[] VENDORS = {"anthropic", "openai", "deepseek"};
+  private static final String[] TEAMS = {"payments", "ml", ""};
+
+  @TempDir static Path dataDir;
+  private EmbeddedChdbStore store;
+  private final List<FlowRecord> flows = new ArrayList<>();
+  private Instant dayStart;
+
+  @BeforeAll
+  void storeWithAFleetsFlows() throws Exception {
+    store = EmbeddedChdbStore.open(dataDir);
+    Migrations.bundled(store).apply();
+    dayStart = SampleRecords.at(SampleRecords.DAY, "00:00:00");
+    Random random = new Random(7);
+    RowBinaryWriter out = new RowBinaryWriter();
+    for (int i = 0; i < 400; i++) {
+      int hostNumber = random.nextInt(9);
+      Instant first = dayStart.plusSeconds(random.nextInt(86_000));
+      FlowRecord flow = FlowRecord.newBuilder(SampleRecords.anthropicOverIpv4(i))
+          .setHost("host-" + hostNumber)
+          .setHostTeam(TEAMS[hostNumber % TEAMS.length])
+          .setHostOwner("owner-" + hostNumber)
+          .setVendor(VENDORS[random.nextInt(VENDORS.length)])
+          .setFirstSeen(first)
+          .setLastSeen(first.plusMillis(random.nextInt(300_000)))
+          .setBytesUp(1 + random.nextInt(5_000_000))
+          .setBytesDown(random.nextInt(100_000))
+          .setCommunityId("1:flow-" + i)
+          .build();
+      flows.add(flow);
+      FlowRows.encode(out, flow);
+    }
+    store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, out.toByteArray());
+  }
+
+  @AfterAll
+  void close() throws Exception {
+    store.close();
+  }
+
+  @Test
+  void theFleetTotalIsTheSumOfEveryBreakdownAndOfTheFlows() throws Exception {
+    long expected = flows.stream().mapToLong(FlowRecord::getBytesUp).sum();
+    Map<String, String> all = Map.of("limit", "1000");
+
+    assertEquals(expected, column("fleet_totals", Map.of(), "bytes_up").get(0));
+    assertEquals(expected, sum(column("top_vendors", all, "bytes_up")));
+    assertEquals(expected, sum(column("top_hosts", all, "bytes_up")));
+    assertEquals(expected, sum(column("top_teams", all, "bytes_up")));
+    assertEquals(expected, sum(column("fleet_overview", Map.of("bucket_seconds", "3600"), "bytes_up")));
+    assertEquals(expected, sum(column("fleet_overview", Map.of("bucket_seconds", "60"), "bytes_up")));
+    assertEquals(flows.stream().map(FlowRecord::getHost).distinct().count(),
+        column("fleet_totals", Map.of(), "hosts").get(0));
+  }
+
+  @Test
+  void filtersAndRangesSelectTheSameFlowsInEveryQuery() throws Exception {
+    Instant since = dayStart.plus(Duration.ofHours(6));
+    Instant until = dayStart.plus(Duration.ofHours(18));
+    Map<String, Long> byVendor = new TreeMap<>();
+    long payments = 0;
+    for (FlowRecord flow : flows) {
+      boolean inRange = !flow.getLastSeen().isBefore(since) && flow.getLastSeen().isBefore(until);
+      if (inRange && flow.getHostTeam().equals("payments")) {
+        payments += flow.getBytesUp();
+        byVendor.merge(flow.getVendor(), flow.getBytesUp(), Long::sum);
+      }
+    }
+    Map<String, String> range = Map.of("since", since.toString(), "until", until.toString(), "team", "payments");
+
+    assertEquals(payments, column("fleet_totals", range, "bytes_up").get(0));
+    assertEquals(payments, sum(column("top_hosts", range, "bytes_up")));
+    assertEquals(payments, sum(column("fleet_overview", range, "bytes_up")));
+    Map<String, String> anthropic = new HashMap<>(range);
+    anthropic.put("vendor", "anthropic");
+    assertEquals(byVendor.get("anthropic"), column("fleet_totals", anthropic, "bytes_up").get(0));
+  }
+
+  @Test
+  void aHostsVendorsAndClientsAddUpToItsRowInTopHosts() throws Exception {
+    long expected = flows.stream().filter(f -> f.getHost().equals("host-4")).mapToLong(FlowRecord::getBytesUp).sum();
+    assertEquals(expected, sum(column("host_vendors", Map.of("host", "host-4"), "bytes_up")));
+    assertEquals(expected, sum(column("host_clients", Map.of("host", "host-4"), "bytes_up")));
+    assertEquals(expected, sum(column("top_vendors", Map.of("host", "host-4"), "bytes_up")));
+    long vendorTotal = flows.stream().filter(f -> f.getVendor().equals("openai")).mapToLong(FlowRecord::getBytesUp).sum();
+    assertEquals(vendorTotal, sum(column("vendor_detail", Map.of("vendor", "openai"), "bytes_up")));
+  }
+
+  @Test
+  void newPairsAreThoseWhoseFirstContactFallsInTheRange() throws Exception {
+    Instant since = dayStart.plus(Duration.ofHours(12));
+    Map<String, Instant> firstContact = new TreeMap<>();
+    for (FlowRecord flow : flows) {
+      firstContact.merge(flow.getHost() + "/" + flow.getVendor(), flow.getFirstSeen(), (a, b) -> a.isBefore(b) ? a : b);
+    }
+    long expected = firstContact.values().stream().filter(t -> !t.isBefore(since)).count();
+    assertEquals(expected, rows("new_vendor_pairs", Map.of("since", since.toString(), "limit", "1000")).size());
+  }
+
+  @Test
+  void anAlertsFlowsAreItsTopFlowsInsideItsWindow() throws Exception {
+    FlowRecord chosen = flows.get(0);
+    Instant windowStart = chosen.getLastSeen().minusSeconds(30);
+    Instant windowEnd = chosen.getLastSeen().plusSeconds(30);
+    // A later flow of the same host that reuses the 5-tuple (same Community ID) is not the alert's.
+    FlowRecord reused = FlowRecord.newBuilder(chosen).setSequence(10_000)
+        .setFirstSeen(windowEnd.plusSeconds(3600)).setLastSeen(windowEnd.plusSeconds(3700)).build();
+    RowBinaryWriter out = new RowBinaryWriter();
+    FlowRows.encode(out, reused);
+    store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, out.toByteArray());
+    store.execute("INSERT INTO alerts (alert_id, detector, host, vendor, service, window_start, window_end,"
+        + " observed, baseline, score, top_flows, reason) VALUES ('a-1', 'upload-spike', '" + chosen.getHost() + "', '"
+        + chosen.getVendor() + "', 'api', " + seconds(windowStart) + ", " + seconds(windowEnd)
+        + ", 9e7, 5e4, 12.5, ['" + chosen.getCommunityId() + "', '1:not-stored'], 'big upload')");
+    try {
+      List<Map<String, String>> alertFlows = rows("alert_flows", Map.of("alert_id", "a-1"));
+      assertEquals(1, alertFlows.size(), alertFlows.toString());
+      assertEquals(Long.toString(chosen.getBytesUp()), alertFlows.get(0).get("bytes_up"));
+      assertEquals("160.79.104.10", alertFlows.get(0).get("dst_ip"));
+      assertEquals("a-1", rows("alert", Map.of("alert_id", "a-1")).get(0).get("alert_id"));
+      assertEquals(List.of(), rows("alert_flows", Map.of("alert_id", "no-such-alert")));
+      assertEquals(1L, sum(column("alert_timeline", Map.of(), "alerts")));
+      assertEquals(1, rows("alerts", Map.of("team", chosen.getHostTeam())).size());
+    } finally {
+      store.execute("TRUNCATE TABLE alerts");
+      store.execute("DELETE FROM flows WHERE sequence = 10000");
+    }
+  }
+
+  private static String seconds(Instant time) {
+    return "toDateTime(" + time.getEpochSecond() + ", 'UTC')";
+  }
+
+  private List<Map<String, String>> rows(String query, Map<String, String> parameters) throws Exception {
+    String sql = NamedQueries.get(query).render(parameters, NOW) + " FORMAT TabSeparatedWithNames";
+    String[] lines = store.query(sql).split("\n");
+    List<String> names = Arrays.asList(lines[0].split("\t", -1));
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (int i = 1; i < lines.length; i++) {
+      if (lines[i].isEmpty()) {
+        continue;
+      }
+      String[] values = lines[i].split("\t", -1);
+      Map<String, String> row = new HashMap<>();
+      for (int c = 0; c < names.size(); c++) {
+        row.put(names.get(c), values[c]);
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  private List<Long> column(String query, Map<String, String> parameters, String name) throws Exception {
+    return rows(query, parameters).stream().map(row -> Long.parseLong(row.get(name))).toList();
+  }
+
+  private static long sum(List<Long> values) {
+    return values.stream().mapToLong(Long::longValue).sum();
+  }
+}
