@@ -11,7 +11,8 @@
 -- unlike in host_vendor_service_1m.
 --
 -- A bucket is the record's last_seen (its event time, as in the job). host_team and host_owner
--- come with each record, so per-team figures need no join on flows. SummingMergeTree: rows of one
+-- come with each record, so per-team figures need no join on flows; category is the service's
+-- (one per service, so it adds no rows). SummingMergeTree: rows of one
 -- key add up when parts merge, so read with sum() / min() / max() ... GROUP BY, never single rows.
 -- Every column but the key is a sum, or the SimpleAggregateFunction it names. The views name
 -- flows' columns as flows.x: an unqualified name would be the alias of the same name (the sum).
@@ -24,6 +25,7 @@ CREATE TABLE IF NOT EXISTS flow_totals_1m
     host_owner    LowCardinality(String),
     vendor        LowCardinality(String),
     service       LowCardinality(String),
+    category      LowCardinality(String),
     window_start  DateTime('UTC'),
     bytes_up      UInt64,
     bytes_down    UInt64,
@@ -37,83 +39,84 @@ CREATE TABLE IF NOT EXISTS flow_totals_1m
 )
 ENGINE = SummingMergeTree
 PARTITION BY toYYYYMMDD(window_start)
-ORDER BY (host, vendor, service, host_team, host_owner, window_start)
+ORDER BY (host, vendor, service, category, host_team, host_owner, window_start)
 TTL ingested_at + INTERVAL 90 DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE TABLE IF NOT EXISTS flow_totals_1h AS flow_totals_1m
 ENGINE = SummingMergeTree
 PARTITION BY toYYYYMM(window_start)
-ORDER BY (host, vendor, service, host_team, host_owner, window_start)
+ORDER BY (host, vendor, service, category, host_team, host_owner, window_start)
 TTL ingested_at + INTERVAL 365 DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE TABLE IF NOT EXISTS flow_totals_1d AS flow_totals_1m
 ENGINE = SummingMergeTree
 PARTITION BY toYear(window_start)
-ORDER BY (host, vendor, service, host_team, host_owner, window_start)
+ORDER BY (host, vendor, service, category, host_team, host_owner, window_start)
 TTL ingested_at + INTERVAL 1095 DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS flow_totals_1m_mv TO flow_totals_1m AS
-SELECT host, host_team, host_owner, vendor, service,
+SELECT host, host_team, host_owner, vendor, service, category,
        toStartOfMinute(toDateTime(flows.last_seen, 'UTC')) AS window_start,
        sum(flows.bytes_up) AS bytes_up, sum(flows.bytes_down) AS bytes_down,
        sum(flows.packets_up) AS packets_up, sum(flows.packets_down) AS packets_down, count() AS flows,
        max(flows.bytes_up) AS max_upload, min(flows.first_seen) AS first_seen, max(flows.last_seen) AS last_seen,
        max(flows.ingested_at) AS ingested_at
 FROM flows
-GROUP BY host, host_team, host_owner, vendor, service, window_start;
+GROUP BY host, host_team, host_owner, vendor, service, category, window_start;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS flow_totals_1h_mv TO flow_totals_1h AS
-SELECT host, host_team, host_owner, vendor, service,
+SELECT host, host_team, host_owner, vendor, service, category,
        toStartOfHour(toDateTime(flows.last_seen, 'UTC')) AS window_start,
        sum(flows.bytes_up) AS bytes_up, sum(flows.bytes_down) AS bytes_down,
        sum(flows.packets_up) AS packets_up, sum(flows.packets_down) AS packets_down, count() AS flows,
        max(flows.bytes_up) AS max_upload, min(flows.first_seen) AS first_seen, max(flows.last_seen) AS last_seen,
        max(flows.ingested_at) AS ingested_at
 FROM flows
-GROUP BY host, host_team, host_owner, vendor, service, window_start;
+GROUP BY host, host_team, host_owner, vendor, service, category, window_start;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS flow_totals_1d_mv TO flow_totals_1d AS
-SELECT host, host_team, host_owner, vendor, service,
+SELECT host, host_team, host_owner, vendor, service, category,
        toStartOfDay(toDateTime(flows.last_seen, 'UTC')) AS window_start,
        sum(flows.bytes_up) AS bytes_up, sum(flows.bytes_down) AS bytes_down,
        sum(flows.packets_up) AS packets_up, sum(flows.packets_down) AS packets_down, count() AS flows,
        max(flows.bytes_up) AS max_upload, min(flows.first_seen) AS first_seen, max(flows.last_seen) AS last_seen,
        max(flows.ingested_at) AS ingested_at
 FROM flows
-GROUP BY host, host_team, host_owner, vendor, service, window_start;
+GROUP BY host, host_team, host_owner, vendor, service, category, window_start;
 
 -- The finest tier: flows itself, one record a row, in the rollups' columns. window_start is
 -- last_seen to the second, which selects the same records as last_seen for whole-second bounds.
 CREATE VIEW IF NOT EXISTS flow_totals_raw AS
-SELECT host, host_team, host_owner, vendor, service,
+SELECT host, host_team, host_owner, vendor, service, category,
        toDateTime(last_seen, 'UTC') AS window_start,
        bytes_up, bytes_down, packets_up, packets_down, toUInt64(1) AS flows,
        bytes_up AS max_upload, first_seen, last_seen, ingested_at
 FROM flows;
 
 -- First and last contact of each host with each vendor over all stored history (hosts new to a
--- vendor: new_vendor_pairs), one row per host × vendor after merges instead of a scan of every
--- day. Kept as long as the daily tier.
+-- vendor: new_vendor_pairs), one row per host × vendor × team after merges instead of a scan of
+-- every day (team in the key: a query for one team sees that team's contacts, as on flows). Kept
+-- as long as the daily tier.
 CREATE TABLE IF NOT EXISTS host_vendor_contact
 (
     host          LowCardinality(String),
     vendor        LowCardinality(String),
-    host_team     SimpleAggregateFunction(anyLast, LowCardinality(String)),
+    host_team     LowCardinality(String),
     first_seen    SimpleAggregateFunction(min, DateTime64(6, 'UTC')),
     last_seen     SimpleAggregateFunction(max, DateTime64(6, 'UTC')),
     ingested_at   SimpleAggregateFunction(max, DateTime('UTC'))
 )
 ENGINE = AggregatingMergeTree
-ORDER BY (host, vendor)
+ORDER BY (host, vendor, host_team)
 TTL ingested_at + INTERVAL 1095 DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS host_vendor_contact_mv TO host_vendor_contact AS
-SELECT host, vendor, anyLast(flows.host_team) AS host_team, min(flows.first_seen) AS first_seen,
+SELECT host, vendor, host_team, min(flows.first_seen) AS first_seen,
        max(flows.last_seen) AS last_seen, max(flows.ingested_at) AS ingested_at
 FROM flows
 WHERE vendor != ''
-GROUP BY host, vendor;
+GROUP BY host, vendor, host_team;
