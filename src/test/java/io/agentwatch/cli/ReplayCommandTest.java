@@ -59,6 +59,7 @@ class ReplayCommandTest {
       assertTrue(run.out().contains("detect.spike.score NUMBER"), run.out());
       assertTrue(run.out().contains("AGENTWATCH_DETECT_SPIKE_SCORE; default 8.0"), run.out());
       assertTrue(run.out().contains("flows.active-timeout DURATION"), run.out());
+      assertTrue(run.out().contains("store.retention.raw DURATION"), run.out());
       assertFalse(run.out().contains("kafka.bootstrap-servers host"), "the stack runs its own broker");
     }
   }
