@@ -54,13 +54,13 @@ public final class NamedQuery {
   static final String ROLLUP = "Rollup";
 
   /** A rollup table's suffix and the width of its rows in seconds, coarsest first; the last answers any range. */
-  record Tier(String suffix, long seconds) {}
+  public record Tier(String suffix, long seconds) {}
 
   public static final List<Tier> TIERS =
       List.of(new Tier("_1d", 86_400), new Tier("_1h", 3_600), new Tier("_1m", 60), new Tier("_raw", 1));
 
-  private static final Map<String, Type> ROLLUP_PARAMETERS =
-      Map.of("since", Type.DateTime, "until", Type.DateTime, "bucket_seconds", Type.UInt64);
+  /** The parameters a tier is chosen from. */
+  private static final List<String> ROLLUP_PARAMETERS = List.of("since", "until", "bucket_seconds");
 
   private static final Pattern PARAM_LINE =
       Pattern.compile("--\\s*@param\\s+([a-z_][a-z0-9_]*)\\s+(\\w+)\\s+(\\S+)\\s*(.*)");
@@ -137,7 +137,7 @@ public final class NamedQuery {
         if (bucket != null && bucket.type() != Type.UInt64) {
           throw new IllegalArgumentException("query " + name + ": bucket_seconds must be UInt64 to choose a rollup tier");
         }
-        ROLLUP_PARAMETERS.keySet().stream().filter(parameters::containsKey).forEach(used::add);
+        ROLLUP_PARAMETERS.stream().filter(parameters::containsKey).forEach(used::add);
         continue;
       }
       Parameter declared = parameters.get(placeholder.group(1));
@@ -219,7 +219,8 @@ public final class NamedQuery {
           bucketSeconds.defaultValue()), now)));
     }
     for (Tier tier : TIERS) {
-      if (Math.floorMod(since, tier.seconds()) == 0 && Math.floorMod(until, tier.seconds()) == 0 && (bucket == 0 || bucket % tier.seconds() == 0)) {
+      if (Math.floorMod(since, tier.seconds()) == 0 && Math.floorMod(until, tier.seconds()) == 0
+          && (bucket == 0 || bucket % tier.seconds() == 0)) {
         return tier;
       }
     }
