@@ -21,5 +21,6 @@ SELECT
 FROM flows
 WHERE host = alert.1
   AND first_seen < alert.3 AND last_seen >= alert.2
-  AND has(alert.4, community_id)
+  -- a top flow is stored as 'COMMUNITY_ID (N B up)'
+  AND has(arrayMap(f -> splitByChar(' ', f)[1], alert.4), community_id)
 ORDER BY bytes_up DESC, first_seen

@@ -20,7 +20,20 @@ SELECT
     baseline,
     score,
     reason,
-    top_flows
+    top_flows,
+    -- Appended by the detection engineer (migration 020): the incident this record is one state of.
+    incident_id,
+    state,
+    version,
+    severity,
+    policy,
+    host_team,
+    baseline_kind,
+    total_bytes,
+    peak_bytes,
+    peak_window_start,
+    windows,
+    vendor_breakdown
 FROM alerts FINAL
 WHERE window_start >= {since:DateTime} AND window_start < {until:DateTime}
   AND ({host:String} = '' OR host = {host:String})

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.agentwatch.capture.metrics.Health;
 import io.agentwatch.capture.metrics.HealthCheck;
 import io.agentwatch.capture.metrics.MetricsSource;
@@ -21,6 +24,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,7 +42,12 @@ import org.slf4j.LoggerFactory;
  * GET /api/queries                     every named query: name, description, parameters
  * GET /api/queries/NAME?PARAM=VALUE    {"columns":[{"name","type"}...],"rows":[{column: value}...]}
  * GET /api/alerts?since=24h&amp;host=H&amp;vendor=V&amp;limit=N   the same for the alerts query
+ * GET /                                the web console (files of src/main/resources/console, ECharts from its webjar)
  * </pre>
+ *
+ * With a token ({@link HttpConfig}) every request under /api and /metrics carries
+ * {@code Authorization: Bearer TOKEN} or is answered 401; every response carries the security
+ * headers of {@link SecurityHeaders}.
  *
  * Times are ISO-8601 UTC, 64-bit integers JSON numbers.
  *
@@ -68,7 +77,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts serving on {@code address} (port 0: any free port, see {@link #url()}); health is the store's answer. */
   public static ApiServer start(InetSocketAddress address, ClickHouseStore store, Clock clock) throws IOException {
-    return start(address, store, clock, out -> { }, () -> {
+    return start(address, HttpConfig.OPEN, store, clock, out -> { }, () -> {
       try {
         store.query("SELECT 1");
         return Health.ok();
@@ -79,23 +88,46 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * Starts serving, with the stack's Prometheus series at {@code GET /metrics} and its health at
-   * {@code GET /api/health}.
+   * Starts serving the API, the stack's Prometheus series at {@code GET /metrics}, its health at
+   * {@code GET /api/health} and the web console at {@code /}; over HTTPS and behind a bearer
+   * token as {@code http} says.
+   *
+   * @throws IllegalArgumentException for an address off loopback without a token, or unusable TLS files
    */
-  public static ApiServer start(InetSocketAddress address, ClickHouseStore store, Clock clock, MetricsSource metrics,
-      HealthCheck health) throws IOException {
-    HttpServer server = HttpServer.create(address, 16);
-    ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
+  public static ApiServer start(InetSocketAddress address, HttpConfig http, ClickHouseStore store, Clock clock,
+      MetricsSource metrics, HealthCheck health) throws IOException {
+    http.requireAuthenticationOffLoopback(address);
+    return serve(address, http, store, clock, metrics, health);
+  }
+
+  private static ApiServer serve(InetSocketAddress address, HttpConfig http, ClickHouseStore store, Clock clock,
+      MetricsSource metrics, HealthCheck health) throws IOException {
+    HttpServer server;
+    if (http.tls()) {
+      HttpsServer https = HttpsServer.create(address, 16);
+      https.setHttpsConfigurator(new HttpsConfigurator(PemTls.serverContext(http.tlsCertificate(), http.tlsKey())));
+      server = https;
+    } else {
+      server = HttpServer.create(address, 16);
+    }
+    // Several browser users at once: a console page asks for some ten queries in parallel.
+    ExecutorService executor = Executors.newFixedThreadPool(8, runnable -> {
       Thread thread = new Thread(runnable, "api");
       thread.setDaemon(true);
       return thread;
     });
     ApiServer api = new ApiServer(server, executor, store, clock, metrics, health);
-    server.createContext("/api/", api::handle);
-    server.createContext("/metrics", api::metrics);
+    Filter headers = SecurityHeaders.filter(http.tls());
+    Filter token = SecurityHeaders.requireToken(http);
+    server.createContext("/api/", api::handle).getFilters().addAll(List.of(headers, token));
+    // Liveness and readiness probes carry no token; health tells no fleet data.
+    server.createContext("/api/health", api::handle).getFilters().add(headers);
+    server.createContext("/metrics", api::metrics).getFilters().addAll(List.of(headers, token));
+    // The console's files hold no data: the page loads, then asks for the token the API requires.
+    server.createContext("/", ConsoleFiles::serve).getFilters().add(headers);
     server.setExecutor(executor);
     server.start();
-    LOG.info("HTTP API at {}", api.url());
+    LOG.info("HTTP API and console at {} ({})", api.url(), http);
     return api;
   }
 
@@ -103,7 +135,7 @@ public final class ApiServer implements AutoCloseable {
   public String url() {
     InetSocketAddress address = server.getAddress();
     String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    return (server instanceof HttpsServer ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
   private void handle(HttpExchange exchange) throws IOException {

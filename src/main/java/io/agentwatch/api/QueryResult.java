@@ -148,6 +148,10 @@ public record QueryResult(List<Column> columns, List<List<Object>> rows) {
       }
       return values;
     }
+    if (base.startsWith("Tuple(") || base.startsWith("Map(")) {
+      // Named tuples come as objects (the alerts' vendor_breakdown): kept as maps and lists.
+      return JSON.convertValue(node, Object.class);
+    }
     if (base.startsWith("DateTime")) {
       return LocalDateTime.parse(node.asText(), CLICKHOUSE_TIME).toInstant(ZoneOffset.UTC);
     }

@@ -34,7 +34,11 @@ public final class AgentWatch implements Runnable {
     commands.put("replay", ReplayCommand::new);
     commands.put("query", QueryCommand::new);
     commands.put("alerts", AlertsCommand::new);
+    commands.put("deliver", DeliverCommand::new);
+    commands.put("report", ReportCommand::new);
     commands.put("generate", GenerateCommand::new);
+    commands.put("serve", ServeCommand::new);
+    commands.put("migrate", MigrateCommand::new);
     commands.put("help", CommandLine.HelpCommand::new);
     return commands;
   }
@@ -74,6 +78,12 @@ public final class AgentWatch implements Runnable {
       List<String> footer = new ArrayList<>(List.of("", "Settings (--set KEY=VALUE; environment variable; default):"));
       footer.addAll(SettingsHelp.lines(SensorOptions.SETTINGS));
       flows.getCommandSpec().usageMessage().footer(footer.toArray(new String[0]));
+    }
+    for (String storeOnly : new String[] {"serve", "migrate"}) {
+      CommandLine command = cli.getSubcommands().get(storeOnly);
+      if (command != null) {
+        StoreSettings.addHelp(command, storeOnly.equals("serve"));
+      }
     }
     for (String stack : new String[] {"up", "replay"}) {
       CommandLine command = cli.getSubcommands().get(stack);

@@ -10,15 +10,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The alerts query with its filters as options: what an analyst runs first. */
-@Command(name = "alerts", mixinStandardHelpOptions = true,
+@Command(name = "alerts", mixinStandardHelpOptions = true, subcommands = AlertsTestDeliveryCommand.class,
     description = {"Show the alerts, newest first.",
         "",
         "Asks the stack running on the data directory, or opens the data directory itself when",
-        "none runs. JSON carries every field: alert_id, detector, host, vendor, service,",
-        "window_start, window_end (ISO-8601 UTC), observed, baseline, score, reason, top_flows."})
+        "none runs. Each row is one state of an incident (open, update, closed). JSON carries every",
+        "field: alert_id, detector, host, vendor, service, window_start, window_end (ISO-8601 UTC),",
+        "observed, baseline, score, reason, top_flows, incident_id, state, version, severity, policy,",
+        "host_team, baseline_kind, total_bytes, peak_bytes, peak_window_start, windows, vendor_breakdown."})
 final class AlertsCommand implements Callable<Integer> {
 
-  static final String[] TABLE_COLUMNS = {"window_start", "detector", "host", "vendor", "score", "reason"};
+  static final String[] TABLE_COLUMNS = {"window_start", "detector", "host", "vendor", "severity", "state", "score", "reason"};
 
   @Option(names = "--since", paramLabel = "TIME", defaultValue = "24h",
       description = "Alerts whose window starts at or after this time: 24h or 7d ago, now, 2026-12-06, 2026-12-06T14:00:00Z. Default: ${DEFAULT-VALUE}.")

@@ -60,7 +60,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "pcap or pcapng file to replay.")
     Path file;
 
-    @Option(names = "--demo", description = "Replay a generated demo capture: 6 hosts, 6 AI vendors and 2 ordinary sites over 3 minutes, with one upload incident.")
+    @Option(names = "--demo", description = "Replay a generated demo capture: 12 hosts with 75 minutes of ordinary AI traffic"
+        + " (enough for the per-host baselines to warm up), then a 110 MB upload to DeepSeek and a 12-minute sustained"
+        + " upload to OpenAI. Unless given with --set, the demo tags DeepSeek unsanctioned (detect.policy.vendors.deepseek)"
+        + " and lets first contacts alert after 1 hour of a host's history (detect.first-contact.warmup, 1 day by default).")
     boolean demo;
   }
 
@@ -89,6 +92,10 @@ final class ReplayCommand implements Callable<Integer> {
     try (DataDirectory.Lock lock = dataDir != null ? UpCommand.lockOrExit(new DataDirectory(dataDir)) : null;
         TempDirectory scratch = TempDirectory.create("agentwatch-replay")) {
       // Kafka is scratch: a replay is read once. Only the ClickHouse data may be kept.
+      if (input.demo) {
+        // The demo's history is 75 minutes, not the day first contacts wait for by default; and it shows a policy.
+        DEMO_SETTINGS.forEach(settings.set::putIfAbsent);
+      }
       OneMachineStack.Config config = stackConfig(scratch.path());
       SensorConfig sensorConfig = settings.sensor(sensor);
       Path libraryLog = dataDir != null ? new DataDirectory(dataDir).libraryLog()
@@ -111,6 +118,9 @@ final class ReplayCommand implements Callable<Integer> {
     }
     return 0;
   }
+
+  static final Map<String, String> DEMO_SETTINGS = Map.of(
+      "detect.first-contact.warmup", "1h", "detect.policy.vendors.deepseek", "unsanctioned");
 
   /** The stack's settings from --set, --config and the environment; a bad one is exit code 2, naming it. */
   OneMachineStack.Config stackConfig(Path scratch) {

@@ -9,6 +9,7 @@ import io.agentwatch.capture.source.DirectFileSource;
 import io.agentwatch.capture.source.LiveCaptureConfig;
 import io.agentwatch.capture.source.LiveCaptureSource;
 import io.agentwatch.capture.source.ReplaySource;
+import io.agentwatch.delivery.AlertDelivery;
 import io.agentwatch.demo.DemoFleet;
 import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.Feed;
@@ -86,7 +87,8 @@ final class UpCommand implements Callable<Integer> {
   boolean demo;
 
   @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
-      description = "Where the HTTP API listens. Default: ${DEFAULT-VALUE}.")
+      description = "Where the HTTP API and the web console listen; an address other than loopback needs http.token-file."
+          + " Default: ${DEFAULT-VALUE}.")
   String http;
 
   @Mixin
@@ -107,27 +109,33 @@ final class UpCommand implements Callable<Integer> {
     double replaySpeed = speed(speed);
     DataDirectory dir = dataDir.dataDirectory();
     PrintWriter out = spec.commandLine().getOut();
-    CountDownLatch stop = stopOnSignal();
     try (DataDirectory.Lock lock = lockOrExit(dir)) {
       OneMachineStack.Config config = settings.load(dir.kafka(), dir.clickhouse(), false);
+      requireAuthenticationOffLoopback(config, apiAddress);
+      CountDownLatch stop = stopOnSignal();
       SensorConfig base = settings.sensor(sensor);
       LibraryLogs.redirectTo(dir.libraryLog());
       LOG.info("messages of Kafka, Flink and the ClickHouse client go to {}", dir.libraryLog());
       Instant started = Instant.now();
       try (OneMachineStack stack = startStack(config);
           RunningJob job = stack.startJob(dir.checkpoints(), dir.savepoints());
-          ApiServer api = startApi(apiAddress, stack, config, dir)) {
+          AlertDelivery delivery = startDelivery(stack, config, dir);
+          ApiServer api = startApi(apiAddress, stack, config, dir, delivery)) {
         VendorCatalogTable.fill(stack.store(), base.catalog());
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");
-        out.println("  HTTP API     " + api.url() + "   (agentwatch query, agentwatch alerts; " + api.url() + "/metrics)");
+        out.println("  console      " + api.url() + "/   (web console; HTTP API for agentwatch query, alerts; " + api.url() + "/metrics)");
         out.println("  Kafka        " + stack.bootstrapServers() + "   (topic " + config.flowsTopic()
             + "; agentwatch sensor --set kafka.bootstrap-servers=" + stack.bootstrapServers() + ")");
         if (stack.sensorBootstrapServers() != null) {
           String protocol = stack.sensorListener().securityProtocol();
           out.println("  sensors      " + stack.sensorBootstrapServers() + "   (SCRAM over " + protocol + ", users of "
               + "kafka.sensors-users-file: agentwatch sensor --set kafka.security-protocol=" + protocol + " ...)");
+        }
+        if (delivery != null) {
+          out.println("  delivery     " + String.join(", ", config.delivery().receivers().stream().map(r -> r.name()).toList())
+              + "   (set aside after " + config.delivery().maxAttempts() + " tries: " + delivery.deadLetterFile() + ")");
         }
         out.println("  store        " + stack.store().describe());
         out.println("  data         " + dir);
@@ -157,7 +165,7 @@ final class UpCommand implements Callable<Integer> {
    * job savepoint, API, broker, store) before the process exits, and no library's shutdown hook
    * pulls a part away underneath.
    */
-  private static CountDownLatch stopOnSignal() {
+  static CountDownLatch stopOnSignal() {
     CountDownLatch stop = new CountDownLatch(1);
     for (String name : new String[] {"INT", "TERM"}) {
       Signal.handle(new Signal(name), signal -> stop.countDown());
@@ -181,14 +189,30 @@ final class UpCommand implements Callable<Integer> {
     }
   }
 
+  /** Alerts to the configured receivers, from the stack's alerts topic; null when there are none. */
+  private static AlertDelivery startDelivery(OneMachineStack stack, OneMachineStack.Config config, DataDirectory dir) {
+    if (!config.delivery().hasReceivers()) {
+      return null;
+    }
+    if (config.alertsTopic() == null) {
+      LOG.warn("delivery.receivers are set but the job writes no alerts topic (kafka.alerts-topic): nothing to deliver");
+      return null;
+    }
+    return AlertDelivery.start(config.delivery(), stack.bootstrapServers(), config.alertsTopic(), Map.of(),
+        dir.path().resolve("delivery"), DeliverySettings.productVersion());
+  }
+
   private static ApiServer startApi(InetSocketAddress address, OneMachineStack stack, OneMachineStack.Config config,
-      DataDirectory dir) throws IOException {
+      DataDirectory dir, AlertDelivery delivery) throws IOException {
     StackMetrics metrics = new StackMetrics(stack.store(), stack.bootstrapServers(), config.flowsTopic(),
         config.job().consumerGroup(), dir.checkpoints(), config.job().checkpointInterval(), Clock.systemUTC());
     try {
-      return ApiServer.start(address, stack.store(), Clock.systemUTC(), out -> {
+      return ApiServer.start(address, config.http(), stack.store(), Clock.systemUTC(), out -> {
         try {
           StackMetrics.write(metrics.snapshot(), out);
+          if (delivery != null) {
+            StackMetrics.write(delivery.metrics(), out);
+          }
         } catch (StoreException e) {
           throw new IllegalStateException("the store does not answer: " + e.getMessage(), e);
         }
@@ -196,6 +220,17 @@ final class UpCommand implements Callable<Integer> {
     } catch (BindException e) {
       throw new UserError("--http " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage()
           + " (another program listens there; choose another with --http)", 2, e);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), 2, e); // unusable TLS files, named
+    }
+  }
+
+  /** Before anything starts: the console off loopback shows the fleet's traffic to whoever reaches it. */
+  private static void requireAuthenticationOffLoopback(OneMachineStack.Config config, InetSocketAddress address) {
+    try {
+      config.http().requireAuthenticationOffLoopback(address);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), 2, e);
     }
   }
 

@@ -104,12 +104,68 @@ public final class DemoFleet {
   }
 
   /**
-   * The fleet `agentwatch replay --demo` replays: 6 hosts, 5 vendors, 3 minutes, and one incident for
-   * the detectors to find: 10.20.0.14 uploads about 110 MB to DeepSeek's API within one minute,
-   * with little coming back.
+   * The fleet `agentwatch replay --demo` replays, honest about warm-up: 12 hosts, each talking to its
+   * usual AI vendor a little every minute for {@link #HISTORY_MINUTES} minutes (the per-host
+   * baselines need 60 active minutes before they may alert; the fleet detector needs 10 active
+   * hosts in a minute), then two incidents:
+   * <ul>
+   *   <li>10.20.0.14 uploads about 110 MB to DeepSeek's API within one minute, with little coming
+   *       back: upload-spike, upload-heavy, fleet-outlier, and the first contact with DeepSeek
+   *       (a policy alert too when DeepSeek is tagged unsanctioned, as the demo does);</li>
+   *   <li>10.20.0.15 uploads about 3 MB a minute to OpenAI for 12 minutes, against its usual few
+   *       kB: sustained-upload (and, in its first minute, an upload spike).</li>
+   * </ul>
    */
   public static DemoFleet standard() {
-    return withIncident(Instant.parse("2026-11-02T09:00:00Z"), 20261102L);
+    Instant start = Instant.parse("2026-11-02T08:00:00Z");
+    Random random = new Random(20261102L);
+    List<Session> sessions = new ArrayList<>();
+    for (int h = 0; h < SHOWCASE_HOSTS; h++) {
+      String host = "10.20.0." + (11 + h);
+      Endpoint usual = ENDPOINTS.get(h % 3);
+      for (int m = 0; m < HISTORY_MINUTES + 15; m++) {
+        TcpSession tcp = TcpSessionBuilder.between(host, 20_000 + h * 1000 + m, usual.address(), 443)
+            .startingAt(start.plusSeconds(m * 60L + 5 + random.nextInt(40)))
+            .packetInterval(Duration.ofMillis(1 + random.nextInt(20)))
+            .serverName(usual.serverName())
+            .upload(sizes(random, 2 + random.nextInt(6), 1400))
+            .download(sizes(random, 4 + random.nextInt(20), 1400))
+            .seed(random.nextLong())
+            .build();
+        sessions.add(new Session(host, usual.vendor(), tcp));
+      }
+    }
+    Instant incident = start.plusSeconds(HISTORY_MINUTES * 60L);
+    sessions.add(new Session("10.20.0.14", "deepseek", deepSeekBurst(incident.plusSeconds(5))));
+    int[] threeMegabytes = new int[2_200];
+    java.util.Arrays.fill(threeMegabytes, 1400);
+    for (int m = 0; m < 12; m++) {
+      TcpSession slow = TcpSessionBuilder.between("10.20.0.15", 46_000 + m, "162.159.140.245", 443)
+          .startingAt(incident.plusSeconds(m * 60L + 2))
+          .packetInterval(Duration.ofMillis(20))
+          .serverName("api.openai.com")
+          .upload(threeMegabytes)
+          .download(1200, 900)
+          .build();
+      sessions.add(new Session("10.20.0.15", "openai", slow));
+    }
+    return new DemoFleet(sessions);
+  }
+
+  /** Minutes of ordinary traffic before the standard fleet's incidents. */
+  public static final int HISTORY_MINUTES = 75;
+  private static final int SHOWCASE_HOSTS = 12;
+
+  private static TcpSession deepSeekBurst(Instant at) {
+    int[] segments = new int[80_000];
+    java.util.Arrays.fill(segments, 1400);
+    return TcpSessionBuilder.between("10.20.0.14", 45_000, "45.113.1.8", 443)
+        .startingAt(at)
+        .packetInterval(Duration.ofNanos(400_000))
+        .serverName("api.deepseek.com")
+        .upload(segments)
+        .download(1200, 900)
+        .build();
   }
 
   /**
@@ -118,17 +174,8 @@ public final class DemoFleet {
    */
   public static DemoFleet withIncident(Instant start, long seed) {
     DemoFleet fleet = generate(start, 6, 3, 8, seed);
-    int[] segments = new int[80_000];
-    java.util.Arrays.fill(segments, 1400);
-    TcpSession burst = TcpSessionBuilder.between("10.20.0.14", 45_000, "45.113.1.8", 443)
-        .startingAt(start.plusSeconds(65))
-        .packetInterval(Duration.ofNanos(400_000))
-        .serverName("api.deepseek.com")
-        .upload(segments)
-        .download(1200, 900)
-        .build();
     List<Session> sessions = new ArrayList<>(fleet.sessions);
-    sessions.add(new Session("10.20.0.14", "deepseek", burst));
+    sessions.add(new Session("10.20.0.14", "deepseek", deepSeekBurst(start.plusSeconds(65))));
     return new DemoFleet(sessions);
   }
 

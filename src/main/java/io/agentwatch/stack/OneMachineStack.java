@@ -1,9 +1,11 @@
 package io.agentwatch.stack;
 
+import io.agentwatch.api.HttpConfig;
 import io.agentwatch.config.ConfigException;
 import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
 import io.agentwatch.config.ValueParsers;
+import io.agentwatch.delivery.DeliveryConfig;
 import io.agentwatch.jobs.AgentWatchJob;
 import io.agentwatch.jobs.AgentWatchJobConfig;
 import io.agentwatch.store.ClickHouseStore;
@@ -63,6 +65,7 @@ public final class OneMachineStack implements AutoCloseable {
         "how long the broker keeps records (the job reads them within seconds; a longer stop replays from here)"));
     settings.add(Setting.value("kafka.compression", "TYPE", "producer",
         "compression of the topics on disk: producer (as sent), zstd, lz4, gzip, snappy, uncompressed"));
+    settings.addAll(HttpConfig.SETTINGS);
     for (Setting setting : AgentWatchJobConfig.SETTINGS) {
       settings.add(switch (setting.key()) {
         case "job.parallelism" -> setting.withDefault("2");
@@ -71,6 +74,7 @@ public final class OneMachineStack implements AutoCloseable {
         default -> setting;
       });
     }
+    settings.addAll(DeliveryConfig.SETTINGS);
     return List.copyOf(settings);
   }
 
@@ -79,9 +83,13 @@ public final class OneMachineStack implements AutoCloseable {
    * @param partitions partitions of the flows and alerts topics
    * @param parallelism Flink parallelism of the jobs
    * @param job the job's settings, but the brokers (known once the broker runs)
+   * @param http who may read the HTTP API and console, and over TLS or not (up)
+   * @param delivery where alerts go (`up` delivers them when it has receivers)
+   * @param retention how long each tier of the store keeps its rows (set on the tables at start)
    */
   public record Config(Path kafkaDir, int kafkaPort, SensorListener sensorListener, int partitions,
-      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job, Retention retention) {
+      Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job, HttpConfig http,
+      DeliveryConfig delivery, Retention retention) {
 
     /** The defaults for a replay: Kafka and ClickHouse data under {@code dataDir}. */
     public static Config embedded(Path dataDir) {
@@ -123,10 +131,13 @@ public final class OneMachineStack implements AutoCloseable {
           List.of("producer", "zstd", "lz4", "gzip", "snappy", "uncompressed")));
       Integer parallelism = settings.parse("job.parallelism", text -> ValueParsers.integer(text, 1, 1000));
       SensorListener sensors = SensorListener.from(settings);
+      HttpConfig http = HttpConfig.from(settings);
+      DeliveryConfig delivery = DeliveryConfig.from(settings, environment);
       Retention storeRetention = Retention.from(settings);
       settings.throwIfProblems();
       Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
-      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, storeRetention);
+      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, http, delivery,
+          storeRetention);
     }
 
     public StoreConfig store() {

@@ -2,6 +2,7 @@ package io.agentwatch.stack;
 
 import io.agentwatch.capture.metrics.Health;
 import io.agentwatch.capture.metrics.MetricsWriter;
+import io.agentwatch.delivery.DeliveryMetrics;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.StoreException;
 import java.io.IOException;
@@ -54,6 +55,14 @@ public final class StackMetrics {
     this.clock = clock;
   }
 
+  /**
+   * The store's part alone: for a server over a ClickHouse cluster, where the job's lag and
+   * checkpoints are Flink's and Kafka's to report.
+   */
+  public static StackMetrics storeOnly(ClickHouseStore store, Clock clock) {
+    return new StackMetrics(store, null, null, null, null, Duration.ofMinutes(1), clock);
+  }
+
   public Snapshot snapshot() throws StoreException {
     return new Snapshot(rowsPerTable(), consumerLag().orElse(null), checkpointAge().orElse(null));
   }
@@ -70,6 +79,20 @@ public final class StackMetrics {
       out.gauge("agentwatch_job_last_checkpoint_age_seconds", "seconds since the job's newest checkpoint was written",
           snapshot.checkpointAge().toMillis() / 1000.0);
     }
+  }
+
+  /** The Prometheus series of alert delivery: counts since start, per receiver. */
+  public static void write(DeliveryMetrics delivery, MetricsWriter out) {
+    delivery.perReceiver().forEach((receiver, counts) -> {
+      out.counter("agentwatch_alerts_delivered_total", "alerts a receiver accepted", counts.delivered(), "receiver", receiver);
+      out.counter("agentwatch_alert_delivery_retries_total", "failed tries followed by another", counts.retried(), "receiver", receiver);
+      out.counter("agentwatch_alerts_dead_lettered_total", "alerts set aside in the dead-letter file after every try failed",
+          counts.deadLettered(), "receiver", receiver);
+      out.counter("agentwatch_alert_duplicates_skipped_total", "alerts read again (same id and version) and not resent",
+          counts.duplicatesSkipped(), "receiver", receiver);
+    });
+    out.counter("agentwatch_alert_messages_malformed_total", "messages on the alerts topic that are not alerts this reader knows",
+        delivery.malformedMessages());
   }
 
   /** Degraded when the job falls behind or stops checkpointing; failing when the store does not answer. */
@@ -109,6 +132,9 @@ public final class StackMetrics {
 
   /** End offsets minus the job's committed offsets on the flows topic; empty when the broker does not answer in time. */
   private Optional<Long> consumerLag() {
+    if (bootstrapServers == null) {
+      return Optional.empty();
+    }
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000))) {
       Map<TopicPartition, OffsetAndMetadata> committed =
@@ -132,6 +158,9 @@ public final class StackMetrics {
   }
 
   private Optional<Duration> checkpointAge() {
+    if (checkpoints == null) {
+      return Optional.empty();
+    }
     return RunningJob.newestState(checkpoints).map(state -> {
       try {
         return Duration.between(Files.getLastModifiedTime(state.resolve("_metadata")).toInstant(), clock.instant());

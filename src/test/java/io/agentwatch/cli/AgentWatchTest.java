@@ -11,7 +11,8 @@ import picocli.CommandLine;
 
 class AgentWatchTest {
 
-  private static final List<String> ALL = List.of("flows", "sensor", "up", "replay", "query", "alerts", "generate", "help");
+  private static final List<String> ALL = List.of("flows", "sensor", "up", "replay", "query", "alerts", "deliver", "report", "generate", "serve",
+      "migrate", "help");
 
   @Test
   void aNamedSubcommandIsTheOnlyOneBuilt() {

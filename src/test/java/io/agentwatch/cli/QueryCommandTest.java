@@ -49,9 +49,11 @@ class QueryCommandTest {
         + " ('build-42', 'openai', 'api', now() - INTERVAL 30 MINUTE, 1500, 2500, 10, 10, 1, 1, 1500),"
         + " ('laptop-7', 'anthropic', 'api', now() - INTERVAL 2 HOUR, 5200, 91000, 20, 30, 2, 1, 4000)");
     store.execute("INSERT INTO alerts (alert_id, detector, host, vendor, service, window_start, window_end, observed,"
-        + " baseline, score, top_flows, reason) VALUES ('a-1', 'upload-spike', 'build-42', 'openai', 'api',"
+        + " baseline, score, top_flows, reason, incident_id, state, version, severity, vendor_breakdown) VALUES"
+        + " ('a-1', 'upload-spike', 'build-42', 'openai', 'api',"
         + " toStartOfMinute(now() - INTERVAL 2 HOUR), toStartOfMinute(now() - INTERVAL 2 HOUR) + 60, 75000000, 57000, 1300,"
-        + " ['1:abc='], 'build-42 uploaded 75 MB to openai')");
+        + " ['1:abc='], 'build-42 uploaded 75 MB to openai', 'upload-spike/build-42/openai/x', 'open', 0, 'critical',"
+        + " [('openai', 'api', 70000000), ('anthropic', 'api', 5000000)])");
   }
 
   @Test
@@ -75,10 +77,13 @@ class QueryCommandTest {
 
     Run alerts = agentwatch("alerts", "--since", "3h", "--format", "json", "--data-dir", dataDir.path().toString());
     JsonNode alert = JSON.readTree(alerts.out()).get(0);
-    for (String field : new String[] {"alert_id", "detector", "host", "vendor", "service", "window_start", "window_end",
-        "observed", "baseline", "score", "reason", "top_flows"}) {
+    for (String field : new String[] {"alert_id", "incident_id", "detector", "host", "vendor", "service", "severity",
+        "window_start", "window_end", "observed", "baseline", "score", "reason", "top_flows"}) {
       assertTrue(alert.has(field), field + " in " + alert);
     }
+    assertEquals("upload-spike/build-42/openai/x", alert.path("incident_id").asText());
+    assertEquals("critical", alert.path("severity").asText());
+    assertEquals("openai", alert.path("vendor_breakdown").get(0).path("vendor").asText(), alert.toString());
     assertTrue(alert.path("window_start").asText().endsWith(":00Z"), "ISO-8601 UTC: " + alert);
     assertEquals("1:abc=", alert.path("top_flows").get(0).asText());
     assertEquals("[]", JSON.readTree(agentwatch("alerts", "--since", "1h", "--format", "json", "--data-dir",

@@ -68,7 +68,7 @@ class ReplayCommandTest {
   private static final Pattern LOG_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (TRACE|DEBUG|INFO|WARN|ERROR) ");
 
   @Test
-  void theDemoPrintsResultsOnStdoutAndLeavesTheLibrariesMessagesInALogFile() throws Exception {
+  void theDemoPrintsResultsOnStdoutLeavesTheLibrariesMessagesInALogFileAndShowsEveryDetector() throws Exception {
     Path out = dir.resolve("out");
     Path err = dir.resolve("err");
     Path data = dir.resolve("data");
@@ -95,6 +95,19 @@ class ReplayCommandTest {
     assertFalse(stderr.contains("org.apache."), stderr);
     assertTrue(stderr.lines().count() < 20, stderr);
     assertTrue(Files.readString(log).contains("MetricGroup"), "Flink's warnings went to the log file");
+
+    // After the warm-up history, each detector's alert at least once, each naming its vendor.
+    FlowsCommandTest.Run alerts = FlowsCommandTest.agentwatch("alerts", "--since", "2026-11-01", "--limit", "1000",
+        "--format", "json", "--data-dir", data.toString());
+    assertEquals(0, alerts.exitCode(), alerts.err());
+    com.fasterxml.jackson.databind.JsonNode rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(alerts.out());
+    java.util.Set<String> detectors = new java.util.TreeSet<>();
+    rows.forEach(row -> {
+      detectors.add(row.path("detector").asText());
+      assertFalse(row.path("vendor").asText().isEmpty(), row.toString());
+    });
+    assertEquals(java.util.Set.of("fleet-outlier", "first-contact", "policy", "sustained-upload", "upload-heavy",
+        "upload-spike"), detectors, alerts.out());
   }
 
   /** The JVM flags Flink and Kafka need on Java 17, as the launcher passes them (target/app/jvm.options). */

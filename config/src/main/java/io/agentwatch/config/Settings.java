@@ -190,7 +190,10 @@ public final class Settings {
       if (field.getValue().isObject()) {
         collectMap(key, name + ".", field.getValue(), origin);
       } else {
-        maps.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(name, field.getValue().asText());
+        JsonNode value = field.getValue();
+        // A list below a map (a receiver's teams: [ml, data]) reads as "ml,data", as a list value does.
+        String text = value.isArray() ? String.join(",", elements(value)) : value.asText();
+        maps.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(name, text);
       }
     }
   }
@@ -204,7 +207,19 @@ public final class Settings {
   private void readEnvironment(Map<String, String> environment) {
     for (Setting setting : known.values()) {
       String value = environment.get(setting.environmentVariable());
-      if (value != null && !value.isEmpty()) {
+      if (value != null && !value.isEmpty() && setting.kind() == Setting.Kind.MAP) {
+        // A map in one variable: KEY=VALUE pairs separated by commas.
+        for (String pair : value.split(",")) {
+          int eq = pair.indexOf('=');
+          if (eq <= 0) {
+            problems.add(setting.key() + ": '" + pair + "' is no KEY=VALUE pair (from environment variable "
+                + setting.environmentVariable() + ")");
+          } else {
+            maps.computeIfAbsent(setting.key(), k -> new LinkedHashMap<>())
+                .put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+          }
+        }
+      } else if (value != null && !value.isEmpty()) {
         values.put(setting.key(), new Value(value, "environment variable " + setting.environmentVariable()));
       }
     }
@@ -212,6 +227,12 @@ public final class Settings {
 
   private void put(String key, Object value, String origin, boolean fromFile) {
     Setting setting = known.get(key);
+    Setting map = setting == null ? mapAbove(key) : null;
+    if (map != null && !fromFile) {
+      // --set MAP.KEY=VALUE: one entry of a map setting.
+      maps.computeIfAbsent(map.key(), k -> new LinkedHashMap<>()).put(key.substring(map.key().length() + 1), String.valueOf(value));
+      return;
+    }
     if (setting == null) {
       String suggestion = closest(key);
       problems.add("unknown key '" + key + "' (in " + origin + ")"
@@ -228,6 +249,15 @@ public final class Settings {
       return;
     }
     values.put(key, new Value(value, origin));
+  }
+
+  private Setting mapAbove(String key) {
+    for (Setting setting : known.values()) {
+      if (setting.kind() == Setting.Kind.MAP && key.startsWith(setting.key() + ".")) {
+        return setting;
+      }
+    }
+    return null;
   }
 
   private String requireKnown(String key) {

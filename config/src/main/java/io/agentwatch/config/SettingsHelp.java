@@ -14,7 +14,8 @@ public final class SettingsHelp {
     for (Setting setting : settings) {
       lines.add(String.format("  %-42s %s", setting.key() + " " + setting.valueLabel(), setting.description()));
       String where = setting.kind() == Setting.Kind.SECRET ? "environment only: " + setting.environmentVariable()
-          : setting.kind() == Setting.Kind.MAP ? "YAML only: keys and values below " + setting.key()
+          : setting.kind() == Setting.Kind.MAP ? "keys and values below it in YAML; --set " + setting.key() + ".NAME=VALUE; "
+              + setting.environmentVariable() + "='NAME=VALUE,...'"
           : setting.environmentVariable() + (setting.defaultText() == null ? "" : "; default " + setting.defaultText());
       lines.add(String.format("  %-42s   %s", "", where));
     }

@@ -3,6 +3,7 @@ package io.agentwatch.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,21 @@ class SettingsTest {
     Settings defaults = Settings.load(KEYS, null, Map.of(), Map.of());
     assertEquals(Duration.ofMinutes(1), defaults.parse("job.window", ValueParsers::duration));
     assertEquals("default", defaults.origin("job.window"));
+  }
+
+  @Test
+  void aMapSettingTakesEntriesFromTheFileTheEnvironmentAndTheCommandLine() throws Exception {
+    List<Setting> keys = List.of(Setting.map("detect.policy.vendors", "vendor tags"));
+    Path file = Files.writeString(dir.resolve("policy.yaml"),
+        "detect:\n  policy:\n    vendors:\n      deepseek: unsanctioned\n      openai/chatgpt: tolerated\n");
+    Settings settings = Settings.load(keys, file, Map.of("AGENTWATCH_DETECT_POLICY_VENDORS", "mistral=sanctioned, openai/chatgpt=sanctioned"),
+        Map.of("detect.policy.vendors.xai", "unsanctioned"));
+    settings.throwIfProblems();
+    assertEquals(Map.of("deepseek", "unsanctioned", "openai/chatgpt", "sanctioned", "mistral", "sanctioned",
+        "xai", "unsanctioned"), settings.map("detect.policy.vendors"));
+    Settings bad = Settings.load(keys, null, Map.of("AGENTWATCH_DETECT_POLICY_VENDORS", "mistral"), Map.of());
+    ConfigException e = assertThrows(ConfigException.class, bad::throwIfProblems);
+    assertTrue(e.getMessage().contains("detect.policy.vendors: 'mistral' is no KEY=VALUE pair"), e.getMessage());
   }
 
   @Test

@@ -88,7 +88,7 @@ public final class FlowColumns {
 
   private static final ClickHouseType LC = ClickHouseType.LOW_CARDINALITY_STRING;
 
-  /** Every column of {@code flows}, in table order (001, 003, 005, 006). */
+  /** Every column of {@code flows}, in table order (001, 003, 005, 006, 030). */
   public static final List<Column> ALL = List.of(
       // 001_flows.sql
       column("sensor_id", LC, text(FlowRecord::getSensorId)),
@@ -123,7 +123,9 @@ public final class FlowColumns {
       column("host_owner", LC, text(FlowRecord::getHostOwner)),
       column("host_team", LC, text(FlowRecord::getHostTeam)),
       // 006_flows_src_pseudonym.sql
-      column("src_pseudonym", LC, text(r -> pseudonymOrNull(r.getSrcIp()))));
+      column("src_pseudonym", LC, text(r -> pseudonymOrNull(r.getSrcIp()))),
+      // 030_flows_resource.sql
+      column("resource", LC, text(FlowRecord::getResource)));
 
   private static final Map<String, Column> BY_NAME = byName(ALL);
 
@@ -131,7 +133,7 @@ public final class FlowColumns {
   public static final List<Column> TEXT_OUTPUTS = named(
       "src_ip", "src_port", "dst_ip", "dst_port", "transport", "packets_up", "packets_down", "bytes_up",
       "bytes_down", "first_seen", "last_seen", "sni", "vendor", "service", "identified_by", "end_reason",
-      "alpn", "ja4", "dns_name", "category", "ech", "community_id", "confidence");
+      "alpn", "ja4", "dns_name", "category", "ech", "community_id", "confidence", "resource");
 
   private FlowColumns() {}
 

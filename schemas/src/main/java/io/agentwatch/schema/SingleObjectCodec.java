@@ -47,7 +47,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   }
 
   /** Earlier FlowRecord versions still readable (sensors are upgraded one by one), oldest first. */
-  static final List<String> FLOW_RECORD_HISTORY = List.of("/avro-history/FlowRecord-1.avsc");
+  static final List<String> FLOW_RECORD_HISTORY = List.of("/avro-history/FlowRecord-1.avsc", "/avro-history/FlowRecord-2.avsc");
 
   public static SingleObjectCodec<FlowRecord> flowRecords() {
     BinaryMessageDecoder<FlowRecord> decoder = FlowRecord.createDecoder(null);
@@ -74,6 +74,16 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   public static SingleObjectCodec<HostVendorWindow> hostVendorWindows() {
     return new SingleObjectCodec<>(
         HostVendorWindow.getClassSchema(), HostVendorWindow.getEncoder(), HostVendorWindow.getDecoder());
+  }
+
+  /** Earlier ExposureAlert versions still readable (alerts stay on the topic across an upgrade), oldest first. */
+  static final List<String> EXPOSURE_ALERT_HISTORY = List.of("/avro-history/ExposureAlert-1.avsc");
+
+  /** Alerts on the alerts topic; records of version 1 read with the later fields at their defaults. */
+  public static SingleObjectCodec<ExposureAlert> exposureAlerts() {
+    BinaryMessageDecoder<ExposureAlert> decoder = ExposureAlert.createDecoder(null);
+    history(EXPOSURE_ALERT_HISTORY).forEach(decoder::addSchema);
+    return new SingleObjectCodec<>(ExposureAlert.getClassSchema(), ExposureAlert.getEncoder(), decoder);
   }
 
   /** Per-host per-minute totals of the traffic a sensor does not send as flow records. */

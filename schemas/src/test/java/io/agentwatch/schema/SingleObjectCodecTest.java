@@ -106,4 +106,23 @@ class SingleObjectCodecTest {
     assertTrue(!totals.wrote(flow) && codec.wrote(flow) && !codec.wrote(message));
     assertTrue(!totals.wrote(new byte[] {(byte) 0xC3, 0x01}), "shorter than the header");
   }
+  @Test
+  void anAlertOfTheFirstVersionIsStillReadWithoutIncidentFields() throws Exception {
+    org.apache.avro.Schema first = SingleObjectCodec.history(SingleObjectCodec.EXPOSURE_ALERT_HISTORY).get(0);
+    assertTrue(first.getField("incident_id") == null, "history file is not the first version");
+    org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(first)
+        .set("alert_id", "upload-spike/build-42///1000").set("detector", "upload-spike").set("host", "build-42")
+        .set("window_start", 1000L).set("window_end", 61_000L).set("observed", 75e6).set("baseline", 57e3)
+        .set("score", 1300.0).set("reason", "build-42 uploaded 75.0 MB to AI vendors")
+        .build();
+    ByteBuffer message = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+        org.apache.avro.generic.GenericData.get(), first).encode(old);
+    byte[] bytes = new byte[message.remaining()];
+    message.get(bytes);
+    ExposureAlert read = SingleObjectCodec.exposureAlerts().decode(bytes);
+    assertEquals("build-42", read.getHost());
+    assertEquals("", read.getIncidentId());
+    assertEquals("", read.getSeverity());
+    assertEquals(0, read.getVendorBreakdown().size());
+  }
 }

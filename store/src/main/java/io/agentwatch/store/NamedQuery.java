@@ -283,8 +283,11 @@ public final class NamedQuery {
         + "', expected " + problem);
   }
 
-  /** The instant a time parameter names, or null when the text is none of the accepted forms. */
-  static Instant time(String text, Instant now) {
+  /**
+   * The instant a time parameter names, or null when the text is none of the accepted forms: what
+   * a query does with its DateTime parameters, and what a report uses to fix its range once.
+   */
+  public static Instant time(String text, Instant now) {
     if (text.equalsIgnoreCase("now")) {
       return now;
     }

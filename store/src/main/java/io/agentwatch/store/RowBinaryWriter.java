@@ -142,6 +142,12 @@ public final class RowBinaryWriter {
     return this;
   }
 
+  /** The start of an Array(T) of {@code count} elements (LEB128 count); the caller writes each element after it. */
+  public RowBinaryWriter arrayLength(int count) {
+    varUInt(count);
+    return this;
+  }
+
   /** Nullable(String): a 1 byte for NULL, else a 0 byte and the string. */
   public RowBinaryWriter nullableString(String value) {
     if (value == null) {

@@ -7,31 +7,26 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Which AI vendor and service a host name belongs to, from catalog files (data, not code). The
  * built-in file ships as the resource {@value #BUILTIN_RESOURCE}; user files extend it, and an
- * entry for a domain in a later file replaces the entry for the same domain in an earlier one. The
- * longest matching suffix wins; a lookup costs one hash probe per label of the name. Published
- * address ranges are matched by longest prefix in a {@link CidrTable}.
+ * entry for a pattern in a later file replaces the entry for the same pattern in an earlier one.
+ * Names are matched by {@link DomainTrie} (the pattern matching the most labels wins; literal
+ * labels beat wildcards), without allocating; published address ranges by longest prefix in a
+ * {@link CidrTable}.
  */
 public final class EndpointCatalog {
 
   public static final String BUILTIN_RESOURCE = "/catalog/endpoints.yaml";
 
-  /** What a domain suffix says about the name itself and about its subdomains. */
-  private record Rule(EndpointMatch name, EndpointMatch subdomains) {}
-
-  private final Map<String, Rule> rulesBySuffix;
+  private final DomainTrie names;
   private final CidrTable<EndpointMatch> ranges;
   private final List<EndpointCatalogFile> files;
 
-  private EndpointCatalog(Map<String, Rule> rulesBySuffix, CidrTable<EndpointMatch> ranges, List<EndpointCatalogFile> files) {
-    this.rulesBySuffix = rulesBySuffix;
+  private EndpointCatalog(DomainTrie names, CidrTable<EndpointMatch> ranges, List<EndpointCatalogFile> files) {
+    this.names = names;
     this.ranges = ranges;
     this.files = files;
   }
@@ -51,29 +46,26 @@ public final class EndpointCatalog {
     return of(files);
   }
 
-  /** A catalog of exactly these files; later files override earlier ones domain by domain. */
+  /**
+   * A catalog of exactly these files; later files override earlier ones pattern by pattern (a file
+   * itself never claims a name twice: reading it checks that).
+   */
   public static EndpointCatalog of(List<EndpointCatalogFile> files) {
-    Map<String, Rule> rules = new HashMap<>();
+    DomainTrie names = new DomainTrie();
     CidrTable<EndpointMatch> ranges = new CidrTable<>();
     for (EndpointCatalogFile file : files) {
-      Map<DomainPattern, String> ownerInThisFile = new HashMap<>();
       for (Vendor vendor : file.vendors()) {
         for (Service service : vendor.services()) {
           EndpointMatch match = new EndpointMatch(vendor.id(), service.id(), service.category());
           service.ranges().forEach(range -> ranges.put(range, match));
+          DomainTrie.Entry entry = new DomainTrie.Entry(match, service.resource() != null);
           for (DomainPattern domain : service.domains()) {
-            String owner = vendor.id() + "/" + service.id();
-            String previous = ownerInThisFile.put(domain, owner);
-            if (previous != null) {
-              throw new CatalogException(file.name() + ": domain " + domain + " is listed twice, under " + previous + " and " + owner, null);
-            }
-            Rule rule = rules.getOrDefault(domain.suffix(), new Rule(null, null));
-            rules.put(domain.suffix(), domain.subdomainsOnly() ? new Rule(rule.name(), match) : new Rule(match, match));
+            names.put(domain, entry);
           }
         }
       }
     }
-    return new EndpointCatalog(Map.copyOf(rules), ranges, List.copyOf(files));
+    return new EndpointCatalog(names, ranges, List.copyOf(files));
   }
 
   // Parsed once per process: a file is immutable, and parsing the YAML takes longer than the rest
@@ -99,28 +91,21 @@ public final class EndpointCatalog {
   }
 
   /**
-   * The vendor and service of a host name (case-insensitive, a trailing dot ignored), or null when
-   * the catalog does not know it.
+   * The vendor and service of a host name (ASCII case-insensitive, a trailing dot ignored), or
+   * null when the catalog does not know it.
    */
   public EndpointMatch match(String hostname) {
-    if (hostname == null || hostname.isEmpty()) {
-      return null;
-    }
-    String name = hostname.toLowerCase(Locale.ROOT);
-    if (name.endsWith(".")) {
-      name = name.substring(0, name.length() - 1);
-    }
-    Rule exact = rulesBySuffix.get(name);
-    if (exact != null && exact.name() != null) {
-      return exact.name();
-    }
-    for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
-      Rule rule = rulesBySuffix.get(name.substring(dot + 1));
-      if (rule != null && rule.subdomains() != null) {
-        return rule.subdomains();
-      }
-    }
-    return null;
+    CatalogHit hit = new CatalogHit();
+    names.find(hostname, hit);
+    return hit.match();
+  }
+
+  /**
+   * Looks a host name up into {@code hit} (reused by the caller, so nothing is allocated) and says
+   * whether it matched; {@link CatalogHit#resource} then gives the resource the name carries.
+   */
+  public boolean lookup(String hostname, CatalogHit hit) {
+    return names.find(hostname, hit);
   }
 
   /**

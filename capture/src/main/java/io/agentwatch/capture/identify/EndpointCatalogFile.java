@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -61,36 +63,98 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
     }
   }
 
+  /** The service categories a catalog may use; {@code docs/catalog.md} explains each. */
+  public static final Set<String> CATEGORIES = Set.of(
+      "llm-api", "model-gateway", "chat-web", "ide-assistant", "agent", "telemetry", "console", "update");
+
   /**
-   * @param category llm-api, chat-web, agent, ide-assistant, telemetry, ...
+   * @param category one of {@link #CATEGORIES}
+   * @param domains host-name patterns ({@link DomainPattern})
    * @param cidrs address ranges the vendor publishes for this service (optional)
+   * @param resource what the wildcard of this service's patterns names (region, account, tenant,
+   *     resource, ...): when set, the text the wildcard matched is kept as the flow's resource;
+   *     when absent, it is not kept
+   * @param source where this service's entries come from, when not the vendor's page (optional)
+   * @param facts what the vendor says it does with the data sent to this service (optional)
    */
-  public record Service(String id, String category, List<DomainPattern> domains, List<String> cidrs) {
+  public record Service(
+      String id, String category, List<DomainPattern> domains, List<String> cidrs, String resource, String source, List<Fact> facts) {
     public Service {
       requireIdentifier("service id", id);
-      requireIdentifier("service " + id + ": category", category);
+      if (category == null || !CATEGORIES.contains(category)) {
+        throw new IllegalArgumentException("service " + id + ": category must be one of " + new TreeSet<>(CATEGORIES) + ", was '" + category + "'");
+      }
       domains = domains == null ? List.of() : List.copyOf(domains);
       cidrs = cidrs == null ? List.of() : List.copyOf(cidrs);
       if (domains.isEmpty() && cidrs.isEmpty()) {
         throw new IllegalArgumentException("service " + id + " lists no domains and no cidrs");
       }
       cidrs.forEach(CidrTable.Range::parse); // rejects a bad range while the line is known
+      if (resource != null) {
+        requireIdentifier("service " + id + ": resource", resource);
+        if (domains.stream().noneMatch(DomainPattern::hasWildcard)) {
+          throw new IllegalArgumentException("service " + id + " keeps a resource but none of its domains has a wildcard");
+        }
+      }
+      if (source != null) {
+        requireText("service " + id + ": source", source);
+      }
+      facts = facts == null ? List.of() : List.copyOf(facts);
     }
 
     /** The published ranges, parsed. */
     public List<CidrTable.Range> ranges() {
       return cidrs.stream().map(CidrTable.Range::parse).toList();
     }
+
+    /** This service's own source, else the vendor's. */
+    public String sourceOr(String vendorSource) {
+      return source == null ? vendorSource : source;
+    }
+  }
+
+  /** The data facts a catalog may state about a service; {@code docs/catalog.md} explains each. */
+  public static final Set<String> FACTS = Set.of(
+      "trains-on-api-data-by-default", "trains-on-consumer-data-by-default", "retention", "processing-regions",
+      "certifications", "zero-retention-offer");
+
+  /**
+   * One thing a vendor states about the data sent to a service, in its own words where possible.
+   *
+   * @param fact one of {@link #FACTS}
+   * @param source the page that states it
+   * @param checked the day someone read it there (ISO date): facts change, so the age shows
+   */
+  public record Fact(String fact, String value, String source, String checked) {
+    public Fact {
+      if (fact == null || !FACTS.contains(fact)) {
+        throw new IllegalArgumentException("fact must be one of " + new TreeSet<>(FACTS) + ", was '" + fact + "'");
+      }
+      requireText("fact " + fact + ": value", value);
+      requireText("fact " + fact + ": source", source);
+      try {
+        java.time.LocalDate.parse(checked == null ? "" : checked);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException("fact " + fact + ": checked must be the date it was read (YYYY-MM-DD), was '" + checked + "'");
+      }
+    }
   }
 
   /**
-   * A domain entry: {@code example.com} matches the name and every subdomain, {@code *.example.com}
-   * only subdomains.
+   * A host-name pattern. {@code example.com} matches the name and every subdomain;
+   * {@code *.example.com} only subdomains (any number of labels; the label next to
+   * {@code example.com} is the resource). Inside the pattern one label may be a wildcard:
+   * {@code *} (exactly one label, as in {@code bedrock-runtime.*.amazonaws.com}) or a label with
+   * one {@code *} for a non-empty part of it ({@code *-aiplatform.googleapis.com}). At most one
+   * wildcard per pattern, and the last two labels are literal, so a pattern never claims a whole
+   * top-level or registrable domain by accident.
+   *
+   * @param suffix the pattern without a leading {@code *.}, lower-case
    */
   public record DomainPattern(String suffix, boolean subdomainsOnly) {
 
-    private static final Pattern DOMAIN =
-        Pattern.compile("([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
+    private static final Pattern WILDCARD_LABEL = Pattern.compile("[a-z0-9_-]*\\*[a-z0-9_-]*");
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static DomainPattern parse(String text) {
@@ -103,10 +167,40 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
       }
       boolean subdomainsOnly = normalized.startsWith("*.");
       String suffix = subdomainsOnly ? normalized.substring(2) : normalized;
-      if (suffix.length() > 253 || !DOMAIN.matcher(suffix).matches()) {
-        throw new IllegalArgumentException("not a domain name or *.domain pattern: '" + text + "'");
+      String[] labels = suffix.split("\\.", -1);
+      if (suffix.length() > 253 || labels.length < 2) {
+        throw new IllegalArgumentException("not a domain name or pattern: '" + text + "'");
+      }
+      int wildcards = subdomainsOnly ? 1 : 0;
+      for (int i = 0; i < labels.length; i++) {
+        String label = labels[i];
+        if (label.indexOf('*') < 0) {
+          if (!LABEL.matcher(label).matches()) {
+            throw new IllegalArgumentException("not a domain name or pattern: '" + text + "' (label '" + label + "')");
+          }
+          continue;
+        }
+        if (!WILDCARD_LABEL.matcher(label).matches() || label.length() > 63) {
+          throw new IllegalArgumentException("bad wildcard in '" + text + "': a label is '*' or has one '*' among letters, digits, '-', '_'");
+        }
+        if (i >= labels.length - 2) {
+          throw new IllegalArgumentException("bad wildcard in '" + text + "': the last two labels must be literal");
+        }
+        if (++wildcards > 1) {
+          throw new IllegalArgumentException("bad wildcard in '" + text + "': at most one wildcard per pattern");
+        }
       }
       return new DomainPattern(suffix, subdomainsOnly);
+    }
+
+    /** The labels of {@link #suffix}, left to right. */
+    public String[] labels() {
+      return suffix.split("\\.");
+    }
+
+    /** Whether the pattern matches names it does not spell out. */
+    public boolean hasWildcard() {
+      return subdomainsOnly || suffix.indexOf('*') >= 0;
     }
 
     @JsonValue
@@ -161,23 +255,65 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
 
   private static final Set<String> TOP_KEYS = Set.of("version", "vendors");
   private static final Set<String> VENDOR_KEYS = Set.of("id", "name", "source", "services");
-  private static final Set<String> SERVICE_KEYS = Set.of("id", "category", "domains", "cidrs");
+  private static final Set<String> SERVICE_KEYS = Set.of("id", "category", "domains", "cidrs", "resource", "source", "facts");
+  private static final Set<String> FACT_KEYS = Set.of("fact", "value", "source", "checked");
 
+  /**
+   * Checks what binding cannot: unknown keys, and two entries of the file claiming the same names
+   * (the same pattern, or {@code example.com} and {@code *.example.com}: both claim the
+   * subdomains) or the same range; each problem with its line.
+   */
   private static void checkKeys(String name, byte[] yaml) throws IOException {
+    Map<String, String> claims = new HashMap<>();
     try (JsonParser parser = YAML.getFactory().createParser(yaml)) {
       for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+        if (token == JsonToken.VALUE_STRING && parser.getParsingContext().inArray()) {
+          checkClaim(name, parser, claims);
+        }
         if (token != JsonToken.FIELD_NAME) {
           continue;
         }
         Set<String> allowed = allowedKeys(parser.getParsingContext());
         if (allowed != null && !allowed.contains(parser.currentName())) {
-          JsonLocation location = parser.currentTokenLocation();
           throw new CatalogException(
-              name + ": line " + location.getLineNr() + ", column " + location.getColumnNr() + ": unknown key '"
+              name + ": " + line(parser) + ": unknown key '"
                   + parser.currentName() + "' (expected one of " + new TreeSet<>(allowed) + ")", null);
         }
       }
     }
+  }
+
+  private static void checkClaim(String name, JsonParser parser, Map<String, String> claims) throws IOException {
+    String list = parser.getParsingContext().getParent() == null ? null : parser.getParsingContext().getParent().getCurrentName();
+    String text = parser.getText();
+    List<String> claimed;
+    try {
+      if ("domains".equals(list)) {
+        DomainPattern pattern = DomainPattern.parse(text);
+        claimed = pattern.subdomainsOnly()
+            ? List.of("subdomains of " + pattern.suffix())
+            : List.of(pattern.suffix(), "subdomains of " + pattern.suffix());
+      } else if ("cidrs".equals(list)) {
+        claimed = List.of("range " + CidrTable.Range.parse(text));
+      } else {
+        return;
+      }
+    } catch (IllegalArgumentException e) {
+      return; // binding reports it, with its line
+    }
+    String here = line(parser);
+    for (String claim : claimed) {
+      String first = claims.putIfAbsent(claim, "'" + text + "' at " + here);
+      if (first != null) {
+        throw new CatalogException(name + ": " + here + ": '" + text + "' claims "
+            + (claim.startsWith("range ") ? "the same range" : claim) + ", already claimed by " + first, null);
+      }
+    }
+  }
+
+  private static String line(JsonParser parser) {
+    JsonLocation location = parser.currentTokenLocation();
+    return "line " + location.getLineNr() + ", column " + location.getColumnNr();
   }
 
   /** The keys allowed in the object a field belongs to, or null where any key is fine. */
@@ -193,6 +329,9 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
     }
     if ("services".equals(listName)) {
       return SERVICE_KEYS;
+    }
+    if ("facts".equals(listName)) {
+      return FACT_KEYS;
     }
     return null;
   }

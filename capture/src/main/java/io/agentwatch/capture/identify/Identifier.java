@@ -5,7 +5,6 @@ import io.agentwatch.capture.flow.Flow;
 import io.agentwatch.capture.flow.InitiatorStream;
 import io.agentwatch.schema.Evidence;
 import io.agentwatch.schema.FlowRecord;
-import java.util.List;
 
 /**
  * Names the endpoint of a flow. While a flow is young it reads the initiator's first bytes: a TLS
@@ -44,6 +43,8 @@ public final class Identifier {
   private final EndpointCatalog catalog;
   private final DnsCache dnsCache;
   private final SharedTexts texts = new SharedTexts();
+  /** Reused by every lookup: identification allocates nothing but the resource text it reports. */
+  private final CatalogHit hit = new CatalogHit();
 
   public Identifier(EndpointCatalog catalog) {
     this(catalog, new DnsCache(DnsCache.DEFAULT_MAX_ENTRIES));
@@ -148,37 +149,37 @@ public final class Identifier {
         .setDnsName(flow.dnsName())
         .setEch(flow.ech())
         .setCommunityId(communityId(flow));
-    Identification identification = identify(flow);
-    if (identification == null) {
-      record.setIdentifiedBy(Evidence.NONE);
+    boolean ownName = flow.sni() != null || flow.httpHost() != null;
+    if (byName(flow.sni(), flow.sniFromQuic() ? Evidence.QUIC : Evidence.SNI, flow.ech() ? CONFIDENCE_MEDIUM : CONFIDENCE_HIGH, record)
+        || byName(flow.httpHost(), Evidence.HTTP_HOST, CONFIDENCE_MEDIUM, record)
+        || (!ownName || flow.ech()) && byName(flow.dnsName(), Evidence.DNS, CONFIDENCE_MEDIUM, record)) {
       return;
     }
-    record
-        .setVendor(identification.match().vendor())
-        .setService(identification.match().service())
-        .setCategory(identification.match().category())
-        .setIdentifiedBy(identification.evidence())
-        .setConfidence(identification.confidence());
+    EndpointMatch range = catalog.matchAddress(flow.key().ipVersion(), flow.responderAddressHi(), flow.responderAddressLo());
+    if (range != null) {
+      identified(record, range, Evidence.IP_RANGE, CONFIDENCE_LOW, null);
+    } else {
+      record.setIdentifiedBy(Evidence.NONE);
+    }
   }
 
-  private record Identification(EndpointMatch match, Evidence evidence, String confidence) {}
-
-  private Identification identify(Flow flow) {
-    Evidence sniEvidence = flow.sniFromQuic() ? Evidence.QUIC : Evidence.SNI;
-    boolean ownName = flow.sni() != null || flow.httpHost() != null;
-    List<Identification> candidates = List.of(
-        new Identification(catalog.match(flow.sni()), sniEvidence, flow.ech() ? CONFIDENCE_MEDIUM : CONFIDENCE_HIGH),
-        new Identification(catalog.match(flow.httpHost()), Evidence.HTTP_HOST, CONFIDENCE_MEDIUM),
-        new Identification(ownName && !flow.ech() ? null : catalog.match(flow.dnsName()), Evidence.DNS, CONFIDENCE_MEDIUM),
-        new Identification(
-            catalog.matchAddress(flow.key().ipVersion(), flow.responderAddressHi(), flow.responderAddressLo()),
-            Evidence.IP_RANGE, CONFIDENCE_LOW));
-    for (Identification candidate : candidates) {
-      if (candidate.match() != null) {
-        return candidate;
-      }
+  /** Identifies the record by {@code name} when the catalog knows it. */
+  private boolean byName(String name, Evidence evidence, String confidence, FlowRecord.Builder record) {
+    if (name == null || !catalog.lookup(name, hit)) {
+      return false;
     }
-    return null;
+    identified(record, hit.match(), evidence, confidence, hit.resource(name));
+    return true;
+  }
+
+  private static void identified(FlowRecord.Builder record, EndpointMatch match, Evidence evidence, String confidence, String resource) {
+    record
+        .setVendor(match.vendor())
+        .setService(match.service())
+        .setCategory(match.category())
+        .setIdentifiedBy(evidence)
+        .setConfidence(confidence)
+        .setResource(resource);
   }
 
   private static String communityId(Flow flow) {

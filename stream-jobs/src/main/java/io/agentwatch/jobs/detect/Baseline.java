@@ -9,6 +9,8 @@ public final class Baseline {
   public long count;
   public double mean;
   public double variance;
+  /** Consecutive anomalous active windows up to now: past {@code detect.new-normal-windows} they are the new normal. */
+  public int anomalousRun;
 
   public void update(double value, double alpha) {
     count++;

@@ -12,10 +12,10 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
  * The detectors over the aggregation's windows:
  *
  * <pre>
- *   host × vendor × service windows ─┬─ key host ─ first contact ─────────────────────┐
+ *   host × vendor × service windows ─┬─ key host ─ first contact, policy ─────────────┐
  *                                    ├─ upload-heavy ratio ───────────────────────────┤
  *                                    └─ key host ─ host minute ─┬─ key host ─ spike,  ├─ key detector/host/vendor
- *                                                               │   sustained upload  │  ─ cooldown ─→ alerts
+ *                                                               │   sustained upload  │  ─ incidents ─→ alerts
  *                                                               └─ key minute ─ fleet ┘
  * </pre>
  *
@@ -55,7 +55,7 @@ public final class Detection {
         .process(new FleetOutlierDetector(config), alertType).name("host far above the fleet");
 
     return firstContacts.union(uploadHeavy, hostBaseline, fleet)
-        .keyBy(Cooldown::key)
-        .process(new Cooldown(config), alertType).name("cooldown");
+        .keyBy(Incidents::key)
+        .process(new Incidents(config), alertType).name("incidents");
   }
 }

@@ -6,6 +6,7 @@ import io.agentwatch.config.ValueParsers;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings of the detectors. Byte figures are L3 upload bytes per one-minute window.
@@ -18,12 +19,17 @@ import java.util.List;
  *     taken as at least this fraction of its mean, so a very regular host does not alert on noise
  * @param spikeScore {@code detect.spike.score}: standard deviations above the mean for a spike
  * @param spikeFactor {@code detect.spike.factor}: and at least this many times the mean
- * @param spikeFloorBytes {@code detect.spike.floor-bytes}: and at least this much (absolute floor)
+ * @param spikeFloorBytes {@code detect.spike.floor-bytes}: and at least this much (absolute minimum,
+ *     so a very quiet host does not alert on a few hundred kB)
+ * @param spikeP99Factor {@code detect.spike.p99-factor}: and at least this many times the host's own
+ *     99th percentile per active window over {@code history} (the floor scales with the host)
  * @param sustainedWindows {@code detect.sustained.windows}: consecutive windows above baseline
  * @param sustainedScore {@code detect.sustained.score}: standard deviations above the mean that
  *     count as "above baseline"
  * @param sustainedFactor {@code detect.sustained.factor}: and at least this many times the mean
  * @param sustainedFloorBytes {@code detect.sustained.floor-bytes}: and at least this much
+ * @param sustainedP99Factor {@code detect.sustained.p99-factor}: and at least this many times the
+ *     host's own 99th percentile
  * @param heavyRatio {@code detect.heavy.ratio}: upload/download ratio of an upload-heavy window
  * @param heavyFloorBytes {@code detect.heavy.floor-bytes}: with at least this much upload
  * @param fleetScore {@code detect.fleet.score}: scaled MADs above the fleet's median in the window
@@ -34,8 +40,17 @@ import java.util.List;
  *     within this long is new again
  * @param firstContactWarmup {@code detect.first-contact.warmup}: event time a host must have been
  *     seen before its first contacts alert (at start every vendor is new)
- * @param cooldown {@code detect.cooldown}: one alert per detector, host and vendor within this
- *     long, so one incident gives one alert
+ * @param cooldown {@code detect.cooldown}: an incident (alerts of one detector, host and vendor)
+ *     closes after this long without an anomalous window; alerts closer together belong to it
+ * @param incidentUpdateEvery {@code detect.incident.update-every}: an open incident reports its
+ *     running totals at most this often (event time), and whenever its severity rises
+ * @param history {@code detect.history}: how much of a host's past its percentile floors remember
+ * @param newNormalWindows {@code detect.new-normal-windows}: after this many consecutive anomalous
+ *     active windows a host's level is its new normal: its baseline and history learn from them
+ * @param policyVendors {@code detect.policy.vendors}: VENDOR or VENDOR/SERVICE → sanctioned,
+ *     tolerated, unsanctioned or unreviewed (the default)
+ * @param policyTeams {@code detect.policy.teams}: TEAM/VENDOR or TEAM/VENDOR/SERVICE → tag, for the
+ *     hosts of one team
  * @param stateTtl {@code detect.state-ttl}: state of a host that sends nothing for this long
  *     (processing time) is dropped
  */
@@ -59,17 +74,30 @@ public record DetectionConfig(
     Duration firstContactMemory,
     Duration firstContactWarmup,
     Duration cooldown,
-    Duration stateTtl) implements Serializable {
+    Duration stateTtl,
+    double spikeP99Factor,
+    double sustainedP99Factor,
+    Duration incidentUpdateEvery,
+    Duration history,
+    int newNormalWindows,
+    Map<String, String> policyVendors,
+    Map<String, String> policyTeams) implements Serializable {
+
+  public DetectionConfig {
+    policyVendors = policyVendors == null ? Map.of() : Map.copyOf(policyVendors);
+    policyTeams = policyTeams == null ? Map.of() : Map.copyOf(policyTeams);
+  }
 
   private static final long MB = 1_000_000L;
 
   public static DetectionConfig defaults() {
     return new DetectionConfig(0.02, 60, 0.25,
-        8, 10, 50 * MB,
-        10, 3, 3, 5 * MB,
-        10, 100 * MB,
-        10, 10, 100 * MB, 10,
-        Duration.ofDays(30), Duration.ofDays(1), Duration.ofMinutes(30), Duration.ofDays(35));
+        8, 10, 2 * MB,
+        10, 3, 3, 1 * MB,
+        10, 10 * MB,
+        10, 10, 50 * MB, 10,
+        Duration.ofDays(30), Duration.ofDays(1), Duration.ofMinutes(30), Duration.ofDays(35),
+        3, 1, Duration.ofMinutes(15), Duration.ofDays(7), 120, Map.of(), Map.of());
   }
 
   private static final DetectionConfig DEFAULTS = defaults();
@@ -82,10 +110,12 @@ public record DetectionConfig(
       number("detect.spike.score", DEFAULTS.spikeScore, "upload spike: standard deviations above the host's mean"),
       number("detect.spike.factor", DEFAULTS.spikeFactor, "upload spike: and at least this many times the mean"),
       bytes("detect.spike.floor-bytes", DEFAULTS.spikeFloorBytes, "upload spike: and at least this many bytes in the window"),
+      number("detect.spike.p99-factor", DEFAULTS.spikeP99Factor, "upload spike: and at least this many times the host's own 99th percentile per active window"),
       count("detect.sustained.windows", DEFAULTS.sustainedWindows, "sustained upload: consecutive windows above baseline"),
       number("detect.sustained.score", DEFAULTS.sustainedScore, "sustained upload: standard deviations above the mean that count as above"),
       number("detect.sustained.factor", DEFAULTS.sustainedFactor, "sustained upload: and at least this many times the mean"),
       bytes("detect.sustained.floor-bytes", DEFAULTS.sustainedFloorBytes, "sustained upload: and at least this many bytes per window"),
+      number("detect.sustained.p99-factor", DEFAULTS.sustainedP99Factor, "sustained upload: and at least this many times the host's own 99th percentile"),
       number("detect.heavy.ratio", DEFAULTS.heavyRatio, "upload-heavy: upload/download ratio of a window"),
       bytes("detect.heavy.floor-bytes", DEFAULTS.heavyFloorBytes, "upload-heavy: with at least this many bytes uploaded"),
       number("detect.fleet.score", DEFAULTS.fleetScore, "fleet outlier: scaled MADs above the fleet's median in the window"),
@@ -94,7 +124,12 @@ public record DetectionConfig(
       count("detect.fleet.min-hosts", DEFAULTS.fleetMinHosts, "fleet outlier: hosts active in the window for a fleet to exist"),
       duration("detect.first-contact.memory", DEFAULTS.firstContactMemory, "a vendor not used by the host within this long is new again"),
       duration("detect.first-contact.warmup", DEFAULTS.firstContactWarmup, "event time a host must have been seen before first contacts alert"),
-      duration("detect.cooldown", DEFAULTS.cooldown, "one alert per detector, host and vendor within this long"),
+      duration("detect.cooldown", DEFAULTS.cooldown, "an incident (detector × host × vendor) closes after this long without an anomalous window"),
+      duration("detect.incident.update-every", DEFAULTS.incidentUpdateEvery, "an open incident reports its running totals at most this often (and when its severity rises)"),
+      duration("detect.history", DEFAULTS.history, "how much of a host's past its percentile floors remember"),
+      count("detect.new-normal-windows", DEFAULTS.newNormalWindows, "consecutive anomalous active windows after which a host's level is its new normal"),
+      Setting.map("detect.policy.vendors", "VENDOR or VENDOR/SERVICE: sanctioned | tolerated | unsanctioned | unreviewed (default)"),
+      Setting.map("detect.policy.teams", "TEAM/VENDOR or TEAM/VENDOR/SERVICE: a policy tag for that team's hosts"),
       duration("detect.state-ttl", DEFAULTS.stateTtl, "state of a host silent this long (processing time) is dropped"));
 
   /**
@@ -113,7 +148,12 @@ public record DetectionConfig(
         s.parse("detect.first-contact.memory", ValueParsers::duration),
         s.parse("detect.first-contact.warmup", ValueParsers::durationOrZero),
         s.parse("detect.cooldown", ValueParsers::duration),
-        s.parse("detect.state-ttl", ValueParsers::duration));
+        s.parse("detect.state-ttl", ValueParsers::duration),
+        decimal(s, "detect.spike.p99-factor"), decimal(s, "detect.sustained.p99-factor"),
+        s.parse("detect.incident.update-every", ValueParsers::duration),
+        s.parse("detect.history", ValueParsers::duration),
+        whole(s, "detect.new-normal-windows"),
+        s.map("detect.policy.vendors"), s.map("detect.policy.teams"));
     s.check(config::validate);
     return config;
   }
@@ -150,6 +190,10 @@ public record DetectionConfig(
     return Setting.value(key, "DURATION", ValueParsers.text(value), description);
   }
 
+  Policy policy() {
+    return new Policy(policyVendors, policyTeams);
+  }
+
   public DetectionConfig validate() {
     if (!(ewmaAlpha > 0 && ewmaAlpha < 1)) {
       throw new IllegalArgumentException("detect.ewma-alpha: " + ewmaAlpha + " must be between 0 and 1");
@@ -172,6 +216,13 @@ public record DetectionConfig(
     positive("detect.first-contact.memory", firstContactMemory);
     positive("detect.cooldown", cooldown);
     positive("detect.state-ttl", stateTtl);
+    nonNegative("detect.spike.p99-factor", spikeP99Factor);
+    nonNegative("detect.sustained.p99-factor", sustainedP99Factor);
+    positive("detect.incident.update-every", incidentUpdateEvery);
+    positive("detect.history", history);
+    atLeast("detect.new-normal-windows", newNormalWindows, 1);
+    Policy.validate("detect.policy.vendors", policyVendors);
+    Policy.validate("detect.policy.teams", policyTeams);
     if (firstContactWarmup == null || firstContactWarmup.isNegative()) {
       throw new IllegalArgumentException("detect.first-contact.warmup: " + firstContactWarmup + " must not be negative");
     }

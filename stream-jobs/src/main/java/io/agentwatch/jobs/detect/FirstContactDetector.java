@@ -2,6 +2,8 @@ package io.agentwatch.jobs.detect;
 
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.HostVendorWindow;
+import io.agentwatch.schema.VendorShare;
+import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -13,21 +15,32 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Per host: the first window in which the host talks to a vendor it has not used within
- * {@code firstContactMemory} (event time). Hosts seen for less than {@code firstContactWarmup}
- * do not alert: when the job starts, every vendor of every host is new.
+ * Per host:
+ * <ul>
+ *   <li>first-contact: the first window in which the host talks to a vendor it has not used within
+ *       {@code firstContactMemory} (event time). Hosts seen for less than {@code firstContactWarmup}
+ *       do not alert: when the job starts, every vendor of every host is new. There is no baseline
+ *       to compare with: baseline and score are 0 and the baseline kind says so;</li>
+ *   <li>policy: the first window of each UTC day in which the host uploads to a vendor (or service)
+ *       the policy tags unsanctioned; no warm-up (the policy needs no history).</li>
+ * </ul>
  *
  * <p>The memory is enforced on event time (the last-seen time is kept per vendor); the state's TTL
  * (processing time, all Flink offers) only bounds how long a silent host's state lives.
  */
 final class FirstContactDetector extends KeyedProcessFunction<String, HostVendorWindow, ExposureAlert> {
 
+  private static final long DAY = 86_400_000L;
+
   private final DetectionConfig config;
+  private final Policy policy;
   private transient MapState<String, Long> lastSeenByVendor;
+  private transient MapState<String, Long> policyAlertDay;
   private transient ValueState<Long> hostFirstSeen;
 
   FirstContactDetector(DetectionConfig config) {
     this.config = config;
+    this.policy = config.policy();
   }
 
   @Override
@@ -36,6 +49,9 @@ final class FirstContactDetector extends KeyedProcessFunction<String, HostVendor
     MapStateDescriptor<String, Long> vendors = new MapStateDescriptor<>("vendor-last-seen", String.class, Long.class);
     vendors.enableTimeToLive(ttl);
     lastSeenByVendor = getRuntimeContext().getMapState(vendors);
+    MapStateDescriptor<String, Long> policyDays = new MapStateDescriptor<>("policy-alert-day", String.class, Long.class);
+    policyDays.enableTimeToLive(ttl);
+    policyAlertDay = getRuntimeContext().getMapState(policyDays);
     ValueStateDescriptor<Long> first = new ValueStateDescriptor<>("host-first-seen", Long.class);
     first.enableTimeToLive(ttl);
     hostFirstSeen = getRuntimeContext().getState(first);
@@ -49,20 +65,40 @@ final class FirstContactDetector extends KeyedProcessFunction<String, HostVendor
       firstSeen = start;
       hostFirstSeen.update(start);
     }
+    String tag = policy.tag("", w.getVendor(), w.getService());
     Long last = lastSeenByVendor.get(w.getVendor());
     boolean forgotten = last == null || start - last > config.firstContactMemory().toMillis();
     boolean warm = start - firstSeen >= config.firstContactWarmup().toMillis();
     if (forgotten && warm) {
       out.collect(Alerts.alert(Alerts.FIRST_CONTACT, w.getHost(), w.getVendor(), w.getService(), start,
-          w.getWindowEnd().toEpochMilli(), w.getBytesUp(), 0, 1, w.getTopUploads(), String.format(Locale.ROOT,
-              "%s contacted %s (%s) for the first time %s: %s up in %d flows to %d destinations",
-              w.getHost(), w.getVendor(), w.getService().isEmpty() ? "no service" : w.getService(),
-              last == null ? "since it was first seen " + Alerts.minute(firstSeen)
-                  : "in " + config.firstContactMemory().toDays() + " days",
-              Alerts.bytes(w.getBytesUp()), w.getFlows(), w.getDistinctDestinations())));
+              w.getWindowEnd().toEpochMilli(), w.getBytesUp(), 0, "none: the host had not used this vendor", 0,
+              Severity.adjusted(0, tag), w.getTopUploads(), String.format(Locale.ROOT,
+                  "%s contacted %s for the first time %s: %s up in %d flows to %d destinations (policy: %s)",
+                  w.getHost(), Alerts.vendor(w.getVendor(), w.getService()),
+                  last == null ? "since it was first seen " + Alerts.day(firstSeen) + " " + Alerts.minute(firstSeen)
+                      : "in " + config.firstContactMemory().toDays() + " days",
+                  Alerts.bytes(w.getBytesUp()), w.getFlows(), w.getDistinctDestinations(), tag))
+          .setPolicy(tag).setTotalBytes(w.getBytesUp()).setPeakBytes(w.getBytesUp())
+          .setVendorBreakdown(List.of(new VendorShare(w.getVendor(), w.getService(), w.getBytesUp()))).build());
     }
     if (last == null || start > last) {
       lastSeenByVendor.put(w.getVendor(), start);
+    }
+    if (Policy.UNSANCTIONED.equals(tag) && w.getBytesUp() > 0) {
+      String pair = w.getVendor() + "/" + w.getService();
+      Long day = policyAlertDay.get(pair);
+      if (day == null || day != start / DAY) {
+        policyAlertDay.put(pair, start / DAY);
+        out.collect(Alerts.alert(Alerts.POLICY, w.getHost(), w.getVendor(), w.getService(), start,
+                w.getWindowEnd().toEpochMilli(), w.getBytesUp(), 0, "none: the vendor is unsanctioned", 0,
+                Severity.adjusted(w.getBytesUp() >= config.spikeFloorBytes() ? 1 : 0, tag), w.getTopUploads(),
+                String.format(Locale.ROOT,
+                    "%s uploaded %s to %s, which the policy tags unsanctioned: its first use on %s (from %s)",
+                    w.getHost(), Alerts.bytes(w.getBytesUp()), Alerts.vendor(w.getVendor(), w.getService()),
+                    Alerts.day(start), Alerts.minute(start)))
+            .setPolicy(tag).setTotalBytes(w.getBytesUp()).setPeakBytes(w.getBytesUp())
+            .setVendorBreakdown(List.of(new VendorShare(w.getVendor(), w.getService(), w.getBytesUp()))).build());
+      }
     }
   }
 }

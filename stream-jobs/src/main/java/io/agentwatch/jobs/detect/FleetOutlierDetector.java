@@ -1,6 +1,7 @@
 package io.agentwatch.jobs.detect;
 
 import io.agentwatch.schema.ExposureAlert;
+import io.agentwatch.schema.VendorShare;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,10 +20,12 @@ import org.apache.flink.util.Collector;
 final class FleetOutlierDetector extends KeyedProcessFunction<Long, HostWindow, ExposureAlert> {
 
   private final DetectionConfig config;
+  private final Policy policy;
   private transient ListState<HostWindow> hosts;
 
   FleetOutlierDetector(DetectionConfig config) {
     this.config = config;
+    this.policy = config.policy();
   }
 
   @Override
@@ -55,11 +58,20 @@ final class FleetOutlierDetector extends KeyedProcessFunction<Long, HostWindow, 
       double score = spread == 0 ? Double.MAX_VALUE : (h.bytesUp - median) / spread;
       if (h.bytesUp >= config.fleetFloorBytes() && h.bytesUp >= config.fleetFactor() * median
           && score >= config.fleetScore()) {
-        out.collect(Alerts.alert(Alerts.FLEET_OUTLIER, h.host, "", "", h.windowStart, h.windowEnd, h.bytesUp, median,
-            score, Alerts.top(h.topKeys, h.topBytes), String.format(Locale.ROOT,
-                "%s uploaded %s to AI vendors in the minute from %s while the median of %d active hosts was %s"
-                    + " (%.0f MADs above)",
-                h.host, Alerts.bytes(h.bytesUp), Alerts.minute(h.windowStart), all.size(), Alerts.bytes(median), score)));
+        List<VendorShare> shares = Alerts.breakdown(h);
+        VendorShare top = shares.get(0);
+        String tag = policy.tag("", top.getVendor(), top.getService());
+        double strength = Math.min(score / Math.max(config.fleetScore(), 1e-9),
+            h.bytesUp / Math.max(config.fleetFactor() * median, 1));
+        String baselineKind = "median upload of the " + all.size() + " active hosts in the minute";
+        out.collect(Alerts.alert(Alerts.FLEET_OUTLIER, h.host, top.getVendor(), top.getService(), h.windowStart,
+                h.windowEnd, h.bytesUp, median, baselineKind, score, Severity.of(strength, tag),
+                Alerts.top(h.topKeys, h.topBytes), String.format(Locale.ROOT,
+                    "%s uploaded %s to %s in the minute from %s while the median of %d active hosts was %s"
+                        + " (%.0f MADs above)",
+                    h.host, Alerts.bytes(h.bytesUp), Alerts.receivers(shares, h.bytesUp), Alerts.minute(h.windowStart),
+                    all.size(), Alerts.bytes(median), score))
+            .setPolicy(tag).setTotalBytes(h.bytesUp).setPeakBytes(h.bytesUp).setVendorBreakdown(shares).build());
       }
     }
   }

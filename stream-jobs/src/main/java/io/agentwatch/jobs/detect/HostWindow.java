@@ -3,8 +3,9 @@ package io.agentwatch.jobs.detect;
 import io.agentwatch.jobs.window.LargestUploads;
 
 /**
- * One host's traffic to all AI vendors in one window, with its largest uploads: what the host
- * and fleet detectors look at. A Flink POJO.
+ * One host's traffic to all AI vendors in one window, with its largest uploads and the upload per
+ * vendor × service (so an alert on the host's total can name who received the data): what the
+ * host and fleet detectors look at. A Flink POJO.
  */
 public final class HostWindow extends LargestUploads {
   public String host;
@@ -12,4 +13,29 @@ public final class HostWindow extends LargestUploads {
   public long windowEnd;
   public long bytesUp;
   public long bytesDown;
+  /** Upload per vendor × service in the window; parallel arrays, one entry per aggregated window. */
+  public String[] vendors = new String[0];
+  public String[] services = new String[0];
+  public long[] vendorBytesUp = new long[0];
+
+  void addVendor(String vendor, String service, long up) {
+    int n = vendors.length;
+    vendors = java.util.Arrays.copyOf(vendors, n + 1);
+    services = java.util.Arrays.copyOf(services, n + 1);
+    vendorBytesUp = java.util.Arrays.copyOf(vendorBytesUp, n + 1);
+    vendors[n] = vendor;
+    services[n] = service;
+    vendorBytesUp[n] = up;
+  }
+
+  /** Index of the vendor × service that received the most; 0 when there is none. */
+  int topVendor() {
+    int top = 0;
+    for (int i = 1; i < vendorBytesUp.length; i++) {
+      if (vendorBytesUp[i] > vendorBytesUp[top]) {
+        top = i;
+      }
+    }
+    return top;
+  }
 }

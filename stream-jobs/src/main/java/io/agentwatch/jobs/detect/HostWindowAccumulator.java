@@ -26,6 +26,7 @@ final class HostWindowAccumulator implements AggregateFunction<HostVendorWindow,
     host.windowEnd = w.getWindowEnd().toEpochMilli();
     host.bytesUp += w.getBytesUp();
     host.bytesDown += w.getBytesDown();
+    host.addVendor(w.getVendor(), w.getService(), w.getBytesUp());
     for (FlowContribution flow : w.getTopUploads()) {
       host.offerTop(flow.getFlowKey(), flow.getBytesUp());
     }
@@ -41,6 +42,9 @@ final class HostWindowAccumulator implements AggregateFunction<HostVendorWindow,
   public HostWindow merge(HostWindow a, HostWindow b) {
     for (int i = 0; i < b.topKeys.length; i++) {
       a.offerTop(b.topKeys[i], b.topBytes[i]);
+    }
+    for (int i = 0; i < b.vendors.length; i++) {
+      a.addVendor(b.vendors[i], b.services[i], b.vendorBytesUp[i]);
     }
     a.bytesUp += b.bytesUp;
     a.bytesDown += b.bytesDown;

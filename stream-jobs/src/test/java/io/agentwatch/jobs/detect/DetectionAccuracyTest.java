@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The detectors on labelled synthetic traffic (see {@link SyntheticFleet}): 60 hosts, 3 days with a
  * daily rhythm, 18 injected incidents. Runs the real window aggregate and detectors in a Flink
- * MiniCluster, then scores each detector: precision (its alerts that fall on a labelled incident of
- * that host), recall (incidents of the kinds it is meant for that it alerted on) and time to alert
+ * MiniCluster, then scores each detector strictly: precision (its alerts that name the host and
+ * vendor of a labelled incident, in its time), recall (incidents of the kinds it is meant for that it alerted on) and time to alert
  * (end of the alerting window minus the incident's start, event time).
  */
 class DetectionAccuracyTest {
@@ -88,9 +88,9 @@ class DetectionAccuracyTest {
     assertTrue(failures.isEmpty(), failures + "\n" + report);
   }
 
-  /** An alert is right when it names the incident's host and overlaps the incident (with slack). */
+  /** An alert is right when it names the incident's host and vendor and overlaps the incident (with slack). */
   private static boolean matches(ExposureAlert alert, SyntheticFleet.Incident incident) {
-    return alert.getHost().equals(incident.host())
+    return alert.getHost().equals(incident.host()) && alert.getVendor().equals(incident.vendor())
         && alert.getWindowEnd().toEpochMilli() > incident.start()
         && alert.getWindowStart().toEpochMilli() < incident.end() + SLACK;
   }

@@ -1,0 +1,102 @@
+package io.agentwatch.capture.identify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.agentwatch.capture.identify.EndpointCatalogFile.DomainPattern;
+import io.agentwatch.capture.identify.EndpointCatalogFile.Service;
+import io.agentwatch.capture.identify.EndpointCatalogFile.Vendor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code docs/catalog.md} is generated from the built-in catalog file: this test renders it and
+ * fails when the committed page differs, so the page never drifts from the data. To regenerate:
+ * {@code mvn -o -pl capture -am test -Dtest=CatalogDocTest -Dsurefire.failIfNoSpecifiedTests=false -Dagentwatch.writeCatalogDoc=true}.
+ */
+class CatalogDocTest {
+
+  private static final Path PAGE = Paths.get(System.getProperty("agentwatch.docs", "../docs")).resolve("catalog.md").toAbsolutePath().normalize();
+
+  @Test
+  void docsCatalogPageIsGeneratedFromTheBuiltinCatalog() throws Exception {
+    String expected = render(EndpointCatalog.builtin().files().get(0));
+    if (Boolean.getBoolean("agentwatch.writeCatalogDoc")) {
+      Files.writeString(PAGE, expected);
+    }
+    String committed = Files.exists(PAGE) ? Files.readString(PAGE) : "";
+    assertEquals(expected, committed, PAGE + " is stale: regenerate it with -Dagentwatch.writeCatalogDoc=true (see " + CatalogDocTest.class.getSimpleName() + ")");
+  }
+
+  static String render(EndpointCatalogFile file) {
+    int services = 0;
+    int patterns = 0;
+    int ranges = 0;
+    Set<String> sources = new LinkedHashSet<>();
+    for (Vendor vendor : file.vendors()) {
+      for (Service service : vendor.services()) {
+        services++;
+        patterns += service.domains().size();
+        ranges += service.cidrs().size();
+        sources.add(service.sourceOr(vendor.source()));
+      }
+    }
+    StringBuilder page = new StringBuilder();
+    page.append("# The endpoint catalog\n\n")
+        .append("<!-- Generated from capture/src/main/resources/catalog/endpoints.yaml by CatalogDocTest; do not edit by hand. -->\n\n")
+        .append("Which host names and address ranges the sensor identifies as AI vendors and services: ")
+        .append(file.vendors().size()).append(" vendors, ").append(services).append(" services, ")
+        .append(patterns).append(" host-name patterns, ").append(ranges).append(" published address ranges, from ")
+        .append(sources.size()).append(" cited pages. Each row's source is the page its names come from; a name that could ")
+        .append("not be confirmed on a page is not listed.\n\n")
+        .append("Patterns: `example.com` matches the name and every subdomain, `*.example.com` subdomains only; one label may be ")
+        .append("a wildcard, `*` (exactly one label) or a label with one `*` (a non-empty part of it). The pattern matching the most ")
+        .append("labels wins; among those, literal labels beat wildcards (compared from the right). Where a service names a ")
+        .append("resource, the text its wildcard matched (a region, a resource name) is kept in the flow's `resource` field. ")
+        .append("User files (`--catalog FILE`, or `catalog.files` in the configuration; same format) add entries or replace those for the same pattern.\n\n")
+        .append("Categories: `llm-api` a vendor's own model API; `model-gateway` one API in front of many vendors' models (cloud ")
+        .append("model gateways, routers, inference hosts); `chat-web` a chat application; `ide-assistant` an editor assistant's ")
+        .append("back end; `agent` an agent's back end; `telemetry` client telemetry; `console` account, billing and management; ")
+        .append("`update` client updates.\n\n")
+        .append("| vendor | service | category | host names | address ranges | resource | source |\n")
+        .append("|---|---|---|---|---|---|---|\n");
+    for (Vendor vendor : file.vendors()) {
+      for (Service service : vendor.services()) {
+        page.append("| ").append(escape(vendor.name())).append(" (`").append(vendor.id()).append("`)")
+            .append(" | `").append(service.id()).append('`')
+            .append(" | ").append(service.category())
+            .append(" | ").append(service.domains().stream().map(DomainPattern::toString).map(d -> "`" + d + "`").collect(Collectors.joining(", ")))
+            .append(" | ").append(service.cidrs().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", ")))
+            .append(" | ").append(service.resource() == null ? "" : service.resource())
+            .append(" | ").append(service.sourceOr(vendor.source()))
+            .append(" |\n");
+      }
+    }
+    page.append("\n## Data facts\n\n")
+        .append("What vendors state about the data sent to a service, each with the page that states it and the day it was read ")
+        .append("there. A fact that is not listed was not found, which does not mean \"no\". Facts: ")
+        .append("`trains-on-api-data-by-default`, `trains-on-consumer-data-by-default` (whether the vendor trains its models on ")
+        .append("what is sent unless told otherwise), `retention` (how long prompts and responses are kept), `processing-regions` ")
+        .append("(where they are processed), `certifications`, `zero-retention-offer` (an arrangement under which nothing is kept).\n\n")
+        .append("| vendor | service | fact | what the vendor states | source | checked |\n")
+        .append("|---|---|---|---|---|---|\n");
+    for (Vendor vendor : file.vendors()) {
+      for (Service service : vendor.services()) {
+        for (EndpointCatalogFile.Fact fact : service.facts()) {
+          page.append("| ").append(escape(vendor.name())).append(" | `").append(service.id()).append("` | ").append(fact.fact())
+              .append(" | ").append(escape(fact.value())).append(" | ").append(fact.source()).append(" | ").append(fact.checked())
+              .append(" |\n");
+        }
+      }
+    }
+    return page.toString();
+  }
+
+  private static String escape(String text) {
+    return text.replace("|", "\\|");
+  }
+}
