@@ -1,5 +1,6 @@
 -- The fleet's AI traffic in a time range, one row: bytes up and down, flows, and how many hosts,
 -- teams and vendors took part. Counts flows to identified AI vendors only.
+-- Reads the smallest flow_totals table that answers the range (flow_totals_1d/1h/1m/raw: sql/README.md).
 -- @param since DateTime 1970-01-01 flows last seen at or after this time
 -- @param until DateTime 2106-01-01 flows last seen before this time
 -- @param team String '' only hosts of this team ('' for every team)
@@ -7,12 +8,12 @@
 SELECT
     sum(bytes_up)                                AS bytes_up,
     sum(bytes_down)                              AS bytes_down,
-    count()                                      AS flows,
+    sum(flows)                                   AS flows,
     uniqExact(host)                              AS hosts,
     uniqExactIf(host_team, host_team != '')      AS teams,
     uniqExact(vendor)                            AS vendors
-FROM flows
+FROM {flow_totals:Rollup}
 WHERE vendor != ''
-  AND last_seen >= {since:DateTime} AND last_seen < {until:DateTime}
+  AND window_start >= {since:DateTime} AND window_start < {until:DateTime}
   AND ({team:String} = '' OR host_team = {team:String})
   AND ({vendor:String} = '' OR vendor = {vendor:String})

@@ -1,4 +1,5 @@
 -- One host's AI vendors and services in a time range: bytes each way, flows, first and last seen.
+-- Reads the smallest flow_totals table that answers the range (flow_totals_1d/1h/1m/raw: sql/README.md).
 -- @param host String required the host
 -- @param since DateTime 1970-01-01 flows last seen at or after this time
 -- @param until DateTime 2106-01-01 flows last seen before this time
@@ -7,11 +8,11 @@ SELECT
     service,
     sum(bytes_up)               AS bytes_up,
     sum(bytes_down)             AS bytes_down,
-    count()                     AS flows,
+    sum(flows)                  AS flows,
     toDateTime(min(first_seen)) AS first_seen,
     toDateTime(max(last_seen))  AS last_seen
-FROM flows AS f
+FROM {flow_totals:Rollup}
 WHERE vendor != '' AND host = {host:String}
-  AND f.last_seen >= {since:DateTime} AND f.last_seen < {until:DateTime}
+  AND window_start >= {since:DateTime} AND window_start < {until:DateTime}
 GROUP BY vendor, service
 ORDER BY bytes_up DESC, vendor, service

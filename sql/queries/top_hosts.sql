@@ -1,5 +1,6 @@
 -- The hosts that uploaded most to AI vendors in a time range, with their team and owner (from the
 -- sensor's host inventory), how many vendors each used and the one it uploaded most to.
+-- Reads the smallest flow_totals table that answers the range (flow_totals_1d/1h/1m/raw: sql/README.md).
 -- @param since DateTime 1970-01-01 flows last seen at or after this time
 -- @param until DateTime 2106-01-01 flows last seen before this time
 -- @param team String '' only hosts of this team ('' for every team)
@@ -17,10 +18,10 @@ SELECT
 FROM
 (
     SELECT host, vendor, max(host_team) AS team, max(host_owner) AS owner,
-           sum(bytes_up) AS up, sum(bytes_down) AS down, count() AS n
-    FROM flows
+           sum(bytes_up) AS up, sum(bytes_down) AS down, sum(flows) AS n
+    FROM {flow_totals:Rollup}
     WHERE vendor != ''
-      AND last_seen >= {since:DateTime} AND last_seen < {until:DateTime}
+      AND window_start >= {since:DateTime} AND window_start < {until:DateTime}
       AND ({team:String} = '' OR host_team = {team:String})
       AND ({vendor:String} = '' OR vendor = {vendor:String})
     GROUP BY host, vendor

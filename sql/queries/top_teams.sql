@@ -1,5 +1,6 @@
 -- The teams whose hosts uploaded most to AI vendors in a time range (team '' gathers the hosts
 -- the inventory does not name).
+-- Reads the smallest flow_totals table that answers the range (flow_totals_1d/1h/1m/raw: sql/README.md).
 -- @param since DateTime 1970-01-01 flows last seen at or after this time
 -- @param until DateTime 2106-01-01 flows last seen before this time
 -- @param vendor String '' only traffic to this vendor ('' for every vendor)
@@ -10,9 +11,9 @@ SELECT
     sum(bytes_up)     AS bytes_up,
     sum(bytes_down)   AS bytes_down,
     uniqExact(vendor) AS vendors
-FROM flows
+FROM {flow_totals:Rollup}
 WHERE vendor != ''
-  AND last_seen >= {since:DateTime} AND last_seen < {until:DateTime}
+  AND window_start >= {since:DateTime} AND window_start < {until:DateTime}
   AND ({vendor:String} = '' OR vendor = {vendor:String})
 GROUP BY team
 ORDER BY bytes_up DESC, team

@@ -1,5 +1,6 @@
 -- One AI vendor's services in a time range: category, how many hosts and teams used each, bytes
 -- each way, flows, first and last seen.
+-- Reads the smallest flow_totals table that answers the range (flow_totals_1d/1h/1m/raw: sql/README.md).
 -- @param vendor String required the vendor
 -- @param since DateTime 1970-01-01 flows last seen at or after this time
 -- @param until DateTime 2106-01-01 flows last seen before this time
@@ -10,11 +11,11 @@ SELECT
     uniqExactIf(host_team, host_team != '') AS teams,
     sum(bytes_up)                           AS bytes_up,
     sum(bytes_down)                         AS bytes_down,
-    count()                                 AS flows,
+    sum(flows)                              AS flows,
     toDateTime(min(first_seen))             AS first_seen,
     toDateTime(max(last_seen))              AS last_seen
-FROM flows AS f
+FROM {flow_totals:Rollup}
 WHERE vendor = {vendor:String}
-  AND f.last_seen >= {since:DateTime} AND f.last_seen < {until:DateTime}
+  AND window_start >= {since:DateTime} AND window_start < {until:DateTime}
 GROUP BY service
 ORDER BY bytes_up DESC, service

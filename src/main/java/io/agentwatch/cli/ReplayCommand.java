@@ -12,6 +12,7 @@ import io.agentwatch.capture.source.PacketSource;
 import io.agentwatch.demo.DemoFleet;
 import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.OneMachineStack;
+import io.agentwatch.stack.VendorCatalogTable;
 import io.agentwatch.stack.TempDirectory;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.NamedQueries;
@@ -104,6 +105,7 @@ final class ReplayCommand implements Callable<Integer> {
       Path capture = input.demo ? writeDemoCapture(scratch.path()) : input.file;
       try (PacketSource source = FlowsCommand.openFile(capture);
           OneMachineStack stack = startStack(config)) {
+        VendorCatalogTable.fill(stack.store(), sensorConfig.catalog());
         SensorStats stats;
         KafkaExportConfig export = new KafkaExportConfig(stack.bootstrapServers(), config.flowsTopic(), Map.of());
         try (KafkaFlowExporter exporter = new KafkaFlowExporter(export)) {

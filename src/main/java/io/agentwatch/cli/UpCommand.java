@@ -17,6 +17,7 @@ import io.agentwatch.demo.DemoFleet;
 import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.Feed;
 import io.agentwatch.stack.OneMachineStack;
+import io.agentwatch.stack.VendorCatalogTable;
 import io.agentwatch.stack.RunningJob;
 import io.agentwatch.stack.StackMetrics;
 import io.agentwatch.store.EmbeddedChdbStore;
@@ -125,6 +126,7 @@ final class UpCommand implements Callable<Integer> {
           AlertDelivery delivery = startDelivery(stack, config, dir);
           ApiServer api = startApi(apiAddress, stack, config, dir, delivery);
           ClickHouseHttpServer clickhouseHttp = startClickHouseHttp(config, stack)) {
+        VendorCatalogTable.fill(stack.store(), base.catalog());
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");

@@ -11,6 +11,7 @@ import io.agentwatch.jobs.AgentWatchJob;
 import io.agentwatch.jobs.AgentWatchJobConfig;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.Migrations;
+import io.agentwatch.store.Retention;
 import io.agentwatch.store.StoreConfig;
 import io.agentwatch.store.StoreException;
 import io.agentwatch.store.Stores;
@@ -87,10 +88,11 @@ public final class OneMachineStack implements AutoCloseable {
    * @param http who may read the HTTP API and console, and over TLS or not (up)
    * @param delivery where alerts go (`up` delivers them when it has receivers)
    * @param clickhouseHttp where the embedded store's read-only ClickHouse HTTP interface listens; null for nowhere
+   * @param retention how long each tier of the store keeps its rows (set on the tables at start)
    */
   public record Config(Path kafkaDir, int kafkaPort, SensorListener sensorListener, int partitions,
       Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job, HttpConfig http,
-      DeliveryConfig delivery, ClickHouseHttpConfig clickhouseHttp) {
+      DeliveryConfig delivery, ClickHouseHttpConfig clickhouseHttp, Retention retention) {
 
     /** The defaults for a replay: Kafka and ClickHouse data under {@code dataDir}. */
     public static Config embedded(Path dataDir) {
@@ -135,9 +137,11 @@ public final class OneMachineStack implements AutoCloseable {
       HttpConfig http = HttpConfig.from(settings);
       DeliveryConfig delivery = DeliveryConfig.from(settings, environment);
       ClickHouseHttpConfig clickhouseHttp = ClickHouseHttpConfig.from(settings);
+      Retention storeRetention = Retention.from(settings);
       settings.throwIfProblems();
       Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
-      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, http, delivery, clickhouseHttp);
+      return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, http, delivery,
+          clickhouseHttp, storeRetention);
     }
 
     public StoreConfig store() {
@@ -160,6 +164,7 @@ public final class OneMachineStack implements AutoCloseable {
 
     public Config validate() {
       store().validate();
+      retention.validate();
       if (partitions < 1) {
         throw new IllegalArgumentException("kafka.partitions: " + partitions + " must be at least 1");
       }
@@ -180,7 +185,10 @@ public final class OneMachineStack implements AutoCloseable {
     this.store = store;
   }
 
-  /** Starts the broker, creates the flows, alerts and host traffic topics, opens the store and applies the migrations. */
+  /**
+   * Starts the broker, creates the flows, alerts and host traffic topics, opens the store, applies
+   * the migrations and the retention settings.
+   */
   public static OneMachineStack start(Config config) throws StoreException {
     config.validate();
     ClickHouseStore store = Stores.open(config.store());
@@ -189,6 +197,10 @@ public final class OneMachineStack implements AutoCloseable {
       List<?> applied = Migrations.bundled(store).apply();
       LOG.info("{}: {}", store.describe(),
           applied.isEmpty() ? "schema up to date" : "applied migrations " + applied);
+      List<String> retained = config.retention().apply(store);
+      if (!retained.isEmpty()) {
+        LOG.info("{}: retention changed on {}", store.describe(), retained);
+      }
       broker = new KafkaBroker(config.kafkaDir(), config.kafkaPort());
       if (config.sensorListener() != null) {
         config.sensorListener().applyTo(broker);

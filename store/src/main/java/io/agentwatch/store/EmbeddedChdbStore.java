@@ -91,7 +91,8 @@ public final class EmbeddedChdbStore implements ClickHouseStore {
     if (deduplicationToken != null) {
       // The streaming insert takes query-level settings in the statement (checked on chDB 26.7:
       // a repeated token is dropped by a MergeTree with non_replicated_deduplication_window > 0).
-      insert += " SETTINGS insert_deduplication_token = '" + SqlNames.deduplicationToken(deduplicationToken) + "'";
+      insert += " SETTINGS insert_deduplication_token = '" + SqlNames.deduplicationToken(deduplicationToken) + "', "
+          + SqlNames.DEDUPLICATE_IN_VIEWS + " = 1";
     }
     insertStreamed(insert, "RowBinary", rows);
   }

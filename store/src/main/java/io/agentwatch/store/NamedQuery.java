@@ -27,6 +27,14 @@ import java.util.regex.Pattern;
  * {@code {NAME:TYPE}}. Values are parsed by their type and written into the SQL as literals
  * (text quoted and escaped), so a value can never change the query's shape.
  *
+ * <p>A query over a time range can read the smallest table that answers it: {@code {NAME:Rollup}}
+ * in the body stands for one of the tables {@code NAME_1d}, {@code NAME_1h}, {@code NAME_1m} and
+ * {@code NAME_raw} (see {@link #TIERS}), which hold the same figures per day, hour, minute and
+ * record. The query must declare {@code since} and {@code until} (DateTime) and may declare
+ * {@code bucket_seconds} (UInt64); the coarsest tier whose width divides since, until (seconds
+ * since 1970) and the bucket width is chosen, so each tier gives the same result: a range that
+ * does not start and end on whole minutes reads the records.
+ *
  * <p>Times are ISO-8601 instants ({@code 2026-12-06T14:00:00Z}), dates ({@code 2026-12-06},
  * midnight UTC), {@code now}, or a duration ago: {@code 90s}, {@code 15m}, {@code 24h}, {@code 7d}.
  */
@@ -41,6 +49,18 @@ public final class NamedQuery {
    * @param defaultValue the value when none is given, or null when the parameter is required
    */
   public record Parameter(String name, Type type, String defaultValue, String description) {}
+
+  /** The placeholder type that names a family of rollup tables instead of a parameter. */
+  static final String ROLLUP = "Rollup";
+
+  /** A rollup table's suffix and the width of its rows in seconds, coarsest first; the last answers any range. */
+  public record Tier(String suffix, long seconds) {}
+
+  public static final List<Tier> TIERS =
+      List.of(new Tier("_1d", 86_400), new Tier("_1h", 3_600), new Tier("_1m", 60), new Tier("_raw", 1));
+
+  /** The parameters a tier is chosen from. */
+  private static final List<String> ROLLUP_PARAMETERS = List.of("since", "until", "bucket_seconds");
 
   private static final Pattern PARAM_LINE =
       Pattern.compile("--\\s*@param\\s+([a-z_][a-z0-9_]*)\\s+(\\w+)\\s+(\\S+)\\s*(.*)");
@@ -105,6 +125,21 @@ public final class NamedQuery {
     Set<String> used = new LinkedHashSet<>();
     Matcher placeholder = PLACEHOLDER.matcher(body);
     while (placeholder.find()) {
+      if (placeholder.group(2).equals(ROLLUP)) {
+        for (String range : List.of("since", "until")) {
+          Parameter declared = parameters.get(range);
+          if (declared == null || declared.type() != Type.DateTime) {
+            throw new IllegalArgumentException("query " + name + ": {" + placeholder.group(1) + ":" + ROLLUP
+                + "} needs a '-- @param " + range + " DateTime' line (the tier is chosen from the range)");
+          }
+        }
+        Parameter bucket = parameters.get("bucket_seconds");
+        if (bucket != null && bucket.type() != Type.UInt64) {
+          throw new IllegalArgumentException("query " + name + ": bucket_seconds must be UInt64 to choose a rollup tier");
+        }
+        ROLLUP_PARAMETERS.stream().filter(parameters::containsKey).forEach(used::add);
+        continue;
+      }
       Parameter declared = parameters.get(placeholder.group(1));
       if (declared == null) {
         throw new IllegalArgumentException("query " + name + ": {" + placeholder.group(1) + ":" + placeholder.group(2)
@@ -156,6 +191,10 @@ public final class NamedQuery {
     Matcher placeholder = PLACEHOLDER.matcher(body);
     StringBuilder sql = new StringBuilder();
     while (placeholder.find()) {
+      if (placeholder.group(2).equals(ROLLUP)) {
+        placeholder.appendReplacement(sql, placeholder.group(1) + tier(values, now).suffix());
+        continue;
+      }
       Parameter parameter = parameters.get(placeholder.group(1));
       String value = values.getOrDefault(parameter.name(), parameter.defaultValue());
       if (value == null) {
@@ -180,6 +219,37 @@ public final class NamedQuery {
     }
     placeholder.appendTail(sql);
     return sql.toString();
+  }
+
+  /** The coarsest tier whose width divides the range's ends and the bucket width. */
+  Tier tier(Map<String, String> values, Instant now) {
+    long since = seconds("since", values, now);
+    long until = seconds("until", values, now);
+    long bucket = 0; // none: any tier's rows fit
+    Parameter bucketSeconds = parameters.get("bucket_seconds");
+    if (bucketSeconds != null) {
+      // As the queries use it: greatest(bucket_seconds, 1).
+      bucket = Math.max(1, Long.parseLong(literal(name, bucketSeconds, values.getOrDefault("bucket_seconds",
+          bucketSeconds.defaultValue()), now)));
+    }
+    for (Tier tier : TIERS) {
+      if (Math.floorMod(since, tier.seconds()) == 0 && Math.floorMod(until, tier.seconds()) == 0
+          && (bucket == 0 || bucket % tier.seconds() == 0)) {
+        return tier;
+      }
+    }
+    return TIERS.get(TIERS.size() - 1);
+  }
+
+  private long seconds(String range, Map<String, String> values, Instant now) {
+    Parameter parameter = parameters.get(range);
+    String value = values.getOrDefault(range, parameter.defaultValue());
+    if (value == null) {
+      throw new IllegalArgumentException("query " + name + " needs parameter " + range + " (" + parameter.type() + ": "
+          + parameter.description() + ")");
+    }
+    literal(name, parameter, value, now); // the same message as any bad time
+    return time(value.strip(), now).getEpochSecond();
   }
 
   private static Type type(String query, String text) {

@@ -119,7 +119,8 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
     if (deduplicationToken != null) {
       // Sent as the query parameter insert_deduplication_token: same setting as the embedded store.
       settings.setDeduplicationToken(SqlNames.deduplicationToken(deduplicationToken));
-      statement += " SETTINGS insert_deduplication_token = '" + deduplicationToken + "'";
+      settings.serverSetting(SqlNames.DEDUPLICATE_IN_VIEWS, "1");
+      statement += " SETTINGS insert_deduplication_token = '" + deduplicationToken + "', " + SqlNames.DEDUPLICATE_IN_VIEWS + " = 1";
     }
     statement += " FORMAT RowBinary";
     List<String> quotedColumns = columns.stream().map(SqlNames::identifier).toList();

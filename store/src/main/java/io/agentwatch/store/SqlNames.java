@@ -34,6 +34,15 @@ final class SqlNames {
     return "`" + name + "`";
   }
 
+  /**
+   * The query setting that makes an insert's deduplication reach the tables its materialized views
+   * feed (flow_totals_*, host_vendor_contact from flows): a re-sent batch is dropped there too,
+   * instead of being added again. On by default since ClickHouse 24.x (and on chDB 26.7); set on
+   * every tokened insert so an older server behaves the same. The target tables need
+   * non_replicated_deduplication_window like the source (010_flow_totals.sql).
+   */
+  static final String DEDUPLICATE_IN_VIEWS = "deduplicate_blocks_in_dependent_materialized_views";
+
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
 
   /**

@@ -71,8 +71,12 @@ public record StoreConfig(
     return new StoreConfig(Kind.REMOTE, null, url, database, user, passwordFile, DEFAULT_PASSWORD_ENV);
   }
 
-  /** The store's keys, for every program that opens a store (the job, the stack): --help and the loader read it. */
-  public static final List<Setting> SETTINGS = List.of(
+  /**
+   * The store's keys, for every program that opens a store (the job, the stack): --help and the
+   * loader read it. The retention of each tier ({@link Retention#SETTINGS}) is among them; the
+   * program that applies the migrations reads it with {@link Retention#from}.
+   */
+  public static final List<Setting> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
       Setting.value(KIND, "embedded|remote", "embedded",
           "embedded: the ClickHouse engine in this process (chDB); remote: a ClickHouse server"),
       Setting.value(EMBEDDED_PATH, "DIR", null, "embedded: the chDB data directory"),
@@ -81,7 +85,8 @@ public record StoreConfig(
       Setting.value(REMOTE_USER, "USER", DEFAULT_USER, "remote: user name"),
       Setting.value(REMOTE_PASSWORD_FILE, "FILE", null, "remote: file whose first line is the password"),
       Setting.value(REMOTE_PASSWORD_ENV, "NAME", DEFAULT_PASSWORD_ENV,
-          "remote: environment variable holding the password, when no password file is given"));
+          "remote: environment variable holding the password, when no password file is given")),
+      Retention.SETTINGS.stream()).toList();
 
   /**
    * From loaded settings (which must know {@link #SETTINGS}); a bad kind is recorded as a problem

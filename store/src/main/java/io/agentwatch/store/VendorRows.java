@@ -1,0 +1,56 @@
+package io.agentwatch.store;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code vendors} table (sql/migrations/011_vendors.sql): the endpoint catalog, one row per
+ * vendor × service. The store does not read catalogs; whoever holds one (the stack) passes its
+ * entries to {@link #replace}.
+ */
+public final class VendorRows {
+
+  public static final String TABLE = "vendors";
+
+  public static final List<String> COLUMNS = List.of("vendor", "service", "name", "category", "policy_tag");
+
+  /** The policy tag of a service nobody has reviewed yet (the column's default). */
+  public static final String UNREVIEWED = "unreviewed";
+
+  /** One service of a catalogued vendor: ids as in flows.vendor and flows.service, the vendor's display name. */
+  public record Entry(String vendor, String service, String name, String category) {}
+
+  private VendorRows() {}
+
+  /**
+   * Makes the table hold exactly {@code entries}, each with the policy tag it had before (or
+   * {@value #UNREVIEWED}); returns how many rows it holds. Readers may see the table empty for
+   * the moment between the two statements.
+   */
+  public static int replace(ClickHouseStore store, List<Entry> entries) throws StoreException {
+    Map<String, String> tags = new HashMap<>();
+    for (String line : store.query("SELECT vendor, service, policy_tag FROM " + TABLE + " FORMAT TSVRaw").split("\n")) {
+      String[] fields = line.split("\t", -1);
+      if (fields.length == 3) {
+        tags.put(fields[0] + "\t" + fields[1], fields[2]);
+      }
+    }
+    RowBinaryWriter out = new RowBinaryWriter();
+    Map<String, Entry> unique = new java.util.LinkedHashMap<>();
+    for (Entry entry : entries) {
+      unique.put(entry.vendor() + "\t" + entry.service(), entry); // a later catalog file overrides an earlier one
+    }
+    for (Map.Entry<String, Entry> keyed : unique.entrySet()) {
+      Entry entry = keyed.getValue();
+      out.lowCardinalityString(entry.vendor())
+          .lowCardinalityString(entry.service())
+          .string(entry.name())
+          .lowCardinalityString(entry.category())
+          .lowCardinalityString(tags.getOrDefault(keyed.getKey(), UNREVIEWED));
+    }
+    store.execute("TRUNCATE TABLE " + SqlNames.table(TABLE));
+    store.insertRowBinary(TABLE, COLUMNS, out.toByteArray());
+    return unique.size();
+  }
+}

@@ -1,0 +1,93 @@
+package io.agentwatch.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.agentwatch.schema.FlowRecord;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rollups of migration 010 hold what flows holds: after batches inserted through the sink's
+ * path (RowBinary with a deduplication token), one of them sent twice as a restored job would,
+ * each tier's figures per host × vendor × service equal those of the day's raw flows, and the
+ * re-sent batch counts once everywhere.
+ */
+class FlowTotalsTest {
+
+  private static final String PER_KEY = "SELECT host, host_team, host_owner, vendor, service, sum(bytes_up), sum(bytes_down),"
+      + " sum(packets_up), sum(packets_down), sum(flows), max(max_upload), min(first_seen), max(last_seen) FROM %s"
+      + " WHERE window_start >= toDateTime('%s 00:00:00', 'UTC') AND window_start < toDateTime('%s 00:00:00', 'UTC')"
+      + " GROUP BY ALL ORDER BY ALL FORMAT TabSeparated";
+
+  @TempDir Path dataDir;
+
+  @Test
+  void aDaysRollupEqualsTheSumOfThatDaysRawFlowsAndAResentBatchCountsOnce() throws Exception {
+    try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dataDir)) {
+      Migrations.bundled(store).apply();
+      List<byte[]> batches = batches();
+      for (int i = 0; i < batches.size(); i++) {
+        store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, batches.get(i), "flows-run1-" + i);
+      }
+      // A job restored from its checkpoint sends the last batch again, with the same token.
+      store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, batches.get(batches.size() - 1), "flows-run1-" + (batches.size() - 1));
+      assertEquals("600\n", store.query("SELECT count() FROM flows"), "the re-sent batch is dropped from flows");
+
+      String day = SampleRecords.DAY.toString();
+      String next = SampleRecords.NEXT_DAY.toString();
+      String raw = store.query("SELECT host, host_team, host_owner, vendor, service, sum(bytes_up), sum(bytes_down),"
+          + " sum(packets_up), sum(packets_down), count(), max(bytes_up), min(first_seen), max(last_seen) FROM flows"
+          + " WHERE last_seen >= toDateTime('" + day + " 00:00:00', 'UTC') AND last_seen < toDateTime('" + next + " 00:00:00', 'UTC')"
+          + " GROUP BY ALL ORDER BY ALL FORMAT TabSeparated");
+      assertEquals(12, raw.lines().count(), "3 hosts × 2 vendors × 2 services on the day\n" + raw);
+      for (String tier : List.of("flow_totals_1d", "flow_totals_1h", "flow_totals_1m", "flow_totals_raw")) {
+        assertEquals(raw, store.query(String.format(PER_KEY, tier, day, next)), tier + " against the day's flows");
+      }
+      // The record that ends just after midnight belongs to the next day in every tier.
+      assertFalse(store.query(String.format(PER_KEY, "flow_totals_1d", next, SampleRecords.NEXT_DAY.plusDays(1))).isEmpty());
+
+      assertEquals(store.query("SELECT host, vendor, min(first_seen), max(last_seen) FROM flows WHERE vendor != ''"
+              + " GROUP BY ALL ORDER BY ALL FORMAT TabSeparated"),
+          store.query("SELECT host, vendor, min(first_seen), max(last_seen) FROM host_vendor_contact"
+              + " GROUP BY ALL ORDER BY ALL FORMAT TabSeparated"),
+          "first and last contact per host × vendor");
+    }
+  }
+
+  /** 6 batches of 100 records: 3 hosts (2 teams) × 2 vendors × 2 services, spread over the day. */
+  private static List<byte[]> batches() {
+    List<byte[]> batches = new ArrayList<>();
+    RowBinaryWriter out = new RowBinaryWriter();
+    long sequence = 0;
+    for (int batch = 0; batch < 6; batch++) {
+      out.reset();
+      for (int i = 0; i < 100; i++) {
+        sequence++;
+        FlowRecord flow = SampleRecords.anthropicOverIpv4(sequence);
+        int host = (int) (sequence % 3);
+        int vendor = (int) (sequence / 3 % 2);
+        flow.setHost("host-" + host);
+        flow.setHostTeam(host == 2 ? "research" : "payments");
+        flow.setHostOwner("owner-" + host);
+        flow.setVendor(vendor == 0 ? "anthropic" : "openai");
+        flow.setService(flow.getVendor() + (sequence / 6 % 2 == 0 ? "-api" : "-chat"));
+        // Every 7 minutes or so across the day; the last record ends just after midnight.
+        Instant last = SampleRecords.at(SampleRecords.DAY, "00:00:00.000001").plusSeconds(sequence * 144 + sequence % 60);
+        flow.setLastSeen(last);
+        flow.setFirstSeen(last.minusMillis(sequence * 37 % 90_000));
+        flow.setBytesUp(1000 + sequence * 17 % 5000);
+        flow.setBytesDown(200 + sequence * 13 % 900);
+        flow.setPacketsUp(3 + sequence % 11);
+        flow.setPacketsDown(2 + sequence % 7);
+        FlowRows.encode(out, flow);
+      }
+      batches.add(out.toByteArray());
+    }
+    return batches;
+  }
+}

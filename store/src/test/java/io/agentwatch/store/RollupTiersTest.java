@@ -1,0 +1,128 @@
+package io.agentwatch.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentwatch.schema.FlowRecord;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A named query over {@code {flow_totals:Rollup}} reads the coarsest table its range and bucket
+ * width align to, and answers exactly as the raw records do, whichever table that is: flows
+ * inserted through the sink's path over two days (one batch sent twice, as a restored job would).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RollupTiersTest {
+
+  private static final List<String> ROLLUP_QUERIES = List.of("fleet_totals", "fleet_overview", "top_hosts", "top_teams",
+      "top_vendors", "host_vendors", "vendor_detail", "new_vendor_pairs");
+  private static final String[] VENDORS = {"anthropic", "openai", "deepseek"};
+  private static final String[] TEAMS = {"payments", "ml", ""};
+  private static final LocalDate DAY = SampleRecords.DAY;
+  private static final Instant NOW = Instant.now();
+
+  @TempDir static Path dataDir;
+  private EmbeddedChdbStore store;
+
+  @BeforeAll
+  void storeWithTwoDaysOfFlows() throws Exception {
+    store = EmbeddedChdbStore.open(dataDir);
+    Migrations.bundled(store).apply();
+    Random random = new Random(11);
+    RowBinaryWriter out = new RowBinaryWriter();
+    Instant start = SampleRecords.at(DAY.minusDays(1), "00:00:00");
+    for (int batch = 0; batch < 5; batch++) {
+      out.reset();
+      for (int i = 0; i < 200; i++) {
+        int host = random.nextInt(7);
+        int vendor = random.nextInt(VENDORS.length);
+        Instant first = start.plusSeconds(random.nextInt(2 * 86_400)).plusNanos(random.nextInt(1_000_000) * 1000L);
+        FlowRecord flow = FlowRecord.newBuilder(SampleRecords.anthropicOverIpv4(batch * 200L + i))
+            .setHost("host-" + host)
+            .setHostTeam(TEAMS[host % TEAMS.length])
+            .setHostOwner("owner-" + host)
+            .setVendor(random.nextInt(20) == 0 ? null : VENDORS[vendor])
+            .setService(VENDORS[vendor] + (random.nextBoolean() ? "-api" : "-chat"))
+            .setFirstSeen(first)
+            .setLastSeen(first.plusMillis(random.nextInt(600_000)))
+            .setBytesUp(1 + random.nextInt(5_000_000))
+            .setBytesDown(random.nextInt(100_000))
+            .build();
+        FlowRows.encode(out, flow);
+      }
+      store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, out.toByteArray(), "tiers-" + batch);
+    }
+    store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, out.toByteArray(), "tiers-4"); // re-sent
+  }
+
+  @AfterAll
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void everyTierAnswersARangeItAlignsToExactlyAsTheRawRecords() throws Exception {
+    check("_1d", "_1h", Map.of()); // fleet_overview's buckets are an hour by default
+    check("_1d", "_1d", Map.of("since", DAY.toString(), "until", DAY.plusDays(1).toString(), "bucket_seconds", "86400"));
+    check("_1h", "_1h", Map.of("since", DAY + "T05:00:00Z", "until", DAY + "T17:00:00Z"));
+    check("_1d", "_1h", Map.of("since", DAY.minusDays(1).toString(), "until", DAY.plusDays(1).toString(), "bucket_seconds", "7200"));
+    check("_1m", "_1m", Map.of("since", DAY + "T05:07:00Z", "until", DAY + "T17:31:00Z", "bucket_seconds", "300"));
+    check("_raw", "_raw", Map.of("since", DAY + "T05:07:13Z", "until", DAY + "T17:31:00Z"));
+  }
+
+  @Test
+  void aRelativeRangeReadsTheRecordsAndABucketNarrowerThanTheTierReadsAFinerOne() {
+    NamedQuery overview = NamedQueries.get("fleet_overview");
+    assertTrue(overview.render(Map.of("since", "24h", "until", "now"), Instant.parse("2026-12-06T14:03:27Z"))
+        .contains("flow_totals_raw"));
+    assertTrue(overview.render(Map.of("since", "24h", "until", "now"), Instant.parse("2026-12-06T14:00:00Z"))
+        .contains("flow_totals_1h"), "hour-aligned range, hourly buckets");
+    assertTrue(overview.render(Map.of("since", "7d", "until", "now", "bucket_seconds", "60"), Instant.parse("2026-12-06T00:00:00Z"))
+        .contains("flow_totals_1m"), "day-aligned range, minute buckets");
+  }
+
+  /**
+   * Runs every rollup query with {@code range} (what it declares of it): it reads {@code tier}
+   * ({@code bucketedTier} for fleet_overview, whose buckets count too) and agrees with flow_totals_raw.
+   */
+  private void check(String tier, String bucketedTier, Map<String, String> range) throws Exception {
+    for (String name : ROLLUP_QUERIES) {
+      NamedQuery query = NamedQueries.get(name);
+      Map<String, String> values = new HashMap<>();
+      for (NamedQuery.Parameter parameter : query.parameters()) {
+        String value = range.get(parameter.name());
+        if (value == null) {
+          value = switch (parameter.name()) {
+            case "host" -> parameter.defaultValue() == null ? "host-1" : null;
+            case "vendor" -> parameter.defaultValue() == null ? "openai" : null;
+            case "limit" -> "1000";
+            default -> null;
+          };
+        }
+        if (value != null) {
+          values.put(parameter.name(), value);
+        }
+      }
+      String sql = query.render(values, NOW);
+      String table = "flow_totals" + (name.equals("fleet_overview") ? bucketedTier : tier);
+      assertTrue(sql.contains(table), name + " " + range + " reads " + table + ":\n" + sql);
+      String raw = sql.replace(table, "flow_totals_raw");
+      String expected = store.query(raw + " FORMAT TabSeparatedWithNamesAndTypes");
+      assertFalse(expected.lines().count() <= 2 && !name.equals("new_vendor_pairs"), name + " " + range + " has rows:\n" + expected);
+      assertEquals(expected, store.query(sql + " FORMAT TabSeparatedWithNamesAndTypes"), name + " on " + table + " " + range);
+    }
+  }
+
+}
