@@ -209,13 +209,17 @@ public final class NamedQuery {
 
   /**
    * The SQL with each placeholder replaced by the text {@code replacement} gives for its parameter,
-   * unchecked: for tools with their own templating (Grafana's macros and variables).
+   * unchecked: for tools with their own templating (Grafana's macros and variables). A rollup reads
+   * the records' tier, which answers any range (such a tool's ranges end anywhere).
    */
   public String template(java.util.function.Function<Parameter, String> replacement) {
     Matcher placeholder = PLACEHOLDER.matcher(body);
     StringBuilder sql = new StringBuilder();
     while (placeholder.find()) {
-      placeholder.appendReplacement(sql, Matcher.quoteReplacement(replacement.apply(parameters.get(placeholder.group(1)))));
+      String text = placeholder.group(2).equals(ROLLUP)
+          ? placeholder.group(1) + TIERS.get(TIERS.size() - 1).suffix()
+          : replacement.apply(parameters.get(placeholder.group(1)));
+      placeholder.appendReplacement(sql, Matcher.quoteReplacement(text));
     }
     placeholder.appendTail(sql);
     return sql.toString();
