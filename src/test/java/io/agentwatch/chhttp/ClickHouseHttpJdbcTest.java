@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwatch.store.EmbeddedChdbStore;
-import io.agentwatch.store.Migrations;
 import io.agentwatch.store.NamedQueries;
 import io.agentwatch.store.NamedQuery;
-import io.agentwatch.testing.RandomRows;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -35,24 +33,21 @@ class ClickHouseHttpJdbcTest {
 
   @TempDir static Path dataDir;
 
+  private static ServedStore served;
   private static EmbeddedChdbStore store;
   private static ClickHouseHttpServer server;
 
   @BeforeAll
   static void serveAFilledStore() throws Exception {
-    store = EmbeddedChdbStore.open(dataDir);
-    Migrations.bundled(store).apply();
-    RandomRows.fill(store, 500);
-    server = ClickHouseHttpServer.start(ClickHouseHttpConfig.loopback(0), store);
+    served = ServedStore.open(dataDir, 500);
+    store = served.store();
+    server = served.server();
   }
 
   @AfterAll
   static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    if (store != null) {
-      store.close();
+    if (served != null) {
+      served.close();
     }
   }
 

@@ -7,9 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentwatch.chhttp.ClickHouseHttpConfig;
 import io.agentwatch.chhttp.ClickHouseHttpServer;
+import io.agentwatch.chhttp.ServedStore;
 import io.agentwatch.store.EmbeddedChdbStore;
-import io.agentwatch.store.Migrations;
-import io.agentwatch.testing.RandomRows;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,24 +37,21 @@ class GrafanaDashboardTest {
 
   @TempDir static Path dataDir;
 
+  private static ServedStore served;
   private static EmbeddedChdbStore store;
   private static ClickHouseHttpServer server;
 
   @BeforeAll
   static void serveAFilledStore() throws Exception {
-    store = EmbeddedChdbStore.open(dataDir);
-    Migrations.bundled(store).apply();
-    RandomRows.fill(store, 300);
-    server = ClickHouseHttpServer.start(ClickHouseHttpConfig.loopback(0), store);
+    served = ServedStore.open(dataDir, 300);
+    store = served.store();
+    server = served.server();
   }
 
   @AfterAll
   static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    if (store != null) {
-      store.close();
+    if (served != null) {
+      served.close();
     }
   }
 
