@@ -59,9 +59,9 @@ class ConsoleSecurityTest {
     store = Stores.open(StoreConfig.embedded(dir.resolve("clickhouse").toString()));
     Migrations.bundled(store).apply();
     store.execute("INSERT INTO alerts (alert_id, detector, host, vendor, service, window_start, window_end, observed,"
-        + " baseline, score, top_flows, reason) VALUES ('a-1', 'upload-spike', 'build-42', 'openai', 'api',"
+        + " baseline, score, top_flows, reason) SELECT 'a-1', 'upload-spike', 'build-42', 'openai', 'api',"
         + " toStartOfMinute(now() - INTERVAL 2 HOUR), toStartOfMinute(now() - INTERVAL 2 HOUR) + 60, 75000000, 57000, 1300,"
-        + " [], 'build-42 uploaded 75 MB to openai')");
+        + " [], 'build-42 uploaded 75 MB to openai'");
   }
 
   @AfterAll

@@ -92,7 +92,7 @@ class ClickHouseHttpJdbcTest {
     long before = Long.parseLong(store.query("SELECT count() FROM flows").strip());
     try (Connection connection = connect(new Properties()); Statement statement = connection.createStatement()) {
       SQLException insert = assertThrows(SQLException.class,
-          () -> statement.executeUpdate("INSERT INTO flows (sensor_id) VALUES ('intruder')"));
+          () -> statement.executeUpdate("INSERT INTO flows (sensor_id) SELECT 'intruder'"));
       assertEquals(164, insert.getErrorCode(), insert.getMessage()); // READONLY
       for (String write : List.of("DROP TABLE flows", "ALTER TABLE flows DELETE WHERE 1", "SYSTEM STOP MERGES",
           "CREATE TABLE t (x UInt8) ENGINE = Memory", "SELECT 1 SETTINGS readonly = 0",

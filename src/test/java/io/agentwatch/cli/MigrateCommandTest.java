@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwatch.cli.FlowsCommandTest.Run;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +28,28 @@ class MigrateCommandTest {
     Run second = agentwatch("migrate", "--set", store);
     assertEquals(0, second.exitCode(), second.err());
     assertTrue(second.out().contains("is up to date"), second.out());
+  }
+
+  /**
+   * chDB reads the process's standard input as more data for an INSERT that carries its own
+   * (VALUES), so a stack started from a pipe or a script's here-document failed on its first
+   * migration ("Processing async inserts with both inlined and external data", or its own stdin
+   * parsed as rows). Real process, real pipe: the one place the engine sees fd 0.
+   */
+  @Test
+  void migratesWithAPipeOnStandardInput() throws Exception {
+    Path out = dir.resolve("out.txt");
+    Process migrate = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.agentwatch.cli.AgentWatch",
+        "migrate", "--set", "store.embedded.path=" + dir.resolve("clickhouse"))
+        .redirectOutput(out.toFile()).redirectErrorStream(true).start();
+    try (OutputStream stdin = migrate.getOutputStream()) {
+      stdin.write("7\tnot-a-migration\n(8)\n".getBytes(StandardCharsets.UTF_8));
+    }
+    assertTrue(migrate.waitFor(2, TimeUnit.MINUTES), "migrate did not end");
+    String printed = Files.readString(out);
+    assertEquals(0, migrate.exitValue(), printed);
+    assertTrue(printed.contains("applied "), printed);
   }
 
   @Test

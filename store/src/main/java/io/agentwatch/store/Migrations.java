@@ -91,8 +91,10 @@ public final class Migrations {
           throw new StoreException("migration " + migration.name() + " failed: " + e.getMessage(), e.isRetriable(), e);
         }
       }
-      store.execute("INSERT INTO " + HISTORY_TABLE + " (version, name, checksum) VALUES ("
-          + migration.version() + ", " + SqlNames.stringLiteral(migration.name()) + ", " + SqlNames.stringLiteral(migration.checksum()) + ")");
+      // INSERT … SELECT, not VALUES: chDB appends the process's standard input to an INSERT's
+      // inline data when stdin is a pipe (seen on 26.7), so `… | agentwatch up` would fail here.
+      store.execute("INSERT INTO " + HISTORY_TABLE + " (version, name, checksum) SELECT "
+          + migration.version() + ", " + SqlNames.stringLiteral(migration.name()) + ", " + SqlNames.stringLiteral(migration.checksum()));
       LOG.info("applied migration {} to {}", migration.name(), store.describe());
       newlyApplied.add(migration);
     }

@@ -25,7 +25,7 @@ class ConcurrentReadsTest {
     try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dataDir)) {
       store.execute("CREATE TABLE slow (x UInt64) ENGINE = MergeTree ORDER BY x");
       store.execute("CREATE TABLE seen (x UInt64) ENGINE = MergeTree ORDER BY x");
-      store.execute("INSERT INTO seen VALUES (7)");
+      store.execute("INSERT INTO seen SELECT 7");
 
       long insertStart = System.nanoTime();
       CompletableFuture<Void> insert = CompletableFuture.runAsync(() -> {
@@ -58,7 +58,7 @@ class ConcurrentReadsTest {
       store.execute("CREATE TABLE t (x UInt64) ENGINE = MergeTree ORDER BY x");
 
       StoreException insert = assertThrows(StoreException.class,
-          () -> store.queryReadOnly("INSERT INTO t VALUES (1)", "TabSeparated", "", Map.of()));
+          () -> store.queryReadOnly("INSERT INTO t SELECT 1", "TabSeparated", "", Map.of()));
       assertEquals(164, insert.clickHouseCode(), insert.getMessage()); // READONLY
       for (String write : java.util.List.of("SYSTEM STOP MERGES", "/* x */ ALTER TABLE t DELETE WHERE 1", "OPTIMIZE TABLE t FINAL")) {
         StoreException refused = assertThrows(StoreException.class,
@@ -73,7 +73,7 @@ class ConcurrentReadsTest {
           "system", Map.of("max_threads", "3"));
       assertEquals("3\tsystem\n", new String(result.body(), java.nio.charset.StandardCharsets.UTF_8));
       assertEquals("0\n", store.query("SELECT count() FROM t"), "the refused insert wrote nothing");
-      store.execute("INSERT INTO t VALUES (1)"); // the writer is not read-only
+      store.execute("INSERT INTO t SELECT 1"); // the writer is not read-only
     }
   }
 }

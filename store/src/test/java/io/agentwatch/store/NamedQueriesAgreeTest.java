@@ -139,9 +139,9 @@ class NamedQueriesAgreeTest {
     FlowRows.encode(out, reused);
     store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, out.toByteArray());
     store.execute("INSERT INTO alerts (alert_id, detector, host, vendor, service, window_start, window_end,"
-        + " observed, baseline, score, top_flows, reason) VALUES ('a-1', 'upload-spike', '" + chosen.getHost() + "', '"
+        + " observed, baseline, score, top_flows, reason) SELECT 'a-1', 'upload-spike', '" + chosen.getHost() + "', '"
         + chosen.getVendor() + "', 'api', " + seconds(windowStart) + ", " + seconds(windowEnd)
-        + ", 9e7, 5e4, 12.5, ['" + chosen.getCommunityId() + " (" + chosen.getBytesUp() + " B up)', '1:not-stored (5 B up)'], 'big upload')");
+        + ", 9e7, 5e4, 12.5, ['" + chosen.getCommunityId() + " (" + chosen.getBytesUp() + " B up)', '1:not-stored (5 B up)'], 'big upload'");
     try {
       List<Map<String, String>> alertFlows = rows("alert_flows", Map.of("alert_id", "a-1"));
       assertEquals(1, alertFlows.size(), alertFlows.toString());

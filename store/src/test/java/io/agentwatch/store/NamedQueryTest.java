@@ -48,8 +48,8 @@ class NamedQueryTest {
           store.query(totals.render(Map.of("since", SampleRecords.DAY + "T06:00:00Z"), NOW)));
 
       store.execute("INSERT INTO alerts (alert_id, detector, host, vendor, service, window_start, window_end,"
-          + " observed, baseline, score, top_flows, reason) VALUES ('a1', 'upload-spike', 'build-7', 'openai', 'api',"
-          + " '2026-12-06 14:00:00', '2026-12-06 14:01:00', 9e7, 5e4, 12.5, ['1:abc'], 'big upload')");
+          + " observed, baseline, score, top_flows, reason) SELECT 'a1', 'upload-spike', 'build-7', 'openai', 'api',"
+          + " '2026-12-06 14:00:00', '2026-12-06 14:01:00', 9e7, 5e4, 12.5, ['1:abc'], 'big upload'");
       NamedQuery alerts = NamedQueries.get("alerts");
       assertEquals("a1\n", store.query("SELECT alert_id FROM (" + alerts.render(Map.of("host", "build-7"), NOW) + ")"));
       assertEquals("", store.query(alerts.render(Map.of("host", "build-7' OR '1'='1"), NOW)),
