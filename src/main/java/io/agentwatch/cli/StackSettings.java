@@ -29,8 +29,15 @@ final class StackSettings {
 
   /** The stack's config; a bad setting is exit code 2, naming it. */
   OneMachineStack.Config load(Path kafkaDir, Path clickhouseDir, boolean bounded) {
+    return load(kafkaDir, clickhouseDir, bounded, Map.of());
+  }
+
+  /** @param flags settings given by a command's own flags (e.g. up --kafka); --set of the same key wins */
+  OneMachineStack.Config load(Path kafkaDir, Path clickhouseDir, boolean bounded, Map<String, String> flags) {
+    Map<String, String> given = new LinkedHashMap<>(flags);
+    given.putAll(only(false));
     try {
-      return OneMachineStack.Config.load(kafkaDir, clickhouseDir, bounded, only(false), configFile, System.getenv());
+      return OneMachineStack.Config.load(kafkaDir, clickhouseDir, bounded, given, configFile, System.getenv());
     } catch (ConfigException e) {
       throw new UserError(e.getMessage(), 2, e);
     }

@@ -90,6 +90,11 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--demo", description = "Keep producing a demo fleet's traffic in real time: 6 hosts, 5 AI vendors, an upload incident every 3 minutes.")
   boolean demo;
 
+  @Option(names = "--kafka", paramLabel = "HOST:PORT,...",
+      description = "Use this existing Kafka cluster instead of the embedded broker (setting "
+          + OneMachineStack.EXTERNAL_KAFKA + "; security as a sensor's: --set kafka.security-protocol=SASL_SSL ...).")
+  String kafka;
+
   @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
       description = "Where the HTTP API and the web console listen; an address other than loopback needs http.token-file."
           + " Default: ${DEFAULT-VALUE}.")
@@ -114,7 +119,7 @@ final class UpCommand implements Callable<Integer> {
     DataDirectory dir = dataDir.dataDirectory();
     PrintWriter out = spec.commandLine().getOut();
     try (DataDirectory.Lock lock = lockOrExit(dir)) {
-      OneMachineStack.Config config = settings.load(dir.kafka(), dir.clickhouse(), false);
+      OneMachineStack.Config config = settings.load(dir.kafka(), dir.clickhouse(), false, components());
       requireAuthenticationOffLoopback(config, apiAddress);
       CountDownLatch stop = stopOnSignal();
       SensorConfig base = settings.sensor(sensor);
@@ -131,8 +136,8 @@ final class UpCommand implements Callable<Integer> {
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");
         out.println("  console      " + api.url() + "/   (web console; HTTP API for agentwatch query, alerts; " + api.url() + "/metrics)");
-        out.println("  Kafka        " + stack.bootstrapServers() + "   (topic " + config.flowsTopic()
-            + "; agentwatch sensor --set kafka.bootstrap-servers=" + stack.bootstrapServers() + ")");
+        out.println("  Kafka        " + stack.bootstrapServers() + "   (" + (config.externalKafka() ? "existing cluster; " : "")
+            + "topic " + config.flowsTopic() + "; agentwatch sensor --set kafka.bootstrap-servers=" + stack.bootstrapServers() + ")");
         if (stack.sensorBootstrapServers() != null) {
           String protocol = stack.sensorListener().securityProtocol();
           out.println("  sensors      " + stack.sensorBootstrapServers() + "   (SCRAM over " + protocol + ", users of "
@@ -182,6 +187,15 @@ final class UpCommand implements Callable<Integer> {
     return stop;
   }
 
+  /** The external components named by their flags, as the settings they stand for. */
+  private Map<String, String> components() {
+    Map<String, String> chosen = new java.util.LinkedHashMap<>();
+    if (kafka != null) {
+      chosen.put(OneMachineStack.EXTERNAL_KAFKA, kafka);
+    }
+    return chosen;
+  }
+
   static DataDirectory.Lock lockOrExit(DataDirectory dir) {
     try {
       return dir.lock();
@@ -195,6 +209,8 @@ final class UpCommand implements Callable<Integer> {
       return OneMachineStack.start(config);
     } catch (StoreException e) {
       throw new UserError("cannot open the ClickHouse store: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      throw new UserError(e.getMessage(), 2, e); // an existing Kafka cluster that does not answer, named
     }
   }
 
@@ -207,13 +223,13 @@ final class UpCommand implements Callable<Integer> {
       LOG.warn("delivery.receivers are set but the job writes no alerts topic (kafka.alerts-topic): nothing to deliver");
       return null;
     }
-    return AlertDelivery.start(config.delivery(), stack.bootstrapServers(), config.alertsTopic(), Map.of(),
+    return AlertDelivery.start(config.delivery(), stack.bootstrapServers(), config.alertsTopic(), stack.kafka().clientProperties(),
         dir.path().resolve("delivery"), DeliverySettings.productVersion());
   }
 
   private static ApiServer startApi(InetSocketAddress address, OneMachineStack stack, OneMachineStack.Config config,
       DataDirectory dir, AlertDelivery delivery) throws IOException {
-    StackMetrics metrics = new StackMetrics(stack.store(), stack.bootstrapServers(), config.flowsTopic(),
+    StackMetrics metrics = new StackMetrics(stack.store(), stack.kafka(), config.flowsTopic(),
         config.job().consumerGroup(), dir.checkpoints(), config.job().checkpointInterval(), Clock.systemUTC());
     try {
       return ApiServer.start(address, config.http(), stack.store(), Clock.systemUTC(), out -> {
@@ -265,7 +281,8 @@ final class UpCommand implements Callable<Integer> {
 
   private List<Feed> startFeeds(OneMachineStack stack, OneMachineStack.Config config, SensorConfig base,
       double replaySpeed, DataDirectory dir) throws CaptureException {
-    KafkaExportConfig export = new KafkaExportConfig(stack.bootstrapServers(), config.flowsTopic(), Map.of());
+    KafkaExportConfig export = new KafkaExportConfig(stack.bootstrapServers(), config.flowsTopic(),
+        stack.kafka().clientProperties());
     List<Feed> feeds = new ArrayList<>();
     if (!interfaces.isEmpty()) {
       LiveCaptureSource live = openLive(LiveCaptureConfig.defaults(interfaces).withFilter(filter));

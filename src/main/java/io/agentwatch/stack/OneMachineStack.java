@@ -3,6 +3,7 @@ package io.agentwatch.stack;
 import io.agentwatch.api.HttpConfig;
 import io.agentwatch.chhttp.ClickHouseHttpConfig;
 import io.agentwatch.config.ConfigException;
+import io.agentwatch.config.KafkaClientSecurity;
 import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
 import io.agentwatch.config.ValueParsers;
@@ -39,8 +40,11 @@ public final class OneMachineStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OneMachineStack.class);
 
   /** Keys the stack sets itself: its own broker, bounded or not, checkpoints and data in its data directory. */
-  public static final Set<String> CHOSEN_BY_THE_STACK = Set.of("kafka.bootstrap-servers", "job.bounded",
-      "job.checkpoint-dir", StoreConfig.EMBEDDED_PATH);
+  public static final Set<String> CHOSEN_BY_THE_STACK = Set.of("job.bounded", "job.checkpoint-dir",
+      StoreConfig.EMBEDDED_PATH);
+
+  /** An existing Kafka cluster instead of the embedded broker: `up --kafka`. */
+  public static final String EXTERNAL_KAFKA = "kafka.bootstrap-servers";
 
   /**
    * What `agentwatch up` reads: the job's keys (detectors, windows, sink, store) with defaults for
@@ -70,6 +74,9 @@ public final class OneMachineStack implements AutoCloseable {
     settings.addAll(ClickHouseHttpConfig.SETTINGS);
     for (Setting setting : AgentWatchJobConfig.SETTINGS) {
       settings.add(switch (setting.key()) {
+        case EXTERNAL_KAFKA -> Setting.value(EXTERNAL_KAFKA, "HOST:PORT,...", null,
+            "an existing Kafka cluster instead of the embedded broker (up --kafka); reached with kafka.security-protocol,"
+                + " kafka.sasl-*, kafka.ssl-* as a sensor does; topics are created there unless they exist");
         case "job.parallelism" -> setting.withDefault("2");
         // Rows reach the store once per checkpoint (exactly-once): often, for a replay that ends soon.
         case "job.checkpoint-interval" -> setting.withDefault("1s");
@@ -127,6 +134,19 @@ public final class OneMachineStack implements AutoCloseable {
       commandLine.put("job.checkpoint-dir", kafkaDir.toAbsolutePath().resolveSibling("checkpoints").toUri().toString());
       Settings settings = Settings.load(SETTINGS, file, environment, commandLine);
       AgentWatchJobConfig job = AgentWatchJobConfig.from(settings);
+      boolean externalKafka = job.bootstrapServers() != null;
+      if (externalKafka && bounded) {
+        settings.problem(EXTERNAL_KAFKA, "a replay runs its own broker (it reads a whole topic, then ends); "
+            + "run `agentwatch up --kafka ... --read FILE` to feed an existing cluster");
+      }
+      if (!externalKafka && settings.isSet(KafkaClientSecurity.PROTOCOL)) {
+        settings.problem(KafkaClientSecurity.PROTOCOL, "applies to an existing Kafka cluster (" + EXTERNAL_KAFKA
+            + "); the embedded broker's clients are on loopback, remote sensors use kafka.sensors-listen");
+      }
+      if (externalKafka && settings.isSet("kafka.sensors-listen")) {
+        settings.problem("kafka.sensors-listen", "the stack uses an existing Kafka cluster (" + EXTERNAL_KAFKA
+            + "): point remote sensors at that cluster instead");
+      }
       Integer port = settings.parse("kafka.port", text -> ValueParsers.integer(text, 0, 65535));
       Integer partitions = settings.parse("kafka.partitions", text -> ValueParsers.integer(text, 1, 1000));
       Duration retention = settings.parse("kafka.retention", ValueParsers::duration);
@@ -146,6 +166,11 @@ public final class OneMachineStack implements AutoCloseable {
 
     public StoreConfig store() {
       return job.sink().store();
+    }
+
+    /** True when the stack uses an existing Kafka cluster ({@value #EXTERNAL_KAFKA}) instead of its own broker. */
+    public boolean externalKafka() {
+      return job.bootstrapServers() != null;
     }
 
     public String flowsTopic() {
@@ -176,18 +201,21 @@ public final class OneMachineStack implements AutoCloseable {
   }
 
   private final Config config;
-  private final KafkaBroker broker;
+  private final KafkaBroker broker; // null on an existing cluster
+  private final KafkaCluster kafka;
   private final ClickHouseStore store;
 
-  private OneMachineStack(Config config, KafkaBroker broker, ClickHouseStore store) {
+  private OneMachineStack(Config config, KafkaBroker broker, KafkaCluster kafka, ClickHouseStore store) {
     this.config = config;
     this.broker = broker;
+    this.kafka = kafka;
     this.store = store;
   }
 
   /**
-   * Starts the broker, creates the flows, alerts and host traffic topics, opens the store, applies
-   * the migrations and the retention settings.
+   * Opens the store, applies the migrations and the retention settings, starts the embedded
+   * broker (or reaches the existing cluster), and creates the flows, alerts and host traffic
+   * topics unless they exist.
    */
   public static OneMachineStack start(Config config) throws StoreException {
     config.validate();
@@ -201,19 +229,26 @@ public final class OneMachineStack implements AutoCloseable {
       if (!retained.isEmpty()) {
         LOG.info("{}: retention changed on {}", store.describe(), retained);
       }
-      broker = new KafkaBroker(config.kafkaDir(), config.kafkaPort());
-      if (config.sensorListener() != null) {
-        config.sensorListener().applyTo(broker);
+      KafkaCluster kafka;
+      if (config.externalKafka()) {
+        kafka = new KafkaCluster(config.job().bootstrapServers(), config.job().kafkaClient());
+        kafka.requireReachable(EXTERNAL_KAFKA);
+      } else {
+        broker = new KafkaBroker(config.kafkaDir(), config.kafkaPort());
+        if (config.sensorListener() != null) {
+          config.sensorListener().applyTo(broker);
+        }
+        broker.start();
+        kafka = new KafkaCluster(broker.bootstrapServers(), Map.of());
       }
-      broker.start();
-      broker.createTopic(config.flowsTopic(), config.partitions(), config.topicSettings());
+      kafka.createTopic(config.flowsTopic(), config.partitions(), config.topicSettings());
       if (config.alertsTopic() != null) {
-        broker.createTopic(config.alertsTopic(), config.partitions(), config.topicSettings());
+        kafka.createTopic(config.alertsTopic(), config.partitions(), config.topicSettings());
       }
       if (config.hostTrafficTopic() != null) {
-        broker.createTopic(config.hostTrafficTopic(), config.partitions(), config.topicSettings());
+        kafka.createTopic(config.hostTrafficTopic(), config.partitions(), config.topicSettings());
       }
-      return new OneMachineStack(config, broker, store);
+      return new OneMachineStack(config, broker, kafka, store);
     } catch (RuntimeException | StoreException e) {
       if (broker != null) {
         broker.close();
@@ -224,10 +259,14 @@ public final class OneMachineStack implements AutoCloseable {
   }
 
   public String bootstrapServers() {
-    return broker.bootstrapServers();
+    return kafka.bootstrapServers();
   }
 
-  /** The SCRAM listener for sensors on other hosts, or null when there is none. */
+  /** The Kafka cluster of the stack: the embedded broker's or the existing one's, with its client properties. */
+  public KafkaCluster kafka() {
+    return kafka;
+  }
+
   /** The listener for remote sensors, or null when there is none. */
   public SensorListener sensorListener() {
     return config.sensorListener();
@@ -255,7 +294,7 @@ public final class OneMachineStack implements AutoCloseable {
    * broker's data.
    */
   public AgentWatchJobConfig jobConfig() {
-    return config.job().withBootstrapServers(broker.bootstrapServers());
+    return config.job().withKafka(kafka.bootstrapServers(), kafka.clientProperties());
   }
 
   /**
@@ -292,7 +331,9 @@ public final class OneMachineStack implements AutoCloseable {
   @Override
   public void close() {
     try {
-      broker.close();
+      if (broker != null) {
+        broker.close();
+      }
     } finally {
       store.close();
     }

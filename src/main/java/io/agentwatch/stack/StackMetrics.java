@@ -33,7 +33,7 @@ public final class StackMetrics {
   static final long LAG_LIMIT = 100_000;
 
   private final ClickHouseStore store;
-  private final String bootstrapServers;
+  private final KafkaCluster kafka;
   private final String flowsTopic;
   private final String consumerGroup;
   private final Path checkpoints;
@@ -43,10 +43,10 @@ public final class StackMetrics {
   /** The values of one scrape. */
   public record Snapshot(Map<String, Long> rowsPerTable, Long consumerLag, Duration checkpointAge) {}
 
-  public StackMetrics(ClickHouseStore store, String bootstrapServers, String flowsTopic, String consumerGroup,
+  public StackMetrics(ClickHouseStore store, KafkaCluster kafka, String flowsTopic, String consumerGroup,
       Path checkpoints, Duration checkpointInterval, Clock clock) {
     this.store = store;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.flowsTopic = flowsTopic;
     this.consumerGroup = consumerGroup;
     this.checkpoints = checkpoints;
@@ -132,11 +132,13 @@ public final class StackMetrics {
 
   /** End offsets minus the job's committed offsets on the flows topic; empty when the broker does not answer in time. */
   private Optional<Long> consumerLag() {
-    if (bootstrapServers == null) {
+    if (kafka == null) {
       return Optional.empty();
     }
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000))) {
+    Map<String, Object> settings = kafka.adminSettings();
+    settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+    try (Admin admin = Admin.create(settings)) {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin.listConsumerGroupOffsets(consumerGroup).partitionsToOffsetAndMetadata().get(3, TimeUnit.SECONDS);
       List<TopicPartition> partitions = admin.describeTopics(List.of(flowsTopic)).allTopicNames().get(3, TimeUnit.SECONDS)

@@ -46,7 +46,7 @@ class StoreOutageTest {
       AgentWatchJobConfig job = new AgentWatchJobConfig(defaults.bootstrapServers(), defaults.flowsTopic(),
           defaults.alertsTopic(), null, defaults.consumerGroup(), true, defaults.window(), defaults.outOfOrderness(),
           defaults.idleness(), defaults.allowedLateness(), Duration.ofMillis(500), defaults.checkpointDirectory(), sink,
-          defaults.detection());
+          defaults.detection(), defaults.kafkaClient());
       Configuration flink = AgentWatchJob.flinkSettings(job);
       flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);

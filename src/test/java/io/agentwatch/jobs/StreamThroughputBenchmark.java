@@ -76,7 +76,7 @@ class StreamThroughputBenchmark {
         job = new AgentWatchJobConfig(job.bootstrapServers(), job.flowsTopic(), job.alertsTopic(), job.hostTrafficTopic(), job.consumerGroup(),
             job.bounded(), job.window(), job.outOfOrderness(), job.idleness(), job.allowedLateness(),
             job.checkpointInterval(), job.checkpointDirectory(),
-            job.sink().withDelivery(ClickHouseSinkConfig.Delivery.AT_LEAST_ONCE), job.detection());
+            job.sink().withDelivery(ClickHouseSinkConfig.Delivery.AT_LEAST_ONCE), job.detection(), job.kafkaClient());
       }
       String variant = String.format("variant: stages %s, detection %s, delivery %s, checkpoints every %s%n",
           System.getProperty("agentwatch.bench.stages", "all"), job.detection() != null, job.sink().delivery(),

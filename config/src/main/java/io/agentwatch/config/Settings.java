@@ -123,6 +123,55 @@ public final class Settings {
     }
   }
 
+  /** True when {@code file} (the value of {@code key}) is a readable file; else a problem naming it. */
+  public boolean requireReadable(String key, Path file) {
+    if (Files.isRegularFile(file) && Files.isReadable(file)) {
+      return true;
+    }
+    problem(key, file + (Files.exists(file) ? " is not a readable file" : " does not exist"));
+    return false;
+  }
+
+  /**
+   * A required secret: from its environment variable ({@code key}, a {@link Setting.Kind#SECRET})
+   * or the file named by {@code key-file}, not both; null and a problem when missing.
+   */
+  public String secret(String key) {
+    String value = optionalSecret(key);
+    if (value == null && !isSet(key + "-file")) {
+      problem(key, "missing; set environment variable " + setting(key).environmentVariable()
+          + " or name a file with " + key + "-file");
+    }
+    return value;
+  }
+
+  /** Like {@link #secret}, but null without a problem when neither source is given. */
+  public String optionalSecret(String key) {
+    boolean fromEnvironment = isSet(key);
+    Path file = parse(key + "-file", Path::of);
+    if (fromEnvironment && file != null) {
+      problem(key + "-file", "the secret is also set in the environment; use one of them");
+      return null;
+    }
+    if (fromEnvironment) {
+      return text(key);
+    }
+    if (file == null || !requireReadable(key + "-file", file)) {
+      return null;
+    }
+    try {
+      String secret = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip();
+      if (secret.isEmpty()) {
+        problem(key + "-file", file + " is empty");
+        return null;
+      }
+      return secret;
+    } catch (IOException e) {
+      problem(key + "-file", "cannot read " + file + ": " + e.getMessage());
+      return null;
+    }
+  }
+
   public void throwIfProblems() {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);

@@ -1,5 +1,6 @@
 package io.agentwatch.jobs;
 
+import io.agentwatch.config.KafkaClientSecurity;
 import io.agentwatch.jobs.aggregate.FlowPart;
 import io.agentwatch.jobs.aggregate.HostVendorWindows;
 import io.agentwatch.jobs.alert.AlertKafkaSink;
@@ -175,6 +176,7 @@ public final class AgentWatchJob {
   private static KafkaSource<FlowMessage> kafkaSource(AgentWatchJobConfig config) {
     KafkaSourceBuilder<FlowMessage> source = KafkaSource.<FlowMessage>builder()
         .setBootstrapServers(config.bootstrapServers())
+        .setProperties(KafkaClientSecurity.asProperties(config.kafkaClient()))
         .setTopics(config.flowsTopic())
         .setGroupId(config.consumerGroup())
         .setDeserializer(new FlowRecordDeserializer());

@@ -1,5 +1,6 @@
 package io.agentwatch.jobs;
 
+import io.agentwatch.config.KafkaClientSecurity;
 import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
 import io.agentwatch.config.ValueParsers;
@@ -10,7 +11,9 @@ import io.agentwatch.store.StoreConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings of the stream job (source, aggregation, detection, alerts, sinks). {@link #SETTINGS} is
@@ -42,6 +45,8 @@ import java.util.List;
  * @param sink where and how rows are written
  * @param detection detector settings ({@code detect.*}); null ({@code job.detection=false}) turns
  *     detection off
+ * @param kafkaClient Kafka client properties of every source and sink: security
+ *     ({@code kafka.security-protocol}, {@code kafka.sasl-*}, {@code kafka.ssl-*}, as the sensor's)
  */
 public record AgentWatchJobConfig(
     String bootstrapServers,
@@ -57,7 +62,8 @@ public record AgentWatchJobConfig(
     Duration checkpointInterval,
     String checkpointDirectory,
     ClickHouseSinkConfig sink,
-    DetectionConfig detection) implements Serializable {
+    DetectionConfig detection,
+    Map<String, String> kafkaClient) implements Serializable {
 
   /** The topic sensors send their per-host minute totals to, unless told otherwise (as the sensor's own default). */
   public static final String DEFAULT_HOST_TRAFFIC_TOPIC = "host-traffic";
@@ -66,7 +72,7 @@ public record AgentWatchJobConfig(
   public static AgentWatchJobConfig defaults(String bootstrapServers, ClickHouseSinkConfig sink) {
     return new AgentWatchJobConfig(bootstrapServers, "flows", "alerts", null, "agentwatch-aggregation", false,
         Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
-        Duration.ofSeconds(10), null, sink, DetectionConfig.defaults());
+        Duration.ofSeconds(10), null, sink, DetectionConfig.defaults(), Map.of());
   }
 
   private static final AgentWatchJobConfig DEFAULTS = defaults(null, null);
@@ -97,7 +103,7 @@ public record AgentWatchJobConfig(
       Setting.value("job.detection", "BOOL", "true", "run the detectors (detect.*) and write alerts"));
 
   /** Every key the job reads: its own, then the detectors', the sink's and the store's. */
-  public static final List<Setting> SETTINGS = concat(JOB_SETTINGS, DetectionConfig.SETTINGS,
+  public static final List<Setting> SETTINGS = concat(JOB_SETTINGS, KafkaClientSecurity.SETTINGS, DetectionConfig.SETTINGS,
       ClickHouseSinkConfig.SETTINGS, StoreConfig.SETTINGS);
 
   /**
@@ -107,6 +113,8 @@ public record AgentWatchJobConfig(
    * {@link Settings#check}, then {@link Settings#throwIfProblems}.
    */
   public static AgentWatchJobConfig from(Settings s) {
+    Map<String, String> kafkaClient = new LinkedHashMap<>();
+    KafkaClientSecurity.addTo(s, kafkaClient);
     StoreConfig store = StoreConfig.from(s);
     ClickHouseSinkConfig sink = ClickHouseSinkConfig.from(s, store);
     boolean detection = Boolean.TRUE.equals(s.parse("job.detection", ValueParsers::bool));
@@ -126,7 +134,8 @@ public record AgentWatchJobConfig(
         s.parse("job.checkpoint-interval", ValueParsers::duration),
         s.text("job.checkpoint-dir"),
         sink,
-        detection ? detect : null);
+        detection ? detect : null,
+        kafkaClient);
     s.check(config::validateOwnKeys);
     s.check(store::validate);
     return config;
@@ -143,38 +152,44 @@ public record AgentWatchJobConfig(
 
   /** Where alerts go on Kafka, or null when they go only to ClickHouse. */
   public AlertSinkConfig alertSink() {
-    return alertsTopic == null ? null : new AlertSinkConfig(bootstrapServers, alertsTopic,
+    return alertsTopic == null ? null : new AlertSinkConfig(bootstrapServers, kafkaClient, alertsTopic,
         sink.delivery() == ClickHouseSinkConfig.Delivery.EXACTLY_ONCE, consumerGroup + "-alerts");
+  }
+
+  /** On another Kafka cluster: its brokers and the client properties (security) to reach them. */
+  public AgentWatchJobConfig withKafka(String bootstrapServers, Map<String, String> kafkaClient) {
+    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
+        outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection, Map.copyOf(kafkaClient));
   }
 
   public AgentWatchJobConfig withBootstrapServers(String bootstrapServers) {
     return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
-        outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection);
+        outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection, kafkaClient);
   }
 
   public AgentWatchJobConfig withBounded(boolean bounded) {
     return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
-        outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection);
+        outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection, kafkaClient);
   }
 
   public AgentWatchJobConfig withTopics(String flowsTopic, String alertsTopic) {
     return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
-        outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection);
+        outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection, kafkaClient);
   }
 
   public AgentWatchJobConfig withCheckpoints(Duration interval, String directory) {
     return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
-        outOfOrderness, idleness, allowedLateness, interval, directory, sink, detection);
+        outOfOrderness, idleness, allowedLateness, interval, directory, sink, detection, kafkaClient);
   }
 
   public AgentWatchJobConfig withLateness(Duration outOfOrderness, Duration allowedLateness) {
     return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
-        outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection);
+        outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection, kafkaClient);
   }
 
   public AgentWatchJobConfig withDetection(DetectionConfig detection) {
     return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
-        outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection);
+        outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection, kafkaClient);
   }
 
   public AgentWatchJobConfig validate() {

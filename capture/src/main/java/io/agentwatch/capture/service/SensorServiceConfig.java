@@ -1,6 +1,7 @@
 package io.agentwatch.capture.service;
 
 import io.agentwatch.capture.export.ExportScope;
+import io.agentwatch.config.KafkaClientSecurity;
 import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
 import io.agentwatch.config.ValueParsers;
@@ -12,14 +13,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -54,7 +53,7 @@ public record SensorServiceConfig(
 
   private static final FlowTableConfig FLOWS = FlowTableConfig.defaults();
 
-  public static final List<Setting> SETTINGS = List.of(
+  public static final List<Setting> SETTINGS = withKafkaSecurity(List.of(
       Setting.value("sensor.id", "ID", "the host name", "names this sensor in every record"),
       Setting.list("capture.interfaces", "IF", "interfaces to capture on, live (e.g. eth0, lo)"),
       Setting.value("capture.read", "FILE", null, "replay a pcap/pcapng file instead of capturing live"),
@@ -90,31 +89,23 @@ public record SensorServiceConfig(
       Setting.value("kafka.host-traffic-topic", "TOPIC", KafkaExportConfig.DEFAULT_HOST_TRAFFIC_TOPIC,
           "topic of the per-host minute totals of the traffic not sent as flow records"),
       Setting.value("kafka.compression", "zstd|lz4|gzip|snappy|none", "zstd", "batch compression"),
-      Setting.value("kafka.security-protocol", "PROTOCOL", "PLAINTEXT", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"),
-      Setting.value("kafka.sasl-mechanism", "MECHANISM", "SCRAM-SHA-512", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"),
-      Setting.value("kafka.sasl-username", "USER", null, "SASL user name"),
-      Setting.secret("kafka.sasl-password", "SASL password, from the environment only"),
-      Setting.value("kafka.sasl-password-file", "FILE", null, "file holding the SASL password"),
-      Setting.value("kafka.ssl-truststore", "FILE", null, "CA certificates to trust: PEM (.pem/.crt) or PKCS12"),
-      Setting.secret("kafka.ssl-truststore-password", "PKCS12 truststore password, from the environment only"),
-      Setting.value("kafka.ssl-truststore-password-file", "FILE", null, "file holding the truststore password"),
-      Setting.value("kafka.ssl-keystore", "FILE", null, "mTLS: the sensor's certificate and key, PEM or PKCS12"),
-      Setting.secret("kafka.ssl-keystore-password", "keystore password, from the environment only"),
-      Setting.value("kafka.ssl-keystore-password-file", "FILE", null, "file holding the keystore password"),
       Setting.map("kafka.properties", "further Kafka producer properties, e.g. linger.ms: 50"),
       Setting.value("spool.directory", "DIR", "$STATE_DIRECTORY/spool or ./agentwatch-spool",
           "where records wait while Kafka is unreachable"),
       Setting.value("spool.max-size", "SIZE", "1GiB", "when full, the oldest unsent records are dropped and counted"),
       Setting.value("shutdown.flush-timeout", "DURATION", "30s",
           "on stop, how long to wait for Kafka before leaving records in the spool"),
-      Setting.value("metrics.listen", "host:port|off", "127.0.0.1:9464", "Prometheus /metrics and /health"));
+      Setting.value("metrics.listen", "host:port|off", "127.0.0.1:9464", "Prometheus /metrics and /health")));
+
+  /** The Kafka security keys (shared with `up --kafka`) go after kafka.compression. */
+  private static List<Setting> withKafkaSecurity(List<Setting> settings) {
+    List<Setting> all = new java.util.ArrayList<>(settings);
+    int compression = all.indexOf(all.stream().filter(s -> s.key().equals("kafka.compression")).findFirst().orElseThrow());
+    all.addAll(compression + 1, KafkaClientSecurity.SETTINGS);
+    return List.copyOf(all);
+  }
 
   private static final Set<String> COMPRESSION = Set.of("zstd", "lz4", "gzip", "snappy", "none");
-  private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
-  private static final Map<String, String> LOGIN_MODULES = Map.of(
-      "PLAIN", "org.apache.kafka.common.security.plain.PlainLoginModule",
-      "SCRAM-SHA-256", "org.apache.kafka.common.security.scram.ScramLoginModule",
-      "SCRAM-SHA-512", "org.apache.kafka.common.security.scram.ScramLoginModule");
 
   /**
    * @param environment for {@code $STATE_DIRECTORY} (set by systemd) and the host name fallback
@@ -148,7 +139,7 @@ public record SensorServiceConfig(
     }
 
     List<Path> catalogs = settings.list("catalog.files").stream().map(Path::of).toList();
-    catalogs.forEach(file -> requireReadable(settings, "catalog.files", file));
+    catalogs.forEach(file -> settings.requireReadable("catalog.files", file));
 
     Hosts hosts = hosts(settings, hostName);
     ExportScope scope = settings.parse("export.scope", ExportScope::parse);
@@ -193,7 +184,7 @@ public record SensorServiceConfig(
     for (Setting setting : settings.known()) {
       if (setting.kind() == Setting.Kind.MAP) {
         settings.map(setting.key()).forEach((name, value) ->
-            lines.put(setting.key() + "." + name, looksSecret(name) ? "[hidden]" : value));
+            lines.put(setting.key() + "." + name, KafkaClientSecurity.looksSecret(name) ? "[hidden]" : value));
       } else if (setting.kind() == Setting.Kind.SECRET) {
         if (settings.isSet(setting.key())) {
           lines.put(setting.key(), "[hidden] (" + settings.origin(setting.key()) + ")");
@@ -242,7 +233,7 @@ public record SensorServiceConfig(
       if (mode != HostMode.NETWORK) {
         settings.problem("hosts.inventory", "is only used with hosts.mode: network");
       }
-      requireReadable(settings, "hosts.inventory", inventory);
+      settings.requireReadable("hosts.inventory", inventory);
     }
     Duration check = settings.parse("hosts.inventory-check-interval", ValueParsers::duration);
     Boolean pseudonymize = settings.parse("hosts.pseudonymize", ValueParsers::bool);
@@ -268,16 +259,7 @@ public record SensorServiceConfig(
     if (compression != null) {
       client.put("compression.type", compression);
     }
-    String protocol = settings.parse("kafka.security-protocol", text -> oneOf(PROTOCOLS).apply(text.toUpperCase(Locale.ROOT)));
-    if (protocol != null) {
-      client.put("security.protocol", protocol);
-      if (protocol.startsWith("SASL_")) {
-        sasl(settings, client);
-      }
-      if (protocol.endsWith("SSL")) {
-        ssl(settings, client);
-      }
-    }
+    KafkaClientSecurity.addTo(settings, client);
     KafkaExportConfig config = new KafkaExportConfig(servers, settings.text("kafka.topic"), client,
         settings.text("kafka.host-traffic-topic"));
     if (servers != null) {
@@ -292,86 +274,13 @@ public record SensorServiceConfig(
     return config;
   }
 
-  private static void sasl(Settings settings, Map<String, String> client) {
-    String mechanism = settings.parse("kafka.sasl-mechanism",
-        text -> oneOf(LOGIN_MODULES.keySet()).apply(text.toUpperCase(Locale.ROOT)));
-    String user = settings.text("kafka.sasl-username");
-    if (user == null) {
-      settings.problem("kafka.sasl-username", "missing; SASL needs a user name");
-    }
-    String password = secret(settings, "kafka.sasl-password");
-    if (mechanism != null && user != null && password != null) {
-      client.put("sasl.mechanism", mechanism);
-      client.put("sasl.jaas.config", LOGIN_MODULES.get(mechanism) + " required username=\"" + jaasQuoted(user)
-          + "\" password=\"" + jaasQuoted(password) + "\";");
-    }
-  }
-
-  private static void ssl(Settings settings, Map<String, String> client) {
-    Path truststore = settings.parse("kafka.ssl-truststore", Path::of);
-    if (truststore != null && requireReadable(settings, "kafka.ssl-truststore", truststore)) {
-      client.put("ssl.truststore.location", truststore.toString());
-      if (isPem(truststore)) {
-        client.put("ssl.truststore.type", "PEM");
-      } else {
-        client.put("ssl.truststore.type", "PKCS12");
-        putIfPresent(client, "ssl.truststore.password", optionalSecret(settings, "kafka.ssl-truststore-password"));
-      }
-    }
-    Path keystore = settings.parse("kafka.ssl-keystore", Path::of);
-    if (keystore != null && requireReadable(settings, "kafka.ssl-keystore", keystore)) {
-      client.put("ssl.keystore.location", keystore.toString());
-      client.put("ssl.keystore.type", isPem(keystore) ? "PEM" : "PKCS12");
-      String password = optionalSecret(settings, "kafka.ssl-keystore-password");
-      putIfPresent(client, isPem(keystore) ? "ssl.key.password" : "ssl.keystore.password", password);
-    }
-  }
-
-  /** A required secret: from its environment variable or its -file key, not both. */
-  private static String secret(Settings settings, String key) {
-    String value = optionalSecret(settings, key);
-    if (value == null && !settings.isSet(key + "-file")) {
-      settings.problem(key, "missing; set environment variable "
-          + settings.setting(key).environmentVariable()
-          + " or name a file with " + key + "-file");
-    }
-    return value;
-  }
-
-  private static String optionalSecret(Settings settings, String key) {
-    boolean fromEnvironment = settings.isSet(key);
-    Path file = settings.parse(key + "-file", Path::of);
-    if (fromEnvironment && file != null) {
-      settings.problem(key + "-file", "the secret is also set in the environment; use one of them");
-      return null;
-    }
-    return fromEnvironment ? settings.text(key) : file == null ? null : readSecret(settings, key + "-file", file);
-  }
-
-  private static String readSecret(Settings settings, String key, Path file) {
-    if (!requireReadable(settings, key, file)) {
-      return null;
-    }
-    try {
-      String secret = Files.readString(file, StandardCharsets.UTF_8).strip();
-      if (secret.isEmpty()) {
-        settings.problem(key, file + " is empty");
-        return null;
-      }
-      return secret;
-    } catch (IOException e) {
-      settings.problem(key, "cannot read " + file + ": " + e.getMessage());
-      return null;
-    }
-  }
-
   /**
    * A key is bytes (e.g. {@code head -c 32 /dev/urandom}), not text: the file's bytes, less one
    * trailing line end so that a key written with {@code echo} keeps the pseudonyms it had when
    * keys were read as a line of text. Null (and a problem named after {@code key}) when unusable.
    */
   private static byte[] readKey(Settings settings, String key, Path file) {
-    if (!requireReadable(settings, key, file)) {
+    if (!settings.requireReadable(key, file)) {
       return null;
     }
     byte[] bytes;
@@ -394,36 +303,6 @@ public record SensorServiceConfig(
       return null;
     }
     return Arrays.copyOf(bytes, length);
-  }
-
-  private static boolean requireReadable(Settings settings, String key, Path file) {
-    if (Files.isRegularFile(file) && Files.isReadable(file)) {
-      return true;
-    }
-    settings.problem(key, file + (Files.exists(file) ? " is not a readable file" : " does not exist"));
-    return false;
-  }
-
-  private static void putIfPresent(Map<String, String> client, String key, String value) {
-    if (value != null) {
-      client.put(key, value);
-    }
-  }
-
-  private static boolean isPem(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".pem") || name.endsWith(".crt");
-  }
-
-  /** JAAS options are double-quoted strings: a quote or backslash in a password must not end them. */
-  static String jaasQuoted(String text) {
-    return text.replace("\\", "\\\\").replace("\"", "\\\"");
-  }
-
-  /** Kafka client properties whose values must never be logged. */
-  public static boolean looksSecret(String property) {
-    String name = property.toLowerCase(Locale.ROOT);
-    return name.contains("password") || name.contains("jaas") || name.contains("secret") || name.endsWith(".key");
   }
 
   private static java.util.function.Function<String, String> oneOf(Set<String> choices) {

@@ -1,5 +1,6 @@
 package io.agentwatch.jobs.alert;
 
+import io.agentwatch.config.KafkaClientSecurity;
 import io.agentwatch.schema.ExposureAlert;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +29,7 @@ public final class AlertKafkaSink {
   public static KafkaSink<ExposureAlert> create(AlertSinkConfig config) {
     return KafkaSink.<ExposureAlert>builder()
         .setBootstrapServers(config.bootstrapServers())
+        .setKafkaProducerConfig(KafkaClientSecurity.asProperties(config.kafkaClient()))
         .setRecordSerializer(KafkaRecordSerializationSchema.<ExposureAlert>builder()
             .setTopic(config.topic())
             .setKeySerializationSchema(new HostKey())

@@ -11,5 +11,5 @@ import java.io.Serializable;
  *     (follows {@code sink.delivery})
  * @param transactionalIdPrefix unique per job on the cluster (the job's consumer group + "-alerts")
  */
-public record AlertSinkConfig(String bootstrapServers, String topic, boolean exactlyOnce, String transactionalIdPrefix)
+public record AlertSinkConfig(String bootstrapServers, java.util.Map<String, String> kafkaClient, String topic, boolean exactlyOnce, String transactionalIdPrefix)
     implements Serializable {}

@@ -1,5 +1,6 @@
 package io.agentwatch.jobs.hosttraffic;
 
+import io.agentwatch.config.KafkaClientSecurity;
 import io.agentwatch.jobs.AgentWatchJobConfig;
 import io.agentwatch.jobs.sink.ClickHouseSink;
 import io.agentwatch.jobs.sink.TableEncoder;
@@ -47,6 +48,7 @@ public final class HostTrafficBranch {
   private static KafkaSource<HostTrafficMinute> source(AgentWatchJobConfig config, String topic) {
     KafkaSourceBuilder<HostTrafficMinute> source = KafkaSource.<HostTrafficMinute>builder()
         .setBootstrapServers(config.bootstrapServers())
+        .setProperties(KafkaClientSecurity.asProperties(config.kafkaClient()))
         .setTopics(topic)
         .setGroupId(config.consumerGroup() + "-host-traffic")
         .setDeserializer(new HostTrafficMinuteDeserializer());
