@@ -16,11 +16,13 @@ import io.agentwatch.delivery.AlertDelivery;
 import io.agentwatch.demo.DemoFleet;
 import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.Feed;
+import io.agentwatch.stack.FlinkCluster;
 import io.agentwatch.stack.OneMachineStack;
 import io.agentwatch.stack.VendorCatalogTable;
 import io.agentwatch.stack.RunningJob;
 import io.agentwatch.stack.StackMetrics;
 import io.agentwatch.store.EmbeddedChdbStore;
+import io.agentwatch.store.StoreConfig;
 import io.agentwatch.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -66,7 +68,9 @@ import sun.misc.Signal;
         "  agentwatch up --demo                       # a demo fleet's traffic in real time",
         "  agentwatch up --interface eth0             # this machine's traffic (root or CAP_NET_RAW)",
         "  agentwatch up --read day.pcap --speed recorded",
-        "  agentwatch up                              # remote sensors only"})
+        "  agentwatch up                              # remote sensors only",
+        "  agentwatch up --kafka kafka-1:9093 --set kafka.security-protocol=SASL_SSL ... \\",
+        "      --clickhouse https://ch:8443 --flink http://flink:8081   # on existing clusters"})
 final class UpCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
@@ -94,6 +98,17 @@ final class UpCommand implements Callable<Integer> {
       description = "Use this existing Kafka cluster instead of the embedded broker (setting "
           + OneMachineStack.EXTERNAL_KAFKA + "; security as a sensor's: --set kafka.security-protocol=SASL_SSL ...).")
   String kafka;
+
+  @Option(names = "--clickhouse", paramLabel = "URL",
+      description = "Use this ClickHouse server (its HTTP interface, http(s)://host:8123) instead of the embedded engine;"
+          + " user and password: --set store.remote.user=..., store.remote.password-file=FILE or $AGENTWATCH_CLICKHOUSE_PASSWORD."
+          + " Needs ClickHouse " + "24.8 or newer.")
+  String clickhouse;
+
+  @Option(names = "--flink", paramLabel = "URL",
+      description = "Submit the job to this Flink cluster (its REST endpoint, http://host:8081) with the job jar of this"
+          + " build, instead of running it in this process; needs --clickhouse (the cluster writes the store).")
+  String flink;
 
   @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
       description = "Where the HTTP API and the web console listen; an address other than loopback needs http.token-file."
@@ -148,6 +163,8 @@ final class UpCommand implements Callable<Integer> {
               + "   (set aside after " + config.delivery().maxAttempts() + " tries: " + delivery.deadLetterFile() + ")");
         }
         out.println("  store        " + stack.store().describe());
+        out.println("  job          " + (config.flink() == null ? "in this process (Flink MiniCluster)"
+            : "on the Flink cluster at " + config.flink().restUrl() + " (job " + job.client().getJobID() + ")"));
         if (clickhouseHttp != null) {
           out.println("  ClickHouse   " + clickhouseHttp.url() + "   (read-only ClickHouse HTTP interface for Grafana and JDBC"
               + " tools: jdbc:clickhouse://" + config.clickhouseHttp().host() + ":" + clickhouseHttp.port() + "/default)");
@@ -192,6 +209,13 @@ final class UpCommand implements Callable<Integer> {
     Map<String, String> chosen = new java.util.LinkedHashMap<>();
     if (kafka != null) {
       chosen.put(OneMachineStack.EXTERNAL_KAFKA, kafka);
+    }
+    if (clickhouse != null) {
+      chosen.put(StoreConfig.KIND, "remote");
+      chosen.put(StoreConfig.REMOTE_URL, clickhouse);
+    }
+    if (flink != null) {
+      chosen.put(FlinkCluster.REST_URL, flink);
     }
     return chosen;
   }

@@ -84,6 +84,7 @@ public final class OneMachineStack implements AutoCloseable {
       });
     }
     settings.addAll(DeliveryConfig.SETTINGS);
+    settings.addAll(FlinkCluster.SETTINGS);
     return List.copyOf(settings);
   }
 
@@ -96,10 +97,11 @@ public final class OneMachineStack implements AutoCloseable {
    * @param delivery where alerts go (`up` delivers them when it has receivers)
    * @param clickhouseHttp where the embedded store's read-only ClickHouse HTTP interface listens; null for nowhere
    * @param retention how long each tier of the store keeps its rows (set on the tables at start)
+   * @param flink the Flink cluster the job runs on; null: a MiniCluster in this process
    */
   public record Config(Path kafkaDir, int kafkaPort, SensorListener sensorListener, int partitions,
       Map<String, String> topicSettings, int parallelism, AgentWatchJobConfig job, HttpConfig http,
-      DeliveryConfig delivery, ClickHouseHttpConfig clickhouseHttp, Retention retention) {
+      DeliveryConfig delivery, ClickHouseHttpConfig clickhouseHttp, Retention retention, FlinkCluster flink) {
 
     /** The defaults for a replay: Kafka and ClickHouse data under {@code dataDir}. */
     public static Config embedded(Path dataDir) {
@@ -158,10 +160,11 @@ public final class OneMachineStack implements AutoCloseable {
       DeliveryConfig delivery = DeliveryConfig.from(settings, environment);
       ClickHouseHttpConfig clickhouseHttp = ClickHouseHttpConfig.from(settings);
       Retention storeRetention = Retention.from(settings);
+      FlinkCluster flink = FlinkCluster.from(settings, job.sink() == null ? null : job.sink().store());
       settings.throwIfProblems();
       Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
       return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, http, delivery,
-          clickhouseHttp, storeRetention);
+          clickhouseHttp, storeRetention, flink);
     }
 
     public StoreConfig store() {
@@ -322,7 +325,7 @@ public final class OneMachineStack implements AutoCloseable {
    */
   public RunningJob startJob(Path checkpoints, Path savepoints) throws Exception {
     AgentWatchJobConfig job = jobConfig();
-    return RunningJob.start("agentwatch", AgentWatchJob.flinkSettings(job), checkpoints, savepoints, env -> {
+    return RunningJob.start("agentwatch", AgentWatchJob.flinkSettings(job), config.flink(), checkpoints, savepoints, env -> {
       env.setParallelism(config.parallelism());
       AgentWatchJob.build(env, job);
     });

@@ -57,6 +57,17 @@ public final class RunningJob implements AutoCloseable {
    */
   public static RunningJob start(String name, Configuration flink, Path checkpoints, Path savepoints,
       Consumer<StreamExecutionEnvironment> build) throws Exception {
+    return start(name, flink, null, checkpoints, savepoints, build);
+  }
+
+  /**
+   * Like {@link #start(String, Configuration, Path, Path, Consumer)}, on {@code cluster} (its
+   * REST endpoint, with the job jar shipped) or, when null, in a MiniCluster of this process. A
+   * cluster's TaskManagers write the checkpoints: the folders must be theirs too (same machine
+   * or a shared mount), for the next start to find the newest state.
+   */
+  public static RunningJob start(String name, Configuration flink, FlinkCluster cluster, Path checkpoints,
+      Path savepoints, Consumer<StreamExecutionEnvironment> build) throws Exception {
     Configuration settings = new Configuration(flink);
     settings.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
     settings.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints.toUri().toString());
@@ -64,7 +75,10 @@ public final class RunningJob implements AutoCloseable {
     Optional<Path> restore = newestState(checkpoints, savepoints);
     restore.ifPresent(path -> settings.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
     LOG.info("stream job: {}", restore.map(path -> "restoring " + path).orElse("starting without earlier state"));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings);
+    StreamExecutionEnvironment env = cluster == null
+        ? StreamExecutionEnvironment.getExecutionEnvironment(settings)
+        : StreamExecutionEnvironment.createRemoteEnvironment(cluster.restUrl().getHost(), cluster.port(), settings,
+            cluster.jobJar().toString());
     build.accept(env);
     return new RunningJob(env.executeAsync(name), savepoints);
   }
