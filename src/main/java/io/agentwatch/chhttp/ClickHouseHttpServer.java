@@ -4,7 +4,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.agentwatch.store.EmbeddedChdbStore;
-import io.agentwatch.store.ReadOnlyResult;
+import io.agentwatch.store.StatementResult;
 import io.agentwatch.store.StoreException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,8 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded store served over ClickHouse's HTTP interface, read-only, so Grafana's ClickHouse
- * data source and the ClickHouse JDBC driver connect to a one-machine AgentWatch as to a server.
+ * The embedded store served over ClickHouse's HTTP interface, so Grafana's ClickHouse data source
+ * and the ClickHouse JDBC driver connect to a one-machine AgentWatch as to a server: read-only for
+ * its user; with a writer user configured, that user also writes, so a job on a Flink cluster or
+ * another {@code up --clickhouse} stores into this one-machine store through
+ * {@link io.agentwatch.store.RemoteClickHouseStore}.
  *
  * <p>The part of the protocol served (from ClickHouse's "HTTP Interface" documentation and what
  * the official clients send and read):
@@ -44,6 +47,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code compress=1}: the body in ClickHouse's compressed-block framing ({@link CompressedBlocks}).
  *   <li>the user from {@code X-ClickHouse-User}/{@code X-ClickHouse-Key}, HTTP Basic, or the
  *       {@code user}/{@code password} parameters; a configured password is compared in constant time.
+ *   <li>the writer (its name and password given): any statement, without readonly; URL parameters
+ *       are its settings ({@code insert_deduplication_token}, ...). An INSERT with data (FORMAT or
+ *       VALUES; the statement in the {@code query} parameter or at the head of the body, as
+ *       client-v2 and curl send them) goes through the engine's streaming insert ({@link ClientInsert}).
+ *       Request bodies must be uncompressed.
  *   <li>response headers {@code X-ClickHouse-Query-Id}, {@code -Format}, {@code -Timezone},
  *       {@code -Server-Display-Name}, {@code -Summary}; errors as the server sends them: the
  *       engine's "Code: N. DB::Exception: ..." text, {@code X-ClickHouse-Exception-Code: N}, and
@@ -77,6 +85,14 @@ public final class ClickHouseHttpServer implements AutoCloseable {
   private final ClickHouseHttpConfig config;
   private final String timezone;
   private final byte[] passwordDigest;
+  private final byte[] writerUserDigest;
+  private final byte[] writerPasswordDigest;
+
+  /** What an authenticated request may do. */
+  private enum Role {
+    READER,
+    WRITER
+  }
 
   private ClickHouseHttpServer(HttpServer server, ExecutorService executor, EmbeddedChdbStore store,
       ClickHouseHttpConfig config, String timezone) {
@@ -86,6 +102,8 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     this.config = config;
     this.timezone = timezone;
     this.passwordDigest = config.password() == null ? null : sha256(config.password());
+    this.writerUserDigest = config.writerUser() == null ? null : sha256(config.writerUser());
+    this.writerPasswordDigest = config.writerPassword() == null ? null : sha256(config.writerPassword());
   }
 
   /** Serves {@code store} at {@code config}'s address (port 0: any free port, see {@link #url()}). */
@@ -94,6 +112,10 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     if (config.password() == null && !config.isLoopback()) {
       throw new IllegalArgumentException(ClickHouseHttpConfig.LISTEN + ": " + config.host()
           + " is not a loopback address, so a password is required (" + ClickHouseHttpConfig.PASSWORD_FILE + ")");
+    }
+    if (config.writerUser() != null && (config.writerPassword() == null || !config.isLoopback())) {
+      throw new IllegalArgumentException(ClickHouseHttpConfig.WRITER_PASSWORD_FILE + ": a writer needs a password and a"
+          + " loopback address (the interface has no TLS), got " + config);
     }
     String timezone = store.query("SELECT timezone()").strip();
     HttpServer server = HttpServer.create(config.address(), 64);
@@ -106,7 +128,8 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     server.createContext("/", served::handle);
     server.setExecutor(executor);
     server.start();
-    LOG.info("ClickHouse HTTP interface (read-only) of {} at {}", store.describe(), served.url());
+    LOG.info("ClickHouse HTTP interface ({}) of {} at {}", config.writerUser() == null ? "read-only"
+        : "read-only, and writes for " + config.writerUser(), store.describe(), served.url());
     return served;
   }
 
@@ -147,12 +170,27 @@ public final class ClickHouseHttpServer implements AutoCloseable {
             + ": only /, /ping and /replicas_status are served (read-only ClickHouse HTTP interface of AgentWatch). (BAD_ARGUMENTS)");
         return;
       }
-      if (!authenticated(exchange, parameters)) {
+      Role role = authenticate(exchange, parameters);
+      if (role == null) {
         error(exchange, 401, AUTHENTICATION_FAILED, "Code: 516. DB::Exception: " + userOf(exchange, parameters)
             + ": Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)");
         return;
       }
-      String sql = query(parameters.get("query"), body);
+      if (role == Role.WRITER && ("1".equals(parameters.get("decompress")) || isEncoded(exchange))) {
+        error(exchange, 400, BAD_ARGUMENTS, "Code: 36. DB::Exception: compressed request bodies (decompress=1,"
+            + " Content-Encoding) are not served here: send the body uncompressed. (BAD_ARGUMENTS)");
+        return;
+      }
+      ClientInsert insert = null;
+      if (role == Role.WRITER) {
+        try {
+          insert = ClientInsert.parse(parameters.get("query"), body);
+        } catch (IllegalArgumentException e) {
+          error(exchange, 400, SYNTAX_ERROR, "Code: 62. DB::Exception: " + e.getMessage() + ". (SYNTAX_ERROR)");
+          return;
+        }
+      }
+      String sql = insert != null ? insert.statement() : query(parameters.get("query"), body);
       if (sql.isBlank()) {
         error(exchange, 400, SYNTAX_ERROR, "Code: 62. DB::Exception: Empty query. (SYNTAX_ERROR)");
         return;
@@ -168,7 +206,7 @@ public final class ClickHouseHttpServer implements AutoCloseable {
               + "' is not a setting name ([A-Za-z_][A-Za-z0-9_]*). (BAD_ARGUMENTS)");
           return;
         }
-        if (name.equals("readonly")) {
+        if (name.equals("readonly") && role == Role.READER) {
           if (parameter.getValue().strip().equals("0")) {
             error(exchange, 403, READONLY, "Code: 164. DB::Exception: Cannot modify 'readonly' setting in readonly mode:"
                 + " this interface serves reads only. (READONLY)");
@@ -182,10 +220,17 @@ public final class ClickHouseHttpServer implements AutoCloseable {
           "TabSeparated");
       String database = firstOf(parameters.get("database"), exchange.getRequestHeaders().getFirst("X-ClickHouse-Database"), "");
       Matcher clause = FORMAT_CLAUSE.matcher(sql);
-      String outputFormat = clause.find() ? clause.group(1) : format;
-      ReadOnlyResult result;
+      String outputFormat = insert == null && clause.find() ? clause.group(1) : format;
+      StatementResult result;
       try {
-        result = store.queryReadOnly(sql, format, database, settings);
+        if (insert != null) {
+          store.insertForWriter(insert.statement(), insert.format(), insert.data(), database, settings);
+          result = new StatementResult(new byte[0], 0, 0, 0);
+        } else if (role == Role.WRITER) {
+          result = store.runForWriter(sql, format, database, settings);
+        } else {
+          result = store.queryReadOnly(sql, format, database, settings);
+        }
       } catch (StoreException e) {
         int code = e.clickHouseCode();
         error(exchange, statusOf(code), code < 0 ? 1001 : code, e.getMessage());
@@ -201,23 +246,43 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     }
   }
 
-  private boolean authenticated(HttpExchange exchange, Map<String, String> parameters) {
+  /**
+   * The role of the request's user, or null when refused. The writer's name must come with the
+   * writer's password (never read access instead); any other name is the reader's, with its password
+   * when one is set. Names and passwords are compared whole, on digests of equal length: the time
+   * taken tells nothing about either.
+   */
+  private Role authenticate(HttpExchange exchange, Map<String, String> parameters) {
     String user = userOf(exchange, parameters);
     String password = firstOf(exchange.getRequestHeaders().getFirst("X-ClickHouse-Key"), parameters.get("password"), null);
     String basic = exchange.getRequestHeaders().getFirst("Authorization");
     if (basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
-      String decoded = new String(Base64.getDecoder().decode(basic.substring(6).strip()), StandardCharsets.UTF_8);
+      String decoded;
+      try {
+        decoded = new String(Base64.getDecoder().decode(basic.substring(6).strip()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return null; // not Base64: no credentials anyone was given
+      }
       int colon = decoded.indexOf(':');
       user = colon < 0 ? decoded : decoded.substring(0, colon);
       password = colon < 0 ? "" : decoded.substring(colon + 1);
     }
-    if (passwordDigest == null) {
-      return true; // loopback without a password: anyone on this machine reads, as with the data directory
+    byte[] userDigest = sha256(user == null ? "" : user);
+    byte[] passwordGiven = sha256(password == null ? "" : password);
+    if (writerUserDigest != null && MessageDigest.isEqual(userDigest, writerUserDigest)) {
+      return MessageDigest.isEqual(passwordGiven, writerPasswordDigest) ? Role.WRITER : null;
     }
-    // Both compared whole, on digests of equal length: the time taken tells nothing about either.
-    boolean userMatches = MessageDigest.isEqual(sha256(user == null ? "" : user), sha256(config.user()));
-    boolean passwordMatches = MessageDigest.isEqual(sha256(password == null ? "" : password), passwordDigest);
-    return userMatches & passwordMatches;
+    if (passwordDigest == null) {
+      return Role.READER; // loopback without a password: anyone on this machine reads, as with the data directory
+    }
+    boolean userMatches = MessageDigest.isEqual(userDigest, sha256(config.user()));
+    boolean passwordMatches = MessageDigest.isEqual(passwordGiven, passwordDigest);
+    return userMatches & passwordMatches ? Role.READER : null;
+  }
+
+  private static boolean isEncoded(HttpExchange exchange) {
+    String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+    return encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity");
   }
 
   private static String userOf(HttpExchange exchange, Map<String, String> parameters) {
@@ -233,7 +298,7 @@ public final class ClickHouseHttpServer implements AutoCloseable {
   }
 
   /** The summary a server sends when the query ends: counters as strings, as ClickHouse writes them. */
-  private static String summary(ReadOnlyResult result) {
+  private static String summary(StatementResult result) {
     return "{\"read_rows\":\"" + result.rowsRead() + "\",\"read_bytes\":\"" + result.bytesRead()
         + "\",\"written_rows\":\"0\",\"written_bytes\":\"0\",\"total_rows_to_read\":\"" + result.rowsRead()
         + "\",\"result_rows\":\"0\",\"result_bytes\":\"" + result.body().length

@@ -47,4 +47,34 @@ class ClickHouseHttpConfigTest {
     assertThrows(IllegalArgumentException.class,
         () -> ClickHouseHttpServer.start(new ClickHouseHttpConfig("0.0.0.0", 0, "default", null), null));
   }
+
+  @Test
+  void aWriterNeedsItsPasswordFileANameOfItsOwnAndALoopbackAddress() throws Exception {
+    assertNull(load(Map.of()).writerUser(), "no writer unless its password file is set");
+
+    Path password = dir.resolve("writer");
+    Files.writeString(password, "w-s3cret\n");
+    ClickHouseHttpConfig config = load(Map.of(ClickHouseHttpConfig.WRITER_PASSWORD_FILE, password.toString()));
+    assertEquals(ClickHouseHttpConfig.DEFAULT_WRITER_USER, config.writerUser());
+    assertEquals("w-s3cret", config.writerPassword());
+    assertTrue(!config.toString().contains("w-s3cret"), config.toString());
+
+    ConfigException sameName = assertThrows(ConfigException.class, () -> load(Map.of(
+        ClickHouseHttpConfig.WRITER_PASSWORD_FILE, password.toString(), ClickHouseHttpConfig.WRITER_USER, "default")));
+    assertTrue(sameName.getMessage().contains(ClickHouseHttpConfig.WRITER_USER), sameName.getMessage());
+
+    Path readerPassword = dir.resolve("reader");
+    Files.writeString(readerPassword, "r-s3cret\n");
+    ConfigException offLoopback = assertThrows(ConfigException.class, () -> load(Map.of(
+        ClickHouseHttpConfig.LISTEN, "0.0.0.0:8123", ClickHouseHttpConfig.PASSWORD_FILE, readerPassword.toString(),
+        ClickHouseHttpConfig.WRITER_PASSWORD_FILE, password.toString())));
+    assertTrue(offLoopback.getMessage().contains(ClickHouseHttpConfig.WRITER_PASSWORD_FILE)
+        && offLoopback.getMessage().contains("no TLS"), offLoopback.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ClickHouseHttpServer.start(
+        new ClickHouseHttpConfig("0.0.0.0", 0, "default", "r-s3cret").withWriter("writer", "w-s3cret"), null));
+
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> load(Map.of(ClickHouseHttpConfig.WRITER_PASSWORD_FILE, dir.resolve("nope").toString())));
+    assertTrue(missing.getMessage().contains(ClickHouseHttpConfig.WRITER_PASSWORD_FILE), missing.getMessage());
+  }
 }

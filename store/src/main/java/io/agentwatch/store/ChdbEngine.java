@@ -163,7 +163,7 @@ final class ChdbEngine {
    * settings that would lift readonly; the engine refuses INSERT, DDL, SYSTEM and any setting in
    * the statement itself. Errors carry the engine's own text ("Code: N. DB::Exception: ...").
    */
-  ReadOnlyResult queryReadOnly(String sql, String format, String database, Map<String, String> settings)
+  StatementResult queryReadOnly(String sql, String format, String database, Map<String, String> settings)
       throws StoreException {
     byte[] statement = sql.getBytes(StandardCharsets.UTF_8);
     enter();
@@ -171,12 +171,7 @@ final class ChdbEngine {
       readPermits.acquireUninterruptibly();
       Connection session = connect(api, dataDir);
       try {
-        if (database != null && !database.isEmpty()) {
-          runBare(session, "USE " + SqlNames.identifier(database));
-        }
-        for (Map.Entry<String, String> setting : settings.entrySet()) {
-          runBare(session, "SET " + SqlNames.identifier(setting.getKey()) + " = " + SqlNames.stringLiteral(setting.getValue()));
-        }
+        prepare(session, database, settings);
         runBare(session, "SET readonly = 1");
         return run(session, statement, format, null);
       } finally {
@@ -185,6 +180,62 @@ final class ChdbEngine {
       }
     } finally {
       lifecycle.readLock().unlock();
+    }
+  }
+
+  /**
+   * Runs a client's statement with write access (DDL, INSERT ... SELECT, or a query) on a connection
+   * of its own, {@code database} and {@code settings} set first as for {@link #queryReadOnly}; one
+   * at a time with the writes of the writer connection. Errors carry the engine's own text.
+   */
+  StatementResult runInSession(String sql, String format, String database, Map<String, String> settings)
+      throws StoreException {
+    byte[] statement = sql.getBytes(StandardCharsets.UTF_8);
+    enter();
+    writerLock.lock();
+    try {
+      Connection session = connect(api, dataDir);
+      try {
+        prepare(session, database, settings);
+        return run(session, statement, format, null);
+      } finally {
+        api.chdb_close_conn(session.pointer());
+      }
+    } finally {
+      writerLock.unlock();
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /**
+   * A client's streaming insert ({@link #insert}) on a connection of its own, {@code database} and
+   * {@code settings} (insert_deduplication_token, ...) set first; one at a time with the other writes.
+   */
+  void insertInSession(String insertWithoutFormat, String format, byte[] data, String database,
+      Map<String, String> settings) throws StoreException {
+    enter();
+    writerLock.lock();
+    try {
+      Connection session = connect(api, dataDir);
+      try {
+        prepare(session, database, settings);
+        streamInsert(session, insertWithoutFormat, format, data, null);
+      } finally {
+        api.chdb_close_conn(session.pointer());
+      }
+    } finally {
+      writerLock.unlock();
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** A client's session: {@code database} (or none) as the current one, then each setting (names checked, values as literals). */
+  private void prepare(Connection session, String database, Map<String, String> settings) throws StoreException {
+    if (database != null && !database.isEmpty()) {
+      runBare(session, "USE " + SqlNames.identifier(database));
+    }
+    for (Map.Entry<String, String> setting : settings.entrySet()) {
+      runBare(session, "SET " + SqlNames.identifier(setting.getKey()) + " = " + SqlNames.stringLiteral(setting.getValue()));
     }
   }
 
@@ -212,7 +263,7 @@ final class ChdbEngine {
    * Runs one statement on {@code connection}; {@code sqlForErrors} null means errors keep the
    * engine's text alone (what a ClickHouse client expects to read).
    */
-  private ReadOnlyResult run(Connection connection, byte[] statement, String format, String sqlForErrors)
+  private StatementResult run(Connection connection, byte[] statement, String format, String sqlForErrors)
       throws StoreException {
     byte[] formatName = format.getBytes(StandardCharsets.US_ASCII);
     Pointer result = api.chdb_query_n(connection.handle(), statement, statement.length, formatName, formatName.length);
@@ -228,7 +279,7 @@ final class ChdbEngine {
             + ClickHouseErrors.abbreviate(new String(statement, StandardCharsets.UTF_8)), false);
       }
       byte[] body = length == 0 ? new byte[0] : api.chdb_result_buffer(result).getByteArray(0, (int) length);
-      return new ReadOnlyResult(body, api.chdb_result_rows_read(result), api.chdb_result_bytes_read(result),
+      return new StatementResult(body, api.chdb_result_rows_read(result), api.chdb_result_bytes_read(result),
           api.chdb_result_elapsed(result));
     } finally {
       api.chdb_destroy_query_result(result);
@@ -242,41 +293,47 @@ final class ChdbEngine {
    * rejected rows whose bytes contain line feeds: "Unknown packet 11", 30 of 100 rows missing.)
    */
   void insert(String insertWithoutFormat, String format, byte[] data) throws StoreException {
-    byte[] query = insertWithoutFormat.getBytes(StandardCharsets.UTF_8);
-    byte[] formatName = format.getBytes(StandardCharsets.US_ASCII);
     enter();
     writerLock.lock();
     try {
-      Pointer stream = api.chdb_stream_insert_n(writer.handle(), query, query.length, formatName, formatName.length);
-      if (stream == null) {
-        throw new StoreException("chDB at " + dataDir + " could not start: " + insertWithoutFormat, false);
-      }
-      try {
-        failIfError(api.chdb_stream_insert_error(stream), insertWithoutFormat);
-        try (Memory chunk = new Memory(Math.min(Math.max(data.length, 1), INSERT_CHUNK_BYTES))) {
-          for (int offset = 0; offset < data.length; offset += INSERT_CHUNK_BYTES) {
-            int length = Math.min(INSERT_CHUNK_BYTES, data.length - offset);
-            chunk.write(0, data, offset, length);
-            if (api.chdb_stream_append(stream, chunk, length) != 0) {
-              failIfError(api.chdb_stream_insert_error(stream), insertWithoutFormat);
-              throw new StoreException("chDB at " + dataDir + " refused data for: " + insertWithoutFormat, false);
-            }
-          }
-        }
-        Pointer result = api.chdb_stream_done(stream);
-        try {
-          failIfError(result == null ? api.chdb_stream_insert_error(stream) : api.chdb_result_error(result), insertWithoutFormat);
-        } finally {
-          if (result != null) {
-            api.chdb_destroy_query_result(result);
-          }
-        }
-      } finally {
-        api.chdb_destroy_insert_stream(stream);
-      }
+      streamInsert(writer, insertWithoutFormat, format, data, insertWithoutFormat);
     } finally {
       writerLock.unlock();
       lifecycle.readLock().unlock();
+    }
+  }
+
+  /** The streaming insert on {@code connection}; {@code sqlForErrors} as for {@link #run(Connection, byte[], String, String)}. */
+  private void streamInsert(Connection connection, String insertWithoutFormat, String format, byte[] data,
+      String sqlForErrors) throws StoreException {
+    byte[] query = insertWithoutFormat.getBytes(StandardCharsets.UTF_8);
+    byte[] formatName = format.getBytes(StandardCharsets.US_ASCII);
+    Pointer stream = api.chdb_stream_insert_n(connection.handle(), query, query.length, formatName, formatName.length);
+    if (stream == null) {
+      throw new StoreException("chDB at " + dataDir + " could not start: " + ClickHouseErrors.abbreviate(insertWithoutFormat), false);
+    }
+    try {
+      failIfError(api.chdb_stream_insert_error(stream), sqlForErrors);
+      try (Memory chunk = new Memory(Math.min(Math.max(data.length, 1), INSERT_CHUNK_BYTES))) {
+        for (int offset = 0; offset < data.length; offset += INSERT_CHUNK_BYTES) {
+          int length = Math.min(INSERT_CHUNK_BYTES, data.length - offset);
+          chunk.write(0, data, offset, length);
+          if (api.chdb_stream_append(stream, chunk, length) != 0) {
+            failIfError(api.chdb_stream_insert_error(stream), sqlForErrors);
+            throw new StoreException("chDB at " + dataDir + " refused data for: " + ClickHouseErrors.abbreviate(insertWithoutFormat), false);
+          }
+        }
+      }
+      Pointer result = api.chdb_stream_done(stream);
+      try {
+        failIfError(result == null ? api.chdb_stream_insert_error(stream) : api.chdb_result_error(result), sqlForErrors);
+      } finally {
+        if (result != null) {
+          api.chdb_destroy_query_result(result);
+        }
+      }
+    } finally {
+      api.chdb_destroy_insert_stream(stream);
     }
   }
 

@@ -68,7 +68,7 @@ public final class EmbeddedChdbStore implements ClickHouseStore {
    * query names none; {@code database} (or empty) the current database; {@code settings} are set
    * before readonly (names must be plain identifiers; the caller refuses any that lift readonly).
    */
-  public ReadOnlyResult queryReadOnly(String sql, String format, String database, Map<String, String> settings)
+  public StatementResult queryReadOnly(String sql, String format, String database, Map<String, String> settings)
       throws StoreException {
     checkOpen();
     Matcher first = FIRST_KEYWORD.matcher(sql);
@@ -78,6 +78,29 @@ public final class EmbeddedChdbStore implements ClickHouseStore {
           + String.join(", ", READ_STATEMENTS.stream().sorted().toList()) + " statements are read here. (READONLY)", false);
     }
     return engine.queryReadOnly(sql, format, database, settings);
+  }
+
+  /**
+   * Runs a client's statement with write access (the writer user of the store's ClickHouse HTTP
+   * interface): DDL, INSERT ... SELECT, or a query, on a connection of its own as
+   * {@link #queryReadOnly} does, without readonly, one write at a time with this store's own. An
+   * INSERT that carries data goes through {@link #insertForWriter} instead, never inline here.
+   */
+  public StatementResult runForWriter(String sql, String format, String database, Map<String, String> settings)
+      throws StoreException {
+    checkOpen();
+    return engine.runInSession(sql, format, database, settings);
+  }
+
+  /**
+   * A client's INSERT with data, through the engine's streaming insert: {@code insert} is the
+   * statement without its FORMAT clause (or VALUES), {@code data} what followed it in
+   * {@code format}; {@code settings} (insert_deduplication_token, ...) apply to this insert alone.
+   */
+  public void insertForWriter(String insert, String format, byte[] data, String database, Map<String, String> settings)
+      throws StoreException {
+    checkOpen();
+    engine.insertInSession(insert, format, data, database, settings);
   }
 
   @Override

@@ -28,16 +28,28 @@ import java.util.concurrent.TimeoutException;
  * build leaves out, and RowBinary batches of flow metadata are small.
  *
  * <p>Errors: no connection, a timeout, HTTP 503 or a server error that describes a passing state
- * (too many parts, memory limit, ...) are retriable; SQL the server rejects is not.
+ * (too many parts, memory limit, ...) are retriable; SQL the server rejects is not. A server older
+ * than {@link #MINIMUM_SERVER_VERSION} is refused when the store opens.
  */
 public final class RemoteClickHouseStore implements ClickHouseStore {
 
   static final long CONNECT_TIMEOUT_SECONDS = 10;
   static final long OPERATION_TIMEOUT_SECONDS = 300;
 
+  /**
+   * The oldest ClickHouse server AgentWatch connects to: 24.8, the long-term-support release that
+   * follows the 24.7 rework of insert deduplication through materialized views (ClickHouse PR
+   * #61601), which the rollups rely on (a tokened batch sent again must be dropped in flow_totals_*
+   * too, see {@link SqlNames#DEDUPLICATE_IN_VIEWS}). The migrations and queries need less
+   * (DateTime64, TTL, LowCardinality, SimpleAggregateFunction, non_replicated_deduplication_window,
+   * insert_deduplication_token: 22.x). Only 26.7 (the chDB engine) is tested here; see store/README.md.
+   */
+  public static final ServerVersion MINIMUM_SERVER_VERSION = ServerVersion.parse("24.8");
+
   private final String url;
   private final String database;
   private final Client client;
+  private ServerVersion serverVersion;
 
   private RemoteClickHouseStore(String url, String database, Client client) {
     this.url = url;
@@ -45,7 +57,11 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
     this.client = client;
   }
 
-  /** A store for a validated REMOTE config; reads the password now (file, else environment). */
+  /**
+   * A store for a validated REMOTE config; reads the password now (file, else environment) and asks
+   * the server its version: a server that cannot be reached is a retriable error, one older than
+   * {@link #MINIMUM_SERVER_VERSION} a fatal one.
+   */
   public static RemoteClickHouseStore open(StoreConfig config) throws StoreException {
     config.validate();
     if (config.kind() != StoreConfig.Kind.REMOTE) {
@@ -66,7 +82,36 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
         // insert whose answer got lost would store the batch twice.
         .setMaxRetries(0)
         .build();
-    return new RemoteClickHouseStore(config.remoteUrl(), config.remoteDatabase(), client);
+    RemoteClickHouseStore store = new RemoteClickHouseStore(config.remoteUrl(), config.remoteDatabase(), client);
+    try {
+      store.serverVersion = store.checkServerVersion();
+      return store;
+    } catch (StoreException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The server's version, as it answered when the store opened. */
+  public ServerVersion serverVersion() {
+    return serverVersion;
+  }
+
+  private ServerVersion checkServerVersion() throws StoreException {
+    String answer = query("SELECT version()").strip();
+    ServerVersion version;
+    try {
+      version = ServerVersion.parse(answer);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException(describe() + " answered SELECT version() with '" + ClickHouseErrors.abbreviate(answer)
+          + "': not a ClickHouse version (is " + url + " a ClickHouse HTTP interface?)", false, e);
+    }
+    if (!version.isAtLeast(MINIMUM_SERVER_VERSION)) {
+      throw new StoreException("ClickHouse at " + url + " is " + answer + "; AgentWatch needs " + MINIMUM_SERVER_VERSION
+          + " or newer (insert deduplication through materialized views as 24.7 reworked it, in the 24.8"
+          + " long-term-support release; see store/README.md)", false);
+    }
+    return version;
   }
 
   private static String password(StoreConfig config) throws StoreException {

@@ -69,7 +69,7 @@ class ConcurrentReadsTest {
           () -> store.queryReadOnly("SELECT 1 SETTINGS readonly = 0", "TabSeparated", "", Map.of()));
       assertEquals(164, lift.clickHouseCode(), lift.getMessage());
 
-      ReadOnlyResult result = store.queryReadOnly("SELECT getSetting('max_threads'), currentDatabase()", "TSV",
+      StatementResult result = store.queryReadOnly("SELECT getSetting('max_threads'), currentDatabase()", "TSV",
           "system", Map.of("max_threads", "3"));
       assertEquals("3\tsystem\n", new String(result.body(), java.nio.charset.StandardCharsets.UTF_8));
       assertEquals("0\n", store.query("SELECT count() FROM t"), "the refused insert wrote nothing");

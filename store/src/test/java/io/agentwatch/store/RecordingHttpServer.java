@@ -16,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Stands in for a ClickHouse HTTP interface in tests without a server: records each request the
  * client sends (query parameters and body) and answers with a canned status, headers and body.
  * It checks nothing about ClickHouse itself; what it records is replayed into the real engine.
+ * {@code SELECT version()}, which the store asks when it opens, is answered with {@link #VERSION}
+ * (or {@link #answerVersionWith}).
  */
 final class RecordingHttpServer implements AutoCloseable {
 
@@ -30,9 +32,12 @@ final class RecordingHttpServer implements AutoCloseable {
 
   record Answer(int status, Map<String, String> headers, String body) {}
 
+  static final String VERSION = "26.7.3.1";
+
   private final HttpServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile Answer answer = new Answer(200, Map.of(), "");
+  private volatile String version = VERSION;
 
   RecordingHttpServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -46,6 +51,11 @@ final class RecordingHttpServer implements AutoCloseable {
 
   void answerWith(int status, Map<String, String> headers, String body) {
     answer = new Answer(status, headers, body);
+  }
+
+  /** What {@code SELECT version()} answers from now on. */
+  void answerVersionWith(String text) {
+    version = text;
   }
 
   List<Request> requests() {
@@ -65,7 +75,8 @@ final class RecordingHttpServer implements AutoCloseable {
     }
     byte[] body = exchange.getRequestBody().readAllBytes();
     requests.add(new Request(exchange.getRequestMethod(), parameters, Map.copyOf(exchange.getRequestHeaders()), body));
-    Answer current = answer;
+    Answer current = new String(body, StandardCharsets.UTF_8).equals("SELECT version()")
+        ? new Answer(200, Map.of(), version + "\n") : answer;
     current.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
     byte[] responseBody = current.body().getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(current.status(), responseBody.length == 0 ? -1 : responseBody.length);

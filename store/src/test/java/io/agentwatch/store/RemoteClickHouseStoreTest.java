@@ -22,14 +22,41 @@ class RemoteClickHouseStoreTest {
       freePort = socket.getLocalPort();
     }
     String url = "http://127.0.0.1:" + freePort;
-    try (ClickHouseStore store = Stores.open(StoreConfig.remote(url, "default", "default", null))) {
-      StoreException error = assertThrows(StoreException.class, () -> store.query("SELECT 1"));
-      assertTrue(error.isRetriable(), error.getMessage());
-      assertTrue(error.getMessage().contains(url), error.getMessage());
+    // The store asks the server's version when it opens: not reaching it is the retriable error, not a version error.
+    StoreException error = assertThrows(StoreException.class,
+        () -> Stores.open(StoreConfig.remote(url, "default", "default", null)).close());
+    assertTrue(error.isRetriable(), error.getMessage());
+    assertTrue(error.getMessage().startsWith("cannot reach ClickHouse at " + url), error.getMessage());
+  }
 
+  @Test
+  void aServerGoneAfterOpeningIsRetriable() throws Exception {
+    RecordingHttpServer server = new RecordingHttpServer();
+    try (ClickHouseStore store = Stores.open(StoreConfig.remote(server.url(), "default", "default", null))) {
+      server.close();
+      StoreException query = assertThrows(StoreException.class, () -> store.query("SELECT 1"));
+      assertTrue(query.isRetriable(), query.getMessage());
+      assertTrue(query.getMessage().contains(server.url()), query.getMessage());
       StoreException insert = assertThrows(StoreException.class,
           () -> store.insertRowBinary("flows", List.of("sensor_id"), new RowBinaryWriter().string("s").toByteArray()));
       assertTrue(insert.isRetriable(), insert.getMessage());
+    }
+  }
+
+  @Test
+  void anOldServerIsRefusedWhenTheStoreOpens() throws Exception {
+    try (RecordingHttpServer server = new RecordingHttpServer()) {
+      server.answerVersionWith("24.3.5.47");
+      StoreException refused = assertThrows(StoreException.class,
+          () -> Stores.open(StoreConfig.remote(server.url(), "default", "default", null)).close());
+      assertFalse(refused.isRetriable(), refused.getMessage());
+      assertTrue(refused.getMessage().startsWith("ClickHouse at " + server.url() + " is 24.3.5.47; AgentWatch needs 24.8 or newer ("),
+          refused.getMessage());
+
+      server.answerVersionWith("<html>a proxy's page</html>");
+      StoreException notClickHouse = assertThrows(StoreException.class,
+          () -> Stores.open(StoreConfig.remote(server.url(), "default", "default", null)).close());
+      assertTrue(notClickHouse.getMessage().contains("not a ClickHouse version"), notClickHouse.getMessage());
     }
   }
 
