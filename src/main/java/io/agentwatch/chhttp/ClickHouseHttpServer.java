@@ -143,6 +143,11 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** What it serves and to whom. */
+  public ClickHouseHttpConfig config() {
+    return config;
+  }
+
   @Override
   public void close() {
     server.stop(0);

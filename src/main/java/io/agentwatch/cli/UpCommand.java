@@ -142,10 +142,10 @@ final class UpCommand implements Callable<Integer> {
       LOG.info("messages of Kafka, Flink and the ClickHouse client go to {}", dir.libraryLog());
       Instant started = Instant.now();
       try (OneMachineStack stack = startStack(config);
-          RunningJob job = stack.startJob(dir.checkpoints(), dir.savepoints());
+          ClickHouseHttpServer clickhouseHttp = startClickHouseHttp(config, stack, dir);
+          RunningJob job = startJob(stack, config, dir, clickhouseHttp);
           AlertDelivery delivery = startDelivery(stack, config, dir);
-          ApiServer api = startApi(apiAddress, stack, config, dir, delivery);
-          ClickHouseHttpServer clickhouseHttp = startClickHouseHttp(config, stack)) {
+          ApiServer api = startApi(apiAddress, stack, config, dir, delivery)) {
         VendorCatalogTable.fill(stack.store(), base.catalog());
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
@@ -284,8 +284,8 @@ final class UpCommand implements Callable<Integer> {
   }
 
   /** The embedded store's read-only ClickHouse HTTP interface, or null (switched off, or the store is a server already). */
-  private static ClickHouseHttpServer startClickHouseHttp(OneMachineStack.Config config, OneMachineStack stack)
-      throws IOException, StoreException {
+  private static ClickHouseHttpServer startClickHouseHttp(OneMachineStack.Config config, OneMachineStack stack,
+      DataDirectory dir) throws IOException, StoreException {
     ClickHouseHttpConfig http = config.clickhouseHttp();
     if (http == null) {
       return null;
@@ -294,6 +294,9 @@ final class UpCommand implements Callable<Integer> {
       LOG.info("{} is not served over HTTP: the store is a ClickHouse server, point Grafana and JDBC tools at it", ClickHouseHttpConfig.LISTEN);
       return null;
     }
+    if (config.flink() != null) {
+      http = FlinkCluster.writerFor(http, clusterWriterPassword(dir));
+    }
     try {
       return ClickHouseHttpServer.start(http, embedded);
     } catch (BindException e) {
@@ -301,6 +304,39 @@ final class UpCommand implements Callable<Integer> {
           + " (another program, perhaps a ClickHouse server, listens there; choose another with --set "
           + ClickHouseHttpConfig.LISTEN + "=HOST:PORT, or off)", 2, e);
     }
+  }
+
+  /** Where the password of the writer a cluster's job uses is kept (owner-only), for its TaskManagers to read. */
+  private static Path clusterWriterPassword(DataDirectory dir) {
+    return dir.path().resolve("clickhouse-writer.password");
+  }
+
+  /**
+   * The job, in this process or on the Flink cluster; a cluster's job writes the embedded store
+   * through this process's ClickHouse HTTP interface.
+   */
+  private static RunningJob startJob(OneMachineStack stack, OneMachineStack.Config config, DataDirectory dir,
+      ClickHouseHttpServer clickhouseHttp) throws Exception {
+    StoreConfig jobStore = null;
+    if (config.flink() != null && clickhouseHttp != null) {
+      jobStore = FlinkCluster.storeThrough(clickhouseHttp.url(), clickhouseHttp.config(), clusterWriterPassword(dir));
+    }
+    try {
+      return stack.startJob(dir.checkpoints(), dir.savepoints(), jobStore);
+    } catch (Exception e) {
+      if (config.flink() == null) {
+        throw e;
+      }
+      throw new UserError("--flink " + config.flink().restUrl() + ": the job was not accepted: " + rootMessage(e), 2, e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
   private List<Feed> startFeeds(OneMachineStack stack, OneMachineStack.Config config, SensorConfig base,

@@ -1,5 +1,6 @@
 package io.agentwatch.stack;
 
+import io.agentwatch.chhttp.ClickHouseHttpConfig;
 import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
 import io.agentwatch.jobs.AgentWatchJob;
@@ -29,19 +30,25 @@ public record FlinkCluster(URI restUrl, Path jobJar) {
   public static final List<Setting> SETTINGS = List.of(
       Setting.value(REST_URL, "URL", null,
           "submit the job to this Flink cluster (its JobManager's REST endpoint, e.g. http://flink:8081) instead of"
-              + " running it in this process (up --flink); needs a ClickHouse server (--clickhouse) the cluster can reach"),
+              + " running it in this process (up --flink); the cluster writes the embedded store through this machine's"
+              + " ClickHouse HTTP interface (cluster on this machine), or a ClickHouse server (--clickhouse)"),
       Setting.value(JOB_JAR, "FILE", "the job jar of this build",
           "the job jar shipped to the cluster (mvn -pl stream-jobs -am package builds stream-jobs/target/*-job.jar)"));
 
-  /** The cluster of the settings, or null when the job runs in this process; problems go to {@code settings}. */
-  public static FlinkCluster from(Settings settings, StoreConfig store) {
+  /**
+   * The cluster of the settings, or null when the job runs in this process; problems go to
+   * {@code settings}. With the embedded store the cluster's TaskManagers write through this
+   * process's ClickHouse HTTP interface ({@code clickhouseHttp}: whether it is on), as its writer
+   * user: they must run on this machine, since the writer listens on loopback only.
+   */
+  public static FlinkCluster from(Settings settings, StoreConfig store, boolean clickhouseHttp) {
     URI url = settings.parse(REST_URL, FlinkCluster::restUrl);
     if (url == null) {
       return null;
     }
-    if (store != null && store.kind() == StoreConfig.Kind.EMBEDDED) {
-      settings.problem(REST_URL, "a job on a Flink cluster cannot write the ClickHouse engine embedded in this process;"
-          + " give a ClickHouse server the cluster reaches (--clickhouse URL, i.e. " + StoreConfig.KIND + "=remote)");
+    if (store != null && store.kind() == StoreConfig.Kind.EMBEDDED && !clickhouseHttp) {
+      settings.problem(REST_URL, "with the embedded store the cluster writes through this process's ClickHouse HTTP"
+          + " interface, and " + ClickHouseHttpConfig.LISTEN + " is off: set it, or give a ClickHouse server (--clickhouse URL)");
     }
     Path jar = settings.isSet(JOB_JAR) ? settings.parse(JOB_JAR, Path::of) : builtJobJar().orElse(null);
     if (jar == null) {
@@ -85,5 +92,31 @@ public record FlinkCluster(URI restUrl, Path jobJar) {
     } catch (URISyntaxException | IOException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The HTTP interface's settings with the writer the cluster's job uses: the one configured
+   * ({@code store.http-writer-*}) or {@link ClickHouseHttpConfig#DEFAULT_WRITER_USER} with a random
+   * password; either way the password goes to {@code passwordFile} (owner-only), which the job's
+   * TaskManagers read on this machine.
+   */
+  public static ClickHouseHttpConfig writerFor(ClickHouseHttpConfig http, Path passwordFile) throws IOException {
+    String user = http.writerUser() != null ? http.writerUser() : ClickHouseHttpConfig.DEFAULT_WRITER_USER;
+    String password = http.writerPassword();
+    if (password == null) {
+      byte[] random = new byte[24];
+      new java.security.SecureRandom().nextBytes(random);
+      password = java.util.HexFormat.of().formatHex(random);
+    }
+    Files.deleteIfExists(passwordFile);
+    Files.createFile(passwordFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(passwordFile, password);
+    return http.withWriter(user, password);
+  }
+
+  /** The store of a job that writes through {@code url}, this process's HTTP interface, as {@code http}'s writer. */
+  public static StoreConfig storeThrough(String url, ClickHouseHttpConfig http, Path passwordFile) {
+    return StoreConfig.remote(url, StoreConfig.DEFAULT_DATABASE, http.writerUser(), passwordFile.toString());
   }
 }

@@ -160,7 +160,7 @@ public final class OneMachineStack implements AutoCloseable {
       DeliveryConfig delivery = DeliveryConfig.from(settings, environment);
       ClickHouseHttpConfig clickhouseHttp = ClickHouseHttpConfig.from(settings);
       Retention storeRetention = Retention.from(settings);
-      FlinkCluster flink = FlinkCluster.from(settings, job.sink() == null ? null : job.sink().store());
+      FlinkCluster flink = FlinkCluster.from(settings, job.sink() == null ? null : job.sink().store(), clickhouseHttp != null);
       settings.throwIfProblems();
       Map<String, String> topicSettings = Map.of("retention.ms", Long.toString(retention.toMillis()), "compression.type", compression);
       return new Config(kafkaDir, port, sensors, partitions, topicSettings, parallelism, job, http, delivery,
@@ -324,7 +324,16 @@ public final class OneMachineStack implements AutoCloseable {
    * {@code savepoints} (see {@link RunningJob}).
    */
   public RunningJob startJob(Path checkpoints, Path savepoints) throws Exception {
-    AgentWatchJobConfig job = jobConfig();
+    return startJob(checkpoints, savepoints, null);
+  }
+
+  /**
+   * Like {@link #startJob(Path, Path)}, the job writing to {@code jobStore} instead of the stack's
+   * store when not null: a job on a Flink cluster writes the embedded store through this
+   * process's ClickHouse HTTP interface.
+   */
+  public RunningJob startJob(Path checkpoints, Path savepoints, StoreConfig jobStore) throws Exception {
+    AgentWatchJobConfig job = jobStore == null ? jobConfig() : jobConfig().withStore(jobStore);
     return RunningJob.start("agentwatch", AgentWatchJob.flinkSettings(job), config.flink(), checkpoints, savepoints, env -> {
       env.setParallelism(config.parallelism());
       AgentWatchJob.build(env, job);

@@ -78,6 +78,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
         taskmanager.memory.jvm-overhead.max: 192m
         rest.address: localhost
         rest.bind-address: localhost
+        pekko.startup-timeout: 60 s
         rest.port: %d
         parallelism.default: 2
         """.formatted(LocalPorts.free(), restPort));
@@ -100,7 +101,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
           "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "--configDir", cluster.conf.toString()));
       cluster.processes.add(cluster.java("taskmanager", "-Xmx768m",
           "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "--configDir", cluster.conf.toString()));
-      cluster.awaitTaskManager(Duration.ofSeconds(90));
+      cluster.awaitTaskManager(Duration.ofMinutes(3));
       return cluster;
     } catch (Exception | AssertionError e) {
       cluster.close();
@@ -124,6 +125,11 @@ final class FlinkStandaloneCluster implements AutoCloseable {
   }
 
   /** The end of every process's log, for a failure message. */
+  /** The JobManager's REST endpoint, what `up --flink` takes. */
+  String restUrl() {
+    return "http://localhost:" + restPort;
+  }
+
   String logs() {
     StringBuilder out = new StringBuilder();
     for (String name : List.of("jobmanager", "taskmanager", "client")) {

@@ -167,6 +167,13 @@ public record AgentWatchJobConfig(
         outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection, kafkaClient);
   }
 
+  /** Writing to another store (the same tables), e.g. through this machine's ClickHouse HTTP interface. */
+  public AgentWatchJobConfig withStore(StoreConfig store) {
+    return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
+        outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink.withStore(store), detection,
+        kafkaClient);
+  }
+
   public AgentWatchJobConfig withBounded(boolean bounded) {
     return new AgentWatchJobConfig(bootstrapServers, flowsTopic, alertsTopic, hostTrafficTopic, consumerGroup, bounded, window,
         outOfOrderness, idleness, allowedLateness, checkpointInterval, checkpointDirectory, sink, detection, kafkaClient);

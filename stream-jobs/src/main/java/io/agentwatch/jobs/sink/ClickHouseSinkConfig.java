@@ -90,6 +90,10 @@ public record ClickHouseSinkConfig(
     return new ClickHouseSinkConfig(store, delivery, maxBatchRows, maxBatchAge, initialBackoff, maxBackoff, opener);
   }
 
+  public ClickHouseSinkConfig withStore(StoreConfig store) {
+    return new ClickHouseSinkConfig(store, delivery, maxBatchRows, maxBatchAge, initialBackoff, maxBackoff, opener);
+  }
+
   public ClickHouseSinkConfig withOpener(StoreOpener opener) {
     return new ClickHouseSinkConfig(store, delivery, maxBatchRows, maxBatchAge, initialBackoff, maxBackoff, opener);
   }
