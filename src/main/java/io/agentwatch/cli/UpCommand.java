@@ -107,7 +107,8 @@ final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--flink", paramLabel = "URL",
       description = "Submit the job to this Flink cluster (its REST endpoint, http://host:8081) with the job jar of this"
-          + " build, instead of running it in this process; needs --clickhouse (the cluster writes the store).")
+          + " build, instead of running it in this process; it writes the embedded store through this process's ClickHouse"
+          + " HTTP interface (a cluster on this machine), or the server of --clickhouse.")
   String flink;
 
   @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
