@@ -102,7 +102,7 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--clickhouse", paramLabel = "URL",
       description = "Use this ClickHouse server (its HTTP interface, http(s)://host:8123) instead of the embedded engine;"
           + " user and password: --set store.remote.user=..., store.remote.password-file=FILE or $AGENTWATCH_CLICKHOUSE_PASSWORD."
-          + " Needs ClickHouse " + "24.8 or newer.")
+          + " Its version is checked at start (store/README.md says which).")
   String clickhouse;
 
   @Option(names = "--flink", paramLabel = "URL",
