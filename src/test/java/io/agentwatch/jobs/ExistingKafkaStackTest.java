@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentwatch.chhttp.ClickHouseHttpConfig;
+import io.agentwatch.chhttp.ClickHouseHttpServer;
 import io.agentwatch.config.ConfigException;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.stack.KafkaBroker;
 import io.agentwatch.stack.OneMachineStack;
 import io.agentwatch.stack.RunningJob;
+import io.agentwatch.store.EmbeddedChdbStore;
+import io.agentwatch.store.StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `up --kafka`: the stack on an existing Kafka cluster that requires SCRAM, instead of its own
- * broker. The cluster here is a real broker outside the stack, reached only through its SASL
- * listener with the sensor's security settings: the stack creates its topics there, and the job
- * consumes the flow records sent to it and writes them to the store.
+ * `up --kafka --clickhouse`: the stack on an existing Kafka cluster that requires SCRAM and on a
+ * ClickHouse server, instead of its own broker and engine. The cluster is a real broker outside
+ * the stack, reached only through its SASL listener with the sensor's security settings; the
+ * server is the ClickHouse engine (chDB) behind an HTTP interface with a writer user, outside the
+ * stack too. The stack creates its topics and tables there, and the job consumes the flow records
+ * sent to the cluster and writes them to the server.
  */
 class ExistingKafkaStackTest {
 
@@ -32,11 +38,19 @@ class ExistingKafkaStackTest {
   @TempDir Path dir;
 
   @Test
-  void theStackCreatesItsTopicsOnTheClusterAndTheJobStoresWhatSensorsSendThere() throws Exception {
+  void theStackCreatesItsTopicsAndTablesThereAndTheJobStoresWhatSensorsSendToTheCluster() throws Exception {
     String password = "pw-" + java.util.UUID.randomUUID();
     Path passwordFile = Files.writeString(dir.resolve("kafka-password"), password);
-    try (KafkaBroker cluster = new KafkaBroker(dir.resolve("cluster"), 0).withScramUser("agentwatch", password).start()) {
+    Path writerPasswordFile = Files.writeString(dir.resolve("clickhouse-password"), "ch-" + password);
+    try (KafkaBroker cluster = new KafkaBroker(dir.resolve("cluster"), 0).withScramUser("agentwatch", password).start();
+        EmbeddedChdbStore engine = EmbeddedChdbStore.open(dir.resolve("server"));
+        ClickHouseHttpServer server = ClickHouseHttpServer.start(ClickHouseHttpConfig.loopback(0)
+            .withWriter("agentwatch", "ch-" + password), engine)) {
       Map<String, String> given = scram(cluster, passwordFile);
+      given.put(StoreConfig.KIND, "remote");
+      given.put(StoreConfig.REMOTE_URL, server.url());
+      given.put(StoreConfig.REMOTE_USER, "agentwatch");
+      given.put(StoreConfig.REMOTE_PASSWORD_FILE, writerPasswordFile.toString());
       OneMachineStack.Config config = OneMachineStack.Config.load(dir.resolve("kafka"), dir.resolve("clickhouse"), false,
           given, null, Map.of());
       assertTrue(config.externalKafka());
@@ -46,6 +60,8 @@ class ExistingKafkaStackTest {
         assertEquals(cluster.saslBootstrapServers(), stack.bootstrapServers());
         assertTrue(cluster.topics().containsAll(java.util.List.of("flows", "alerts", "host-traffic")), cluster.topics().toString());
         assertTrue(Files.notExists(dir.resolve("kafka")), "no embedded broker data");
+        assertTrue(Files.notExists(dir.resolve("clickhouse")), "no embedded store");
+        assertTrue(stack.store().describe().startsWith("ClickHouse at " + server.url()), stack.store().describe());
 
         KnownStream stream = new KnownStream(RECORDS, 5, Instant.now().minusSeconds(60), 1, 7);
         KnownStream.produce(cluster.bootstrapServers(), "flows", stream.records, false);
@@ -63,6 +79,8 @@ class ExistingKafkaStackTest {
           stored = stack.store().query("SELECT host, sum(bytes_up) FROM flows GROUP BY host ORDER BY host");
         }
         assertEquals(expected.toString(), stored, "every record sent to the existing cluster stored once");
+        assertEquals(expected.toString(), engine.query("SELECT host, sum(bytes_up) FROM flows GROUP BY host ORDER BY host"),
+            "in the server's own tables");
       }
     }
   }
