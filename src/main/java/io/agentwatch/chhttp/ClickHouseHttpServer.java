@@ -172,7 +172,7 @@ public final class ClickHouseHttpServer implements AutoCloseable {
       headers.set("X-ClickHouse-Timezone", timezone);
       if (!path.equals("/")) {
         error(exchange, 404, BAD_ARGUMENTS, "Code: 36. DB::Exception: There is no handle " + path
-            + ": only /, /ping and /replicas_status are served (read-only ClickHouse HTTP interface of AgentWatch). (BAD_ARGUMENTS)");
+            + ": only /, /ping and /replicas_status are served (ClickHouse HTTP interface of AgentWatch). (BAD_ARGUMENTS)");
         return;
       }
       Role role = authenticate(exchange, parameters);

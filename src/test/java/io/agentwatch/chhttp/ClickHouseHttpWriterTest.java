@@ -161,16 +161,36 @@ class ClickHouseHttpWriterTest {
     assertEquals(200, tsv.statusCode(), tsv.body());
     HttpResponse<String> values = post("INSERT INTO scratch VALUES (3, 'three'), (4, 'line\\nfeed')", WRITER, WRITER_PASSWORD);
     assertEquals(200, values.statusCode(), values.body());
-    HttpResponse<String> function = post("INSERT INTO FUNCTION file('x.tsv') SELECT 1", WRITER, WRITER_PASSWORD);
+    assertEquals("1\tone\n2\ttwo\n3\tthree\n4\tline\\nfeed\n", store.query("SELECT n, s FROM scratch WHERE n < 100 ORDER BY n"));
+
+    // RowBinary whose bytes hold line feeds: as inline data the engine lost or refused such rows.
+    RowBinaryWriter rows = new RowBinaryWriter();
+    for (int n = 100; n < 200; n++) {
+      rows.uint32(n).string("row\n" + n + "\n");
+    }
+    byte[] head = "INSERT INTO scratch (n, s) FORMAT RowBinary\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] data = rows.toByteArray();
+    byte[] request = Arrays.copyOf(head, head.length + data.length);
+    System.arraycopy(data, 0, request, head.length, data.length);
+    HttpResponse<String> binary = post(HttpRequest.BodyPublishers.ofByteArray(request), WRITER, WRITER_PASSWORD);
+    assertEquals(200, binary.statusCode(), binary.body());
+    assertEquals("100\t100", store.query("SELECT count(), countIf(s = concat('row\\n', toString(n), '\\n'))"
+        + " FROM scratch WHERE n >= 100").strip());
+
+    // Forms that are not taken apart are refused rather than run with their data inline.
+    HttpResponse<String> function = post("INSERT INTO FUNCTION null('n UInt8') SELECT 1", WRITER, WRITER_PASSWORD);
     assertEquals(400, function.statusCode(), function.body());
-    assertEquals("1\tone\n2\ttwo\n3\tthree\n4\tline\\nfeed\n", store.query("SELECT n, s FROM scratch ORDER BY n"));
   }
 
   /** A request as curl sends it: the statement (and any data) in the body, HTTP Basic credentials. */
   private static HttpResponse<String> post(String body, String user, String password) throws Exception {
+    return post(HttpRequest.BodyPublishers.ofString(body), user, password);
+  }
+
+  private static HttpResponse<String> post(HttpRequest.BodyPublisher body, String user, String password) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/"))
         .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        .POST(body).build();
     return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 

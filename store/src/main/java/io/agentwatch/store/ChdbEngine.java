@@ -191,20 +191,7 @@ final class ChdbEngine {
   StatementResult runInSession(String sql, String format, String database, Map<String, String> settings)
       throws StoreException {
     byte[] statement = sql.getBytes(StandardCharsets.UTF_8);
-    enter();
-    writerLock.lock();
-    try {
-      Connection session = connect(api, dataDir);
-      try {
-        prepare(session, database, settings);
-        return run(session, statement, format, null);
-      } finally {
-        api.chdb_close_conn(session.pointer());
-      }
-    } finally {
-      writerLock.unlock();
-      lifecycle.readLock().unlock();
-    }
+    return inWriterSession(database, settings, session -> run(session, statement, format, null));
   }
 
   /**
@@ -213,13 +200,26 @@ final class ChdbEngine {
    */
   void insertInSession(String insertWithoutFormat, String format, byte[] data, String database,
       Map<String, String> settings) throws StoreException {
+    inWriterSession(database, settings, session -> {
+      streamInsert(session, insertWithoutFormat, format, data, null);
+      return null;
+    });
+  }
+
+  /** What runs on a client's session. */
+  private interface SessionWork<T> {
+    T run(Connection session) throws StoreException;
+  }
+
+  /** {@code work} on a new connection prepared for the client, under the writer lock; the connection closes after. */
+  private <T> T inWriterSession(String database, Map<String, String> settings, SessionWork<T> work) throws StoreException {
     enter();
     writerLock.lock();
     try {
       Connection session = connect(api, dataDir);
       try {
         prepare(session, database, settings);
-        streamInsert(session, insertWithoutFormat, format, data, null);
+        return work.run(session);
       } finally {
         api.chdb_close_conn(session.pointer());
       }
