@@ -1,6 +1,7 @@
 package io.agentwatch.stack;
 
 import io.agentwatch.api.HttpConfig;
+import io.agentwatch.capture.catalog.CatalogTopic;
 import io.agentwatch.chhttp.ClickHouseHttpConfig;
 import io.agentwatch.config.ConfigException;
 import io.agentwatch.config.Setting;
@@ -186,7 +187,7 @@ public final class OneMachineStack implements AutoCloseable {
   }
 
   /**
-   * Starts the broker, creates the flows, alerts and host traffic topics, opens the store, applies
+   * Starts the broker, creates the flows, alerts, host traffic and catalog topics, opens the store, applies
    * the migrations and the retention settings.
    */
   public static OneMachineStack start(Config config) throws StoreException {
@@ -213,6 +214,8 @@ public final class OneMachineStack implements AutoCloseable {
       if (config.hostTrafficTopic() != null) {
         broker.createTopic(config.hostTrafficTopic(), config.partitions(), config.topicSettings());
       }
+      // One record, kept however old: compacted, without the flows' retention.
+      broker.createTopic(CatalogTopic.DEFAULT_TOPIC, 1, CatalogTopic.TOPIC_SETTINGS);
       return new OneMachineStack(config, broker, store);
     } catch (RuntimeException | StoreException e) {
       if (broker != null) {
@@ -243,6 +246,11 @@ public final class OneMachineStack implements AutoCloseable {
 
   public String hostTrafficTopic() {
     return config.hostTrafficTopic();
+  }
+
+  /** Where the stack publishes the effective endpoint catalog and its sensors follow it. */
+  public CatalogTopic catalogTopic() {
+    return new CatalogTopic(broker.bootstrapServers(), CatalogTopic.DEFAULT_TOPIC, Map.of());
   }
 
   public ClickHouseStore store() {

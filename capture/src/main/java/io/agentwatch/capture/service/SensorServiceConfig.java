@@ -1,5 +1,6 @@
 package io.agentwatch.capture.service;
 
+import io.agentwatch.capture.catalog.CatalogTopic;
 import io.agentwatch.capture.export.ExportScope;
 import io.agentwatch.config.Setting;
 import io.agentwatch.config.Settings;
@@ -37,6 +38,7 @@ public record SensorServiceConfig(
     boolean replayAtRecordedSpeed,
     FlowTableConfig flows,
     List<Path> catalogs,
+    String catalogTopic,
     Hosts hosts,
     ExportScope scope,
     KafkaExportConfig kafka,
@@ -74,6 +76,9 @@ public record SensorServiceConfig(
       Setting.value("flows.max-flows", "N", Integer.toString(FLOWS.maxFlows()),
           "open flows at most; the least recently seen is exported early"),
       Setting.list("catalog.files", "FILE", "extra endpoint catalog files (YAML) on top of the built-in one"),
+      Setting.value("catalog.topic", "TOPIC|off", CatalogTopic.DEFAULT_TOPIC,
+          "follow the catalog published on this Kafka topic (agentwatch up, agentwatch catalog publish): a new version"
+              + " replaces the local one within seconds; off: the built-in catalog and catalog.files only"),
       Setting.value("hosts.mode", "endpoint|network", "endpoint",
           "endpoint: every flow is this machine's; network: an inventory names the hosts behind a SPAN port"),
       Setting.value("hosts.name", "NAME", "the host name", "endpoint mode: the name written as host"),
@@ -149,6 +154,7 @@ public record SensorServiceConfig(
 
     List<Path> catalogs = settings.list("catalog.files").stream().map(Path::of).toList();
     catalogs.forEach(file -> requireReadable(settings, "catalog.files", file));
+    String catalogTopic = settings.parse("catalog.topic", SensorServiceConfig::catalogTopic);
 
     Hosts hosts = hosts(settings, hostName);
     ExportScope scope = settings.parse("export.scope", ExportScope::parse);
@@ -166,7 +172,7 @@ public record SensorServiceConfig(
     InetSocketAddress metrics = settings.parse("metrics.listen", SensorServiceConfig::listenAddress);
 
     settings.throwIfProblems();
-    return new SensorServiceConfig(sensorId, live, warmUp, read, "recorded".equals(speed), flows, catalogs, hosts, scope,
+    return new SensorServiceConfig(sensorId, live, warmUp, read, "recorded".equals(speed), flows, catalogs, catalogTopic, hosts, scope,
         kafka, spool, spoolMax, flushTimeout, metrics);
   }
 
@@ -258,7 +264,12 @@ public record SensorServiceConfig(
     return new Hosts(mode, name, inventory, check, key);
   }
 
-  private static KafkaExportConfig kafka(Settings settings) {
+  /**
+   * The Kafka client settings of the {@code kafka.*} keys (servers, topics, security), every
+   * problem recorded in {@code settings}: the sensor's, and `agentwatch catalog publish`'s, which
+   * reads a sensor's configuration file to reach the same cluster.
+   */
+  public static KafkaExportConfig kafka(Settings settings) {
     String servers = settings.text("kafka.bootstrap-servers");
     if (servers == null) {
       settings.problem("kafka.bootstrap-servers", "missing; the Kafka cluster to send flow records to (host:port,...)");
@@ -433,6 +444,14 @@ public record SensorServiceConfig(
       }
       return text;
     };
+  }
+
+  /** A topic name, or null for off. */
+  static String catalogTopic(String text) {
+    if (text.equalsIgnoreCase("off")) {
+      return null;
+    }
+    return CatalogTopic.requireTopicName(text);
   }
 
   static InetSocketAddress listenAddress(String text) {
