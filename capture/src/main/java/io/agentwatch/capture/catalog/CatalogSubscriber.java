@@ -143,6 +143,8 @@ public final class CatalogSubscriber implements AutoCloseable {
         }
       }
     } finally {
+      // close() may have interrupted a sleep; the consumer's own close would throw on that flag.
+      Thread.interrupted();
       consumer.close(Duration.ofSeconds(1));
     }
   }
@@ -178,14 +180,13 @@ public final class CatalogSubscriber implements AutoCloseable {
     current.replace(next);
     applied.incrementAndGet();
     long services = next.files().stream().flatMap(file -> file.vendors().stream()).mapToLong(v -> v.services().size()).sum();
-    LOG.info("endpoint catalog: now version {} ({} files, {} services), {}; was {}",
-        next.version(), next.files().size(), services, what, inUse);
+    LOG.info("endpoint catalog: now {} ({} files, {} services); was version {}", what, next.files().size(), services, inUse);
   }
 
   private void refuse(String what, String problem, String inUse) {
     refused.incrementAndGet();
     lastRefusal = what + ": " + problem;
-    LOG.warn("endpoint catalog on topic '{}' refused, {}: {}; keeping version {}", topic.topic(), what, problem, inUse);
+    LOG.warn("endpoint catalog on topic '{}' refused ({}): {}; keeping version {}", topic.topic(), what, problem, inUse);
   }
 
   /** Stops following the topic; the catalog in use stays. */
