@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CatalogReidentifyTest {
 
-  private static final String ACME = """
+  static final String ACME = """
       version: 1
       vendors:
         - id: acme-ai
