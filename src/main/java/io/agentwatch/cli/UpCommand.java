@@ -210,7 +210,14 @@ final class UpCommand implements Callable<Integer> {
    */
   private static CatalogSubscriber publishCatalog(OneMachineStack stack, SensorConfig base) {
     CatalogPublisher.publish(stack.catalogTopic(), base.catalog().get(), "agentwatch up (process " + ProcessHandle.current().pid() + ")");
-    return CatalogSubscriber.start(stack.catalogTopic(), base.catalog());
+    // The vendors table names the vendors of the catalog in use: a new one brings its rows.
+    return CatalogSubscriber.start(stack.catalogTopic(), base.catalog(), next -> {
+      try {
+        VendorCatalogTable.fill(stack.store(), next);
+      } catch (StoreException e) {
+        throw new IllegalStateException("the vendors table was not refreshed: " + e.getMessage(), e);
+      }
+    });
   }
 
   /** Alerts to the configured receivers, from the stack's alerts topic; null when there are none. */

@@ -1,6 +1,7 @@
 package io.agentwatch.cli;
 
 import static io.agentwatch.cli.FlowsCommandTest.agentwatch;
+import static io.agentwatch.testing.TestCatalogs.ACME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,8 +35,8 @@ class CatalogPublishTest {
 
   @Test
   void publishesTheCheckedCatalogToACompactedTopicAndRefusesABadFileWithItsLine() throws Exception {
-    Path acme = Files.writeString(dir.resolve("acme.yaml"), CatalogReidentifyTest.ACME);
-    Path bad = Files.writeString(dir.resolve("bad.yaml"), CatalogReidentifyTest.ACME.replace("domains: [api.acme.example]",
+    Path acme = Files.writeString(dir.resolve("acme.yaml"), ACME);
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), ACME.replace("domains: [api.acme.example]",
         "domains: [api.acme.example]\n        cidrs: [10.0.0.0/33]"));
     try (KafkaBroker broker = new KafkaBroker(dir.resolve("kafka"), 0).start()) {
       Run refused = agentwatch("catalog", "publish", "--kafka", broker.bootstrapServers(), "--catalog", bad.toString());

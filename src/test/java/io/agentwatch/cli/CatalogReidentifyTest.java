@@ -1,6 +1,7 @@
 package io.agentwatch.cli;
 
 import static io.agentwatch.cli.FlowsCommandTest.agentwatch;
+import static io.agentwatch.testing.TestCatalogs.ACME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,18 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * after it, as the sensor would name them now, and the per-vendor totals move with them.
  */
 class CatalogReidentifyTest {
-
-  static final String ACME = """
-      version: 1
-      vendors:
-        - id: acme-ai
-          name: Acme AI
-          source: https://acme.example/docs/endpoints
-          services:
-            - id: api
-              category: llm-api
-              domains: [api.acme.example]
-      """;
 
   @TempDir Path dir;
 

@@ -1,5 +1,6 @@
 package io.agentwatch.sensor;
 
+import static io.agentwatch.testing.TestCatalogs.ACME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -40,18 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the built-in catalog does not know) while the catalog on the topic changes under it.
  */
 class SensorCatalogTopicTest {
-
-  private static final String ACME = """
-      version: 1
-      vendors:
-        - id: acme-ai
-          name: Acme AI
-          source: https://acme.example/docs/endpoints
-          services:
-            - id: api
-              category: llm-api
-              domains: [api.acme.example]
-      """;
 
   @TempDir Path dir;
 

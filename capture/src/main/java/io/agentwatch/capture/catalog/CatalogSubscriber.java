@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,6 +42,7 @@ public final class CatalogSubscriber implements AutoCloseable {
 
   private final CatalogTopic topic;
   private final CurrentCatalog current;
+  private final Consumer<EndpointCatalog> onChange;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
   private final AtomicLong applied = new AtomicLong();
@@ -51,12 +53,16 @@ public final class CatalogSubscriber implements AutoCloseable {
   private volatile boolean closed;
   private volatile String lastRefusal;
 
-  private CatalogSubscriber(CatalogTopic topic, CurrentCatalog current) {
+  /** Not yet following: {@link #start} starts the thread. */
+  CatalogSubscriber(CatalogTopic topic, CurrentCatalog current, Consumer<EndpointCatalog> onChange) {
     this.topic = topic.validate();
     this.current = current;
+    this.onChange = onChange;
     Properties props = topic.connection("agentwatch-catalog-subscriber");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // A missing topic is the publisher's to create, compacted: never an auto-created one that deletes the catalog.
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "catalog-subscriber");
     this.thread.setDaemon(true);
@@ -64,7 +70,15 @@ public final class CatalogSubscriber implements AutoCloseable {
 
   /** Starts following {@code topic}; each new catalog published there replaces what {@code current} holds. */
   public static CatalogSubscriber start(CatalogTopic topic, CurrentCatalog current) {
-    CatalogSubscriber subscriber = new CatalogSubscriber(topic, current);
+    return start(topic, current, next -> { });
+  }
+
+  /**
+   * The same, and {@code onChange} is told each catalog taken into use, on the subscriber's thread
+   * after the swap (the stack refreshes its vendors table); what it throws is logged, never fatal.
+   */
+  public static CatalogSubscriber start(CatalogTopic topic, CurrentCatalog current, Consumer<EndpointCatalog> onChange) {
+    CatalogSubscriber subscriber = new CatalogSubscriber(topic, current, onChange);
     LOG.info("endpoint catalog: version {} in use; following topic '{}' at {} for new versions",
         current.get().version(), topic.topic(), topic.bootstrapServers());
     subscriber.thread.start();
@@ -181,6 +195,11 @@ public final class CatalogSubscriber implements AutoCloseable {
     applied.incrementAndGet();
     long services = next.files().stream().flatMap(file -> file.vendors().stream()).mapToLong(v -> v.services().size()).sum();
     LOG.info("endpoint catalog: now {} ({} files, {} services); was version {}", what, next.files().size(), services, inUse);
+    try {
+      onChange.accept(next);
+    } catch (RuntimeException e) {
+      LOG.warn("endpoint catalog: version {} is in use, but updating what depends on it failed: {}", next.version(), e.toString());
+    }
   }
 
   private void refuse(String what, String problem, String inUse) {
@@ -193,6 +212,10 @@ public final class CatalogSubscriber implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (!thread.isAlive() && thread.getState() == Thread.State.NEW) {
+      consumer.close(Duration.ZERO); // never started: no thread to close it
+      return;
+    }
     consumer.wakeup();
     thread.interrupt();
     try {
