@@ -39,6 +39,7 @@ public final class AgentWatch implements Runnable {
     commands.put("generate", GenerateCommand::new);
     commands.put("serve", ServeCommand::new);
     commands.put("migrate", MigrateCommand::new);
+    commands.put("catalog", CatalogCommand::new);
     commands.put("help", CommandLine.HelpCommand::new);
     return commands;
   }

@@ -2,6 +2,8 @@ package io.agentwatch.cli;
 
 import io.agentwatch.api.ApiServer;
 import io.agentwatch.capture.SensorConfig;
+import io.agentwatch.capture.catalog.CatalogPublisher;
+import io.agentwatch.capture.catalog.CatalogSubscriber;
 import io.agentwatch.capture.export.KafkaExportConfig;
 import io.agentwatch.capture.export.KafkaFlowExporter;
 import io.agentwatch.capture.source.CaptureException;
@@ -146,14 +148,17 @@ final class UpCommand implements Callable<Integer> {
           ClickHouseHttpServer clickhouseHttp = startClickHouseHttp(config, stack, dir);
           RunningJob job = startJob(stack, config, dir, clickhouseHttp);
           AlertDelivery delivery = startDelivery(stack, config, dir);
-          ApiServer api = startApi(apiAddress, stack, config, dir, delivery)) {
-        VendorCatalogTable.fill(stack.store(), base.catalog());
+          ApiServer api = startApi(apiAddress, stack, config, dir, delivery);
+          CatalogSubscriber catalog = publishCatalog(stack, base)) {
+        VendorCatalogTable.fill(stack.store(), base.catalog().get());
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");
         out.println("  console      " + api.url() + "/   (web console; HTTP API for agentwatch query, alerts; " + api.url() + "/metrics)");
         out.println("  Kafka        " + stack.bootstrapServers() + "   (" + (config.externalKafka() ? "existing cluster; " : "")
             + "topic " + config.flowsTopic() + "; agentwatch sensor --set kafka.bootstrap-servers=" + stack.bootstrapServers() + ")");
+        out.println("  catalog      version " + base.catalog().get().version() + "   (topic " + stack.catalogTopic().topic()
+            + ", followed by every sensor; agentwatch catalog publish --catalog FILE changes it)");
         if (stack.sensorBootstrapServers() != null) {
           String protocol = stack.sensorListener().securityProtocol();
           out.println("  sensors      " + stack.sensorBootstrapServers() + "   (SCRAM over " + protocol + ", users of "
@@ -237,6 +242,23 @@ final class UpCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       throw new UserError(e.getMessage(), 2, e); // an existing Kafka cluster that does not answer, named
     }
+  }
+
+  /**
+   * Puts the effective catalog (built-in + --catalog files) on the catalog topic for every sensor,
+   * and has this stack's own sensors follow the topic too, so `agentwatch catalog publish` changes
+   * them all without a restart.
+   */
+  private static CatalogSubscriber publishCatalog(OneMachineStack stack, SensorConfig base) {
+    CatalogPublisher.publish(stack.catalogTopic(), base.catalog().get(), "agentwatch up (process " + ProcessHandle.current().pid() + ")");
+    // The vendors table names the vendors of the catalog in use: a new one brings its rows.
+    return CatalogSubscriber.start(stack.catalogTopic(), base.catalog(), next -> {
+      try {
+        VendorCatalogTable.fill(stack.store(), next);
+      } catch (StoreException e) {
+        throw new IllegalStateException("the vendors table was not refreshed: " + e.getMessage(), e);
+      }
+    });
   }
 
   /** Alerts to the configured receivers, from the stack's alerts topic; null when there are none. */

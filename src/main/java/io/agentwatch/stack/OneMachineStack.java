@@ -1,6 +1,7 @@
 package io.agentwatch.stack;
 
 import io.agentwatch.api.HttpConfig;
+import io.agentwatch.capture.catalog.CatalogTopic;
 import io.agentwatch.chhttp.ClickHouseHttpConfig;
 import io.agentwatch.config.ConfigException;
 import io.agentwatch.config.KafkaClientSecurity;
@@ -217,8 +218,8 @@ public final class OneMachineStack implements AutoCloseable {
 
   /**
    * Opens the store, applies the migrations and the retention settings, starts the embedded
-   * broker (or reaches the existing cluster), and creates the flows, alerts and host traffic
-   * topics unless they exist.
+   * broker (or reaches the existing cluster), and creates the flows, alerts, host traffic and
+   * catalog topics unless they exist.
    */
   public static OneMachineStack start(Config config) throws StoreException {
     config.validate();
@@ -251,6 +252,8 @@ public final class OneMachineStack implements AutoCloseable {
       if (config.hostTrafficTopic() != null) {
         kafka.createTopic(config.hostTrafficTopic(), config.partitions(), config.topicSettings());
       }
+      // One record, kept however old: compacted, without the flows' retention.
+      kafka.createTopic(CatalogTopic.DEFAULT_TOPIC, 1, CatalogTopic.TOPIC_SETTINGS);
       return new OneMachineStack(config, broker, kafka, store);
     } catch (RuntimeException | StoreException e) {
       if (broker != null) {
@@ -285,6 +288,11 @@ public final class OneMachineStack implements AutoCloseable {
 
   public String hostTrafficTopic() {
     return config.hostTrafficTopic();
+  }
+
+  /** Where the stack publishes the effective endpoint catalog and its sensors follow it. */
+  public CatalogTopic catalogTopic() {
+    return new CatalogTopic(kafka.bootstrapServers(), CatalogTopic.DEFAULT_TOPIC, kafka.clientProperties());
   }
 
   public ClickHouseStore store() {

@@ -12,7 +12,7 @@ import picocli.CommandLine;
 class AgentWatchTest {
 
   private static final List<String> ALL = List.of("flows", "sensor", "up", "replay", "query", "alerts", "deliver", "report", "generate", "serve",
-      "migrate", "help");
+      "migrate", "catalog", "help");
 
   @Test
   void aNamedSubcommandIsTheOnlyOneBuilt() {
@@ -33,6 +33,6 @@ class AgentWatchTest {
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
     assertEquals(2, cli.execute("flow"));
-    assertTrue(err.toString().contains("Did you mean: agentwatch flows?"), err.toString());
+    assertTrue(err.toString().contains("Did you mean: agentwatch flows"), err.toString());
   }
 }

@@ -65,6 +65,10 @@ class UpRemoteSensorTest {
       assertTrue(refused.exitValue() != 0 && log("sensor-refused").contains("rejected the sensor's credentials"),
           "a wrong password is refused:\n" + log("sensor-refused"));
       sensor(first, sensorPort, password, "sensor-1");
+      // The remote sensor read the catalog `up` published, through the same SCRAM-over-TLS listener.
+      assertTrue(log("up-1").contains("  catalog      version "), log("up-1"));
+      assertTrue(log("sensor-1").matches("(?s).*endpoint catalog: version [0-9a-f]{16} on topic 'catalog' \\(published by agentwatch up.*"),
+          log("sensor-1"));
       long afterFirst = awaitStoredRecords(dataDir, 0);
 
       up.destroy();

@@ -3,12 +3,14 @@ package io.agentwatch.capture;
 import io.agentwatch.capture.export.ExportScope;
 import io.agentwatch.capture.flow.FlowTableConfig;
 import io.agentwatch.capture.host.HostAttribution;
+import io.agentwatch.capture.identify.CurrentCatalog;
 import io.agentwatch.capture.identify.EndpointCatalog;
 
 /**
  * @param sensorId names this sensor in every record it emits
  * @param flowTable flow timeouts and size
- * @param catalog the endpoint catalog used to name vendors
+ * @param catalog the endpoint catalog used to name vendors: fixed, or replaced while the sensor runs
+ *     (a catalog topic's subscriber swaps it; each record names the version that identified it)
  * @param hosts how records name the internal host (its address, this machine's name, an
  *     inventory's names; optionally pseudonymised)
  * @param lastSequence the sequence number of the last record a previous run of this sensor sent;
@@ -18,13 +20,19 @@ import io.agentwatch.capture.identify.EndpointCatalog;
  *     per host and minute and handed to the sink as {@code HostTrafficMinute}s
  */
 public record SensorConfig(
-    String sensorId, FlowTableConfig flowTable, EndpointCatalog catalog, HostAttribution hosts, long lastSequence,
+    String sensorId, FlowTableConfig flowTable, CurrentCatalog catalog, HostAttribution hosts, long lastSequence,
     ExportScope scope) {
 
   /** Every flow as a flow record (scope all), as before export scopes existed. */
   public SensorConfig(
-      String sensorId, FlowTableConfig flowTable, EndpointCatalog catalog, HostAttribution hosts, long lastSequence) {
+      String sensorId, FlowTableConfig flowTable, CurrentCatalog catalog, HostAttribution hosts, long lastSequence) {
     this(sensorId, flowTable, catalog, hosts, lastSequence, ExportScope.ALL);
+  }
+
+  /** Every flow as a flow record, identified with a catalog that is never replaced. */
+  public SensorConfig(
+      String sensorId, FlowTableConfig flowTable, EndpointCatalog catalog, HostAttribution hosts, long lastSequence) {
+    this(sensorId, flowTable, catalog == null ? null : CurrentCatalog.fixed(catalog), hosts, lastSequence, ExportScope.ALL);
   }
 
   /**
@@ -40,6 +48,11 @@ public record SensorConfig(
   }
 
   public SensorConfig withCatalog(EndpointCatalog catalog) {
+    return withCatalog(CurrentCatalog.fixed(catalog));
+  }
+
+  /** Identifies with whatever {@code catalog} holds when a record is built (it may be replaced meanwhile). */
+  public SensorConfig withCatalog(CurrentCatalog catalog) {
     return new SensorConfig(sensorId, flowTable, catalog, hosts, lastSequence, scope);
   }
 

@@ -62,7 +62,7 @@ final class CrossReferences {
   /** The topics the sensor and the job use by default exist, and the sensors' ACLs name existing topics. */
   private void topics() {
     Set<String> topics = new HashSet<>(names("KafkaTopic"));
-    for (String key : List.of("kafka.topic", "kafka.host-traffic-topic")) {
+    for (String key : List.of("kafka.topic", "kafka.host-traffic-topic", "catalog.topic")) {
       expect(topics.contains(defaultOf(SensorServiceConfig.SETTINGS, key)), "the sensor's " + key + " default '"
           + defaultOf(SensorServiceConfig.SETTINGS, key) + "' is not a KafkaTopic (have " + topics + ")");
     }

@@ -88,7 +88,7 @@ public final class FlowColumns {
 
   private static final ClickHouseType LC = ClickHouseType.LOW_CARDINALITY_STRING;
 
-  /** Every column of {@code flows}, in table order (001, 003, 005, 006, 030). */
+  /** Every column of {@code flows}, in table order (001, 003, 005, 006, 030, 031). */
   public static final List<Column> ALL = List.of(
       // 001_flows.sql
       column("sensor_id", LC, text(FlowRecord::getSensorId)),
@@ -125,7 +125,9 @@ public final class FlowColumns {
       // 006_flows_src_pseudonym.sql
       column("src_pseudonym", LC, text(r -> pseudonymOrNull(r.getSrcIp()))),
       // 030_flows_resource.sql
-      column("resource", LC, text(FlowRecord::getResource)));
+      column("resource", LC, text(FlowRecord::getResource)),
+      // 031_flows_catalog_version.sql
+      column("catalog_version", LC, text(FlowRecord::getCatalogVersion)));
 
   private static final Map<String, Column> BY_NAME = byName(ALL);
 
@@ -133,7 +135,7 @@ public final class FlowColumns {
   public static final List<Column> TEXT_OUTPUTS = named(
       "src_ip", "src_port", "dst_ip", "dst_port", "transport", "packets_up", "packets_down", "bytes_up",
       "bytes_down", "first_seen", "last_seen", "sni", "vendor", "service", "identified_by", "end_reason",
-      "alpn", "ja4", "dns_name", "category", "ech", "community_id", "confidence", "resource");
+      "alpn", "ja4", "dns_name", "category", "ech", "community_id", "confidence", "resource", "catalog_version");
 
   private FlowColumns() {}
 

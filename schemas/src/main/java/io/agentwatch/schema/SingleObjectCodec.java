@@ -47,7 +47,8 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   }
 
   /** Earlier FlowRecord versions still readable (sensors are upgraded one by one), oldest first. */
-  static final List<String> FLOW_RECORD_HISTORY = List.of("/avro-history/FlowRecord-1.avsc", "/avro-history/FlowRecord-2.avsc");
+  static final List<String> FLOW_RECORD_HISTORY = List.of("/avro-history/FlowRecord-1.avsc", "/avro-history/FlowRecord-2.avsc",
+      "/avro-history/FlowRecord-3.avsc");
 
   public static SingleObjectCodec<FlowRecord> flowRecords() {
     BinaryMessageDecoder<FlowRecord> decoder = FlowRecord.createDecoder(null);
@@ -90,6 +91,12 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
   public static SingleObjectCodec<HostTrafficMinute> hostTrafficMinutes() {
     return new SingleObjectCodec<>(
         HostTrafficMinute.getClassSchema(), HostTrafficMinute.getEncoder(), HostTrafficMinute.getDecoder());
+  }
+
+  /** The effective endpoint catalog on the catalog topic (one record, compacted). */
+  public static SingleObjectCodec<PublishedCatalog> publishedCatalogs() {
+    return new SingleObjectCodec<>(
+        PublishedCatalog.getClassSchema(), PublishedCatalog.getEncoder(), PublishedCatalog.getDecoder());
   }
 
   public Schema schema() {

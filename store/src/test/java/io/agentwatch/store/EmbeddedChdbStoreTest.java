@@ -34,10 +34,10 @@ class EmbeddedChdbStoreTest {
           "sensor-1\t1\tdev-laptop-7\t::ffff:10.1.2.3\t51234\t::ffff:160.79.104.10\t443\ttcp"
               + "\t" + DAY + " 05:06:07.123456\t" + DAY + " 05:07:08.654321\t120\t340\t1500000\t42000"
               + "\tapi.anthropic.com\th2,http/1.1\tt13d1516h2_8daaf6152771_02713d6af862\tapi.anthropic.com"
-              + "\tanthropic\tanthropic-api\tllm-api\tsni\tfin\t0\t\t\talice\tpayments\t\t\n"
+              + "\tanthropic\tanthropic-api\tllm-api\tsni\tfin\t0\t\t\talice\tpayments\t\t\t\n"
               + "sensor-1\t2\tbuild-server\t2001:db8::1\t40000\t2606:4700:10::6816:1b2c\t443\tudp"
               + "\t" + DAY + " 23:59:59.999999\t" + NEXT_DAY + " 00:00:00.000001\t1\t0\t1350\t0"
-              + "\t\t\t\t\t\t\t\tnone\tend-of-capture\t0\t\t\t\t\t\t\n",
+              + "\t\t\t\t\t\t\t\tnone\tend-of-capture\t0\t\t\t\t\t\t\t\n",
           text);
       // The IPv4 text a dashboard shows comes back from the mapped form.
       assertEquals("10.1.2.3\n", store.query("SELECT IPv4NumToString(toIPv4(src_ip)) FROM flows WHERE sequence = 1"));

@@ -5,8 +5,12 @@ import io.agentwatch.capture.identify.EndpointCatalogFile.Service;
 import io.agentwatch.capture.identify.EndpointCatalogFile.Vendor;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -16,6 +20,10 @@ import java.util.List;
  * Names are matched by {@link DomainTrie} (the pattern matching the most labels wins; literal
  * labels beat wildcards), without allocating; published address ranges by longest prefix in a
  * {@link CidrTable}.
+ *
+ * <p>Its {@link #version} is a hash of what its files say (their canonical texts, in order): the
+ * same entries give the same version wherever the catalog was built — from files on a sensor,
+ * from the catalog topic — and every flow record names the version that identified it.
  */
 public final class EndpointCatalog {
 
@@ -24,11 +32,30 @@ public final class EndpointCatalog {
   private final DomainTrie names;
   private final CidrTable<EndpointMatch> ranges;
   private final List<EndpointCatalogFile> files;
+  private final List<String> canonicalTexts;
+  private final String version;
 
   private EndpointCatalog(DomainTrie names, CidrTable<EndpointMatch> ranges, List<EndpointCatalogFile> files) {
     this.names = names;
     this.ranges = ranges;
     this.files = files;
+    this.canonicalTexts = files.stream().map(EndpointCatalogFile::canonicalText).toList();
+    this.version = version(canonicalTexts);
+  }
+
+  /** 16 hex digits of SHA-256 over the texts, each preceded by its length (so no two lists collide). */
+  static String version(List<String> canonicalTexts) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      for (String text : canonicalTexts) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        sha256.update(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        sha256.update(bytes);
+      }
+      return HexFormat.of().formatHex(sha256.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
   }
 
   /** The catalog shipped with the sensor. */
@@ -119,5 +146,15 @@ public final class EndpointCatalog {
   /** The files this catalog was built from, in the order they were applied. */
   public List<EndpointCatalogFile> files() {
     return files;
+  }
+
+  /** Each file's {@link EndpointCatalogFile#canonicalText}, in the order they were applied. */
+  public List<String> canonicalTexts() {
+    return canonicalTexts;
+  }
+
+  /** The content hash that names this catalog in flow records ({@code catalog_version}), 16 hex digits. */
+  public String version() {
+    return version;
   }
 }

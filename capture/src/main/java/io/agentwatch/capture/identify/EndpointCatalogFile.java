@@ -1,6 +1,7 @@
 package io.agentwatch.capture.identify;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -10,10 +11,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -36,6 +40,31 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** Writes {@link #canonicalText}: the record components in declaration order, absent values left out. */
+  private static final ObjectMapper CANONICAL_JSON =
+      new ObjectMapper()
+          .setSerializationInclusion(JsonInclude.Include.NON_EMPTY)
+          .enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * The file's entries as canonical JSON: what the file says, without its comments, layout or
+   * name. JSON is YAML, so {@link #read(String, InputStream)} reads it back with every check of a
+   * file on disk (the catalog topic carries files in this form), and equal content gives equal
+   * text (the catalog's version is a hash of it).
+   */
+  public String canonicalText() {
+    try {
+      return CANONICAL_JSON.writeValueAsString(new Content(version, vendors));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("catalog " + name + " cannot be written as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a catalog from its text (a file's YAML or its {@link #canonicalText}); {@code name} is used in error messages. */
+  public static EndpointCatalogFile read(String name, String text) {
+    return read(name, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+  }
 
   /** The file's content as Jackson binds it; the name is added after reading. */
   record Content(int version, List<Vendor> vendors) {

@@ -40,17 +40,26 @@ public final class Identifier {
   /** Client packets after which a QUIC flow that gave no ClientHello is given up. */
   private static final int MAX_QUIC_CLIENT_PACKETS = 16;
 
-  private final EndpointCatalog catalog;
+  private final CurrentCatalog catalog;
   private final DnsCache dnsCache;
   private final SharedTexts texts = new SharedTexts();
   /** Reused by every lookup: identification allocates nothing but the resource text it reports. */
   private final CatalogHit hit = new CatalogHit();
 
   public Identifier(EndpointCatalog catalog) {
+    this(CurrentCatalog.fixed(catalog));
+  }
+
+  /** Identifies each record with the catalog {@code catalog} holds when the record is built. */
+  public Identifier(CurrentCatalog catalog) {
     this(catalog, new DnsCache(DnsCache.DEFAULT_MAX_ENTRIES));
   }
 
   public Identifier(EndpointCatalog catalog, DnsCache dnsCache) {
+    this(CurrentCatalog.fixed(catalog), dnsCache);
+  }
+
+  public Identifier(CurrentCatalog catalog, DnsCache dnsCache) {
     this.catalog = catalog;
     this.dnsCache = dnsCache;
   }
@@ -149,13 +158,33 @@ public final class Identifier {
         .setDnsName(flow.dnsName())
         .setEch(flow.ech())
         .setCommunityId(communityId(flow));
-    boolean ownName = flow.sni() != null || flow.httpHost() != null;
-    if (byName(flow.sni(), flow.sniFromQuic() ? Evidence.QUIC : Evidence.SNI, flow.ech() ? CONFIDENCE_MEDIUM : CONFIDENCE_HIGH, record)
-        || byName(flow.httpHost(), Evidence.HTTP_HOST, CONFIDENCE_MEDIUM, record)
-        || (!ownName || flow.ech()) && byName(flow.dnsName(), Evidence.DNS, CONFIDENCE_MEDIUM, record)) {
+    identify(catalog.get(), hit, flow.sni(), flow.sniFromQuic(), flow.ech(), flow.httpHost(), flow.dnsName(),
+        flow.key().ipVersion(), flow.responderAddressHi(), flow.responderAddressLo(), record);
+  }
+
+  /**
+   * The decision itself, from the evidence a flow gave (see the class comment): sets vendor,
+   * service, category, identified_by, confidence, resource and catalog_version. Also used to
+   * re-identify stored flows from their stored evidence, so both name an endpoint the same way.
+   *
+   * @param hit reused by the caller's thread (nothing is allocated but the resource text)
+   * @param sni the TLS or QUIC SNI, or null
+   * @param quic whether the SNI came from a QUIC Initial
+   * @param ech whether the ClientHello offered Encrypted Client Hello
+   * @param httpHost the Host of an HTTP/1 request, or null
+   * @param dnsName the name a DNS answer gave for the responder's address, or null
+   * @param ipVersion 4 or 6; the responder's address in {@code hi}/{@code lo} as flows keep it
+   */
+  public static void identify(EndpointCatalog catalog, CatalogHit hit, String sni, boolean quic, boolean ech, String httpHost,
+      String dnsName, int ipVersion, long hi, long lo, FlowRecord.Builder record) {
+    record.setCatalogVersion(catalog.version());
+    boolean ownName = sni != null || httpHost != null;
+    if (byName(catalog, hit, sni, quic ? Evidence.QUIC : Evidence.SNI, ech ? CONFIDENCE_MEDIUM : CONFIDENCE_HIGH, record)
+        || byName(catalog, hit, httpHost, Evidence.HTTP_HOST, CONFIDENCE_MEDIUM, record)
+        || (!ownName || ech) && byName(catalog, hit, dnsName, Evidence.DNS, CONFIDENCE_MEDIUM, record)) {
       return;
     }
-    EndpointMatch range = catalog.matchAddress(flow.key().ipVersion(), flow.responderAddressHi(), flow.responderAddressLo());
+    EndpointMatch range = catalog.matchAddress(ipVersion, hi, lo);
     if (range != null) {
       identified(record, range, Evidence.IP_RANGE, CONFIDENCE_LOW, null);
     } else {
@@ -164,7 +193,8 @@ public final class Identifier {
   }
 
   /** Identifies the record by {@code name} when the catalog knows it. */
-  private boolean byName(String name, Evidence evidence, String confidence, FlowRecord.Builder record) {
+  private static boolean byName(EndpointCatalog catalog, CatalogHit hit, String name, Evidence evidence, String confidence,
+      FlowRecord.Builder record) {
     if (name == null || !catalog.lookup(name, hit)) {
       return false;
     }

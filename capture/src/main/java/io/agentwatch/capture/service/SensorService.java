@@ -4,6 +4,8 @@ import io.agentwatch.capture.Sensor;
 import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.SensorStats;
 import io.agentwatch.capture.SensorWarmUp;
+import io.agentwatch.capture.catalog.CatalogSubscriber;
+import io.agentwatch.capture.catalog.CatalogTopic;
 import io.agentwatch.capture.export.ExportScope;
 import io.agentwatch.capture.export.FlowSink;
 import io.agentwatch.config.ConfigException;
@@ -11,6 +13,7 @@ import io.agentwatch.capture.export.SpoolingKafkaExporter;
 import io.agentwatch.capture.host.HostAttribution;
 import io.agentwatch.capture.host.HostInventory;
 import io.agentwatch.capture.host.Pseudonymizer;
+import io.agentwatch.capture.identify.CurrentCatalog;
 import io.agentwatch.capture.identify.EndpointCatalog;
 import io.agentwatch.capture.metrics.Health;
 import io.agentwatch.capture.metrics.MetricsConfig;
@@ -27,6 +30,7 @@ import io.agentwatch.schema.HostTrafficMinute;
 import io.agentwatch.schema.SingleObjectCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -44,6 +48,8 @@ public final class SensorService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SensorService.class);
   private static final long SPOOL_SEGMENT_BYTES = 16L << 20;
+  /** How long the start waits for the catalog topic's newest catalog, so the first records use it. */
+  private static final Duration CATALOG_WAIT = Duration.ofSeconds(10);
 
   private final SensorServiceConfig config;
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -54,6 +60,7 @@ public final class SensorService implements AutoCloseable {
   private Sensor sensor;
   private MetricsServer metrics;
   private HostInventory inventory;
+  private CatalogSubscriber catalogSubscriber;
   private volatile boolean stopping;
 
   public SensorService(SensorServiceConfig config) {
@@ -80,9 +87,12 @@ public final class SensorService implements AutoCloseable {
         spool.directory());
     exporter = new SpoolingKafkaExporter(config.kafka(), spool,
         SpoolingKafkaExporter.Settings.defaults().withFlushTimeout(config.flushTimeout()));
+    CurrentCatalog catalog = new CurrentCatalog(
+        config.catalogs().isEmpty() ? EndpointCatalog.builtin() : EndpointCatalog.builtinWith(config.catalogs()));
+    followCatalogTopic(catalog);
     SensorConfig sensorConfig = SensorConfig.defaults(config.sensorId())
         .withFlowTable(config.flows())
-        .withCatalog(config.catalogs().isEmpty() ? EndpointCatalog.builtin() : EndpointCatalog.builtinWith(config.catalogs()))
+        .withCatalog(catalog)
         .withHosts(hosts())
         .withScope(config.scope())
         .withLastSequence(spool.lastSequence());
@@ -108,6 +118,28 @@ public final class SensorService implements AutoCloseable {
     LOG.info("capture from {} ended: {} packets read, {} flow records, {} per-host minute totals, {} flows evicted early",
         source.name(), stats.packetsRead(), stats.recordsExported(), sensor.hostTrafficSent(), stats.flowsEvicted());
     return stats;
+  }
+
+  /**
+   * With {@code catalog.topic}: a subscriber replaces the catalog whenever a new version is
+   * published; the start waits a little for the topic's newest one, so the first records use it.
+   */
+  private void followCatalogTopic(CurrentCatalog catalog) {
+    if (config.catalogTopic() == null) {
+      LOG.info("endpoint catalog: version {} (catalog.topic is off: built-in catalog and catalog.files only)",
+          catalog.get().version());
+      return;
+    }
+    catalogSubscriber = CatalogSubscriber.start(
+        new CatalogTopic(config.kafka().bootstrapServers(), config.catalogTopic(), config.kafka().clientProperties()), catalog);
+    try {
+      if (!catalogSubscriber.awaitCaughtUp(CATALOG_WAIT)) {
+        LOG.warn("endpoint catalog: topic '{}' not read within {} s; capturing with version {} meanwhile",
+            config.catalogTopic(), CATALOG_WAIT.toSeconds(), catalog.get().version());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Ends {@link #run} soon: stops the capture; {@link #run} then flushes. Safe from any thread. */
@@ -142,6 +174,9 @@ public final class SensorService implements AutoCloseable {
 
   @Override
   public void close() {
+    if (catalogSubscriber != null) {
+      catalogSubscriber.close();
+    }
     if (exporter != null) {
       exporter.close();
     } else if (spool != null) {
@@ -201,6 +236,15 @@ public final class SensorService implements AutoCloseable {
         .addSource(new SensorMetrics(sensor::stats, source::counters))
         .addSource(delivery)
         .addHealthCheck(delivery);
+    if (catalogSubscriber != null) {
+      CatalogSubscriber catalog = catalogSubscriber;
+      metrics.addSource(out -> out
+              .counter("agentwatch_catalog_updates_total", "New endpoint catalog versions taken from the catalog topic.", catalog.applied())
+              .counter("agentwatch_catalog_refused_total", "Publications on the catalog topic refused (the catalog in use stayed).",
+                  catalog.refused()))
+          .addHealthCheck(() -> catalog.lastRefusal() == null ? Health.ok("endpoint catalog: following " + config.catalogTopic())
+              : Health.degraded("endpoint catalog refused (" + catalog.lastRefusal() + "); the previous version is in use"));
+    }
     if (inventory != null) {
       HostInventory hosts = inventory;
       metrics.addSource(out -> out.gauge("agentwatch_host_inventory_entries", "Addresses the host inventory names.", hosts.size()))

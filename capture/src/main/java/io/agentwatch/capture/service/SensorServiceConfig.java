@@ -1,5 +1,6 @@
 package io.agentwatch.capture.service;
 
+import io.agentwatch.capture.catalog.CatalogTopic;
 import io.agentwatch.capture.export.ExportScope;
 import io.agentwatch.config.KafkaClientSecurity;
 import io.agentwatch.config.Setting;
@@ -36,6 +37,7 @@ public record SensorServiceConfig(
     boolean replayAtRecordedSpeed,
     FlowTableConfig flows,
     List<Path> catalogs,
+    String catalogTopic,
     Hosts hosts,
     ExportScope scope,
     KafkaExportConfig kafka,
@@ -73,6 +75,9 @@ public record SensorServiceConfig(
       Setting.value("flows.max-flows", "N", Integer.toString(FLOWS.maxFlows()),
           "open flows at most; the least recently seen is exported early"),
       Setting.list("catalog.files", "FILE", "extra endpoint catalog files (YAML) on top of the built-in one"),
+      Setting.value("catalog.topic", "TOPIC|off", CatalogTopic.DEFAULT_TOPIC,
+          "follow the catalog published on this Kafka topic (agentwatch up, agentwatch catalog publish): a new version"
+              + " replaces the local one within seconds; off: the built-in catalog and catalog.files only"),
       Setting.value("hosts.mode", "endpoint|network", "endpoint",
           "endpoint: every flow is this machine's; network: an inventory names the hosts behind a SPAN port"),
       Setting.value("hosts.name", "NAME", "the host name", "endpoint mode: the name written as host"),
@@ -140,6 +145,7 @@ public record SensorServiceConfig(
 
     List<Path> catalogs = settings.list("catalog.files").stream().map(Path::of).toList();
     catalogs.forEach(file -> settings.requireReadable("catalog.files", file));
+    String catalogTopic = settings.parse("catalog.topic", SensorServiceConfig::catalogTopic);
 
     Hosts hosts = hosts(settings, hostName);
     ExportScope scope = settings.parse("export.scope", ExportScope::parse);
@@ -157,7 +163,7 @@ public record SensorServiceConfig(
     InetSocketAddress metrics = settings.parse("metrics.listen", SensorServiceConfig::listenAddress);
 
     settings.throwIfProblems();
-    return new SensorServiceConfig(sensorId, live, warmUp, read, "recorded".equals(speed), flows, catalogs, hosts, scope,
+    return new SensorServiceConfig(sensorId, live, warmUp, read, "recorded".equals(speed), flows, catalogs, catalogTopic, hosts, scope,
         kafka, spool, spoolMax, flushTimeout, metrics);
   }
 
@@ -249,7 +255,12 @@ public record SensorServiceConfig(
     return new Hosts(mode, name, inventory, check, key);
   }
 
-  private static KafkaExportConfig kafka(Settings settings) {
+  /**
+   * The Kafka client settings of the {@code kafka.*} keys (servers, topics, security), every
+   * problem recorded in {@code settings}: the sensor's, and `agentwatch catalog publish`'s, which
+   * reads a sensor's configuration file to reach the same cluster.
+   */
+  public static KafkaExportConfig kafka(Settings settings) {
     String servers = settings.text("kafka.bootstrap-servers");
     if (servers == null) {
       settings.problem("kafka.bootstrap-servers", "missing; the Kafka cluster to send flow records to (host:port,...)");
@@ -312,6 +323,14 @@ public record SensorServiceConfig(
       }
       return text;
     };
+  }
+
+  /** A topic name, or null for off. */
+  static String catalogTopic(String text) {
+    if (text.equalsIgnoreCase("off")) {
+      return null;
+    }
+    return CatalogTopic.requireTopicName(text);
   }
 
   static InetSocketAddress listenAddress(String text) {

@@ -29,9 +29,9 @@ class CsvFlowWriterTest {
 
     assertEquals(
         "src_ip,src_port,dst_ip,dst_port,transport,packets_up,packets_down,bytes_up,bytes_down,first_seen,last_seen,"
-            + "sni,vendor,service,identified_by,end_reason,alpn,ja4,dns_name,category,ech,community_id,confidence,resource\n"
+            + "sni,vendor,service,identified_by,end_reason,alpn,ja4,dns_name,category,ech,community_id,confidence,resource,catalog_version\n"
             + "172.16.121.155,3923,87.106.189.123,443,tcp,14,18,2170,8910,2015-10-20T07:09:33.614159Z,2015-10-20T07:09:34.100000Z,"
-            + "api.anthropic.com,anthropic,api,sni,fin,\"h2,http/1.1\",,,,true,,lowest,\n",
+            + "api.anthropic.com,anthropic,api,sni,fin,\"h2,http/1.1\",,,,true,,lowest,,\n",
         out.toString());
   }
 }

@@ -39,13 +39,13 @@ class JsonLinesFlowWriterTest {
             + "\"first_seen\":\"2015-10-20T07:09:33.614159Z\",\"last_seen\":\"2015-10-20T07:09:34.100000Z\","
             + "\"sni\":\"api.anthropic.com\",\"vendor\":\"anthropic\",\"service\":\"api\",\"identified_by\":\"sni\",\"end_reason\":\"active-timeout\","
             + "\"alpn\":\"h2,http/1.1\",\"ja4\":\"t13d1516h2_8daaf6152771_e5627efa2ab1\",\"dns_name\":null,\"category\":\"llm-api\","
-            + "\"ech\":true,\"community_id\":\"1:9TmnpylCLdB33b07wq4hbO/5qWI=\",\"confidence\":\"lowest\",\"resource\":null}\n"
+            + "\"ech\":true,\"community_id\":\"1:9TmnpylCLdB33b07wq4hbO/5qWI=\",\"confidence\":\"lowest\",\"resource\":null,\"catalog_version\":\"\"}\n"
             + "{\"src_ip\":\"172.16.121.155\",\"src_port\":3923,\"dst_ip\":\"87.106.189.123\",\"dst_port\":443,\"transport\":\"tcp\","
             + "\"packets_up\":14,\"packets_down\":18,\"bytes_up\":2170,\"bytes_down\":8910,"
             + "\"first_seen\":\"2015-10-20T07:09:33.614159Z\",\"last_seen\":\"2015-10-20T07:09:34.100000Z\","
             + "\"sni\":null,\"vendor\":null,\"service\":null,\"identified_by\":\"none\",\"end_reason\":\"end-of-capture\","
             + "\"alpn\":null,\"ja4\":null,\"dns_name\":null,\"category\":null,"
-            + "\"ech\":false,\"community_id\":null,\"confidence\":null,\"resource\":null}\n",
+            + "\"ech\":false,\"community_id\":null,\"confidence\":null,\"resource\":null,\"catalog_version\":\"\"}\n",
         out.toString());
   }
 }
