@@ -35,13 +35,24 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
   static final long CONNECT_TIMEOUT_SECONDS = 10;
   static final long OPERATION_TIMEOUT_SECONDS = 300;
 
+  /**
+   * On a cluster (store.cluster) an insert into a Distributed table returns only once every shard
+   * has written its part (instead of queueing the parts on the node that received it): a failure
+   * reaches the sink before its checkpoint completes, and the retry carries the same token to the
+   * same shards (the sharding key is deterministic), whose Replicated tables drop what they have.
+   * The setting's name since ClickHouse 23.x; insert_distributed_sync is its older alias.
+   */
+  static final String FOREGROUND_INSERT = "distributed_foreground_insert";
+
   private final String url;
   private final String database;
+  private final String cluster;
   private final Client client;
 
-  private RemoteClickHouseStore(String url, String database, Client client) {
+  private RemoteClickHouseStore(String url, String database, String cluster, Client client) {
     this.url = url;
     this.database = database;
+    this.cluster = cluster;
     this.client = client;
   }
 
@@ -66,7 +77,7 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
         // insert whose answer got lost would store the batch twice.
         .setMaxRetries(0)
         .build();
-    return new RemoteClickHouseStore(config.remoteUrl(), config.remoteDatabase(), client);
+    return new RemoteClickHouseStore(config.remoteUrl(), config.remoteDatabase(), config.cluster(), client);
   }
 
   private static String password(StoreConfig config) throws StoreException {
@@ -116,11 +127,16 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
     }
     InsertSettings settings = new InsertSettings();
     String statement = SqlNames.insertInto(table, columns);
+    if (cluster != null) {
+      settings.serverSetting(FOREGROUND_INSERT, "1");
+      statement += " SETTINGS " + FOREGROUND_INSERT + " = 1";
+    }
     if (deduplicationToken != null) {
       // Sent as the query parameter insert_deduplication_token: same setting as the embedded store.
       settings.setDeduplicationToken(SqlNames.deduplicationToken(deduplicationToken));
       settings.serverSetting(SqlNames.DEDUPLICATE_IN_VIEWS, "1");
-      statement += " SETTINGS insert_deduplication_token = '" + deduplicationToken + "', " + SqlNames.DEDUPLICATE_IN_VIEWS + " = 1";
+      statement += (cluster != null ? ", " : " SETTINGS ") + "insert_deduplication_token = '" + deduplicationToken + "', "
+          + SqlNames.DEDUPLICATE_IN_VIEWS + " = 1";
     }
     statement += " FORMAT RowBinary";
     List<String> quotedColumns = columns.stream().map(SqlNames::identifier).toList();
@@ -136,7 +152,7 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
 
   @Override
   public String describe() {
-    return "ClickHouse at " + url + " (database " + database + ")";
+    return "ClickHouse at " + url + " (database " + database + (cluster != null ? ", cluster " + cluster : "") + ")";
   }
 
   @Override
