@@ -161,6 +161,32 @@ class ClusterSchemaTest {
         "DROP TABLE IF EXISTS host_vendor_1m_local ON CLUSTER agentwatch SYNC"), byMigration.get("007_drop_host_vendor_1m.sql"));
   }
 
+  /**
+   * A store on a cluster (store.cluster) gets the cluster form from Migrations, history included:
+   * what the client sends to a stand-in server, which answers every statement with success.
+   */
+  @Test
+  void migrationsOnAClusterSendTheClusterFormAndKeepTheHistoryClusterWide() throws Exception {
+    StoreConfig config = StoreConfig.remote("http://placeholder:8123", DATABASE, "writer", null).onCluster(CLUSTER);
+    List<String> sent = new ArrayList<>();
+    try (RecordingHttpServer server = new RecordingHttpServer();
+        ClickHouseStore store = Stores.open(StoreConfig.remote(server.url(), DATABASE, "writer", null).onCluster(CLUSTER))) {
+      List<Migration> applied = Migrations.bundled(store, config).apply();
+      assertEquals(Migrations.bundledFiles(), applied);
+      for (RecordingHttpServer.Request request : server.requests()) {
+        String query = request.parameters().get("query");
+        sent.add(query != null && !query.isBlank() ? query : new String(request.body(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    assertTrue(sent.get(0).startsWith("CREATE TABLE IF NOT EXISTS schema_migrations ON CLUSTER agentwatch ("), sent.get(0));
+    assertTrue(sent.get(0).contains("ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')"),
+        sent.get(0));
+    List<String> expected = new ArrayList<>();
+    new ClusterSchema(CLUSTER, DATABASE).render(Migrations.bundledFiles()).forEach(r -> expected.addAll(r.statements()));
+    List<String> ddl = sent.stream().filter(q -> !q.startsWith("SELECT") && !q.startsWith("INSERT INTO schema_migrations")).toList();
+    assertEquals(expected, ddl.subList(1, ddl.size()));
+  }
+
   @Test
   void aStatementWithoutAClusterFormIsRefusedNamingItsMigration() {
     List<Migration> migrations = new ArrayList<>(Migrations.bundledFiles());
