@@ -1,6 +1,7 @@
 package io.agentwatch.store;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,11 +77,13 @@ public record ClusterSchema(String cluster, String database) {
   private static final Pattern DEDUPLICATION_WINDOW = Pattern.compile("\\bnon_replicated_deduplication_window\\b");
 
   public ClusterSchema {
-    for (String name : new String[] {cluster, database}) {
-      if (name == null || !IDENTIFIER.matcher(name).matches()) {
-        throw new IllegalArgumentException((name == cluster ? "cluster" : "database") + " name '" + name
-            + "' must be a plain name ([A-Za-z_][A-Za-z0-9_]*)");
-      }
+    requirePlainName("cluster", cluster);
+    requirePlainName("database", database);
+  }
+
+  private static void requirePlainName(String what, String name) {
+    if (name == null || !IDENTIFIER.matcher(name).matches()) {
+      throw new IllegalArgumentException(what + " name '" + name + "' must be a plain name ([A-Za-z_][A-Za-z0-9_]*)");
     }
   }
 
@@ -94,7 +97,7 @@ public record ClusterSchema(String cluster, String database) {
    */
   public List<Rendered> render(List<Migration> migrations) {
     List<Migration> sorted = new ArrayList<>(migrations);
-    sorted.sort(java.util.Comparator.comparingInt(Migration::version));
+    sorted.sort(Comparator.comparingInt(Migration::version));
     Renderer renderer = new Renderer();
     List<Rendered> rendered = new ArrayList<>();
     for (Migration migration : sorted) {
