@@ -21,9 +21,8 @@ done
 
 cd "$root"
 # Build (and record the AppCDS archive) before anything is timed.
-./agentwatch flows --read "$root/testdata/flowtest/pcap/tls12.pcap" >/dev/null 2>&1 \
-  || ./agentwatch --version >/dev/null
-./agentwatch flows --read "$root/testdata/flowtest/pcap/tls12.pcap" >/dev/null 2>&1 || true
+./agentwatch --version >/dev/null
+./agentwatch flows --read "$root/testdata/flowtest/pcap/tls12.pcap" >/dev/null
 if [ ! -f "$capture" ]; then
   ./agentwatch generate --out "$capture" --flows "$flows"
 fi
@@ -73,5 +72,7 @@ read -r s_best s_median _ <<< "$sensor"; read -r f_best f_median _ <<< "$softflo
 awk -v sb="$s_best" -v sm="$s_median" -v fb="$f_best" -v fm="$f_median" -v nb="$n_best" -v nm="$n_median" \
   'BEGIN{printf "sensor/softflowd %.2f best, %.2f median (target <= 1); sensor/ndpiReader %.2f best, %.2f median (target <= 0.25)\n", sb/fb, sm/fm, sb/nb, sm/nm}'
 
-mvn -q -B -o -pl capture test -Dtest=FlowMemoryBenchmark -Dagentwatch.bench=true -Dsurefire.failIfNoSpecifiedTests=false 2>/dev/null \
-  | grep "heap per active flow" || echo "heap per active flow: run mvn -pl capture -am install first"
+# The capture module with what it depends on, built in this reactor run (-am): works on a fresh clone.
+heap_log=$(mvn -q -B -o -pl capture -am test -Dtest=FlowMemoryBenchmark -Dagentwatch.bench=true \
+  -Dsurefire.failIfNoSpecifiedTests=false 2>&1) || { tail -n 60 <<< "$heap_log" >&2; echo "FlowMemoryBenchmark failed (Maven's output above)" >&2; exit 1; }
+grep "heap per active flow" <<< "$heap_log" || { echo "FlowMemoryBenchmark printed no 'heap per active flow' line" >&2; exit 1; }

@@ -43,6 +43,21 @@ final class StoreSettings {
     }
   }
 
+  /**
+   * The store's config as given, not validated: for a command that only prints what it would do
+   * (`migrate --print`) and must not need a reachable store. A bad setting is exit code 2.
+   */
+  StoreConfig unvalidatedStore() {
+    try {
+      Settings settings = Settings.load(known(false), configFile, System.getenv(), new LinkedHashMap<>(set));
+      StoreConfig store = StoreConfig.from(settings);
+      settings.throwIfProblems();
+      return store;
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), 2, e);
+    }
+  }
+
   private static List<Setting> known(boolean http) {
     List<Setting> known = new ArrayList<>(StoreConfig.SETTINGS);
     if (http) {

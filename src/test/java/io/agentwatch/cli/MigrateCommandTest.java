@@ -52,6 +52,25 @@ class MigrateCommandTest {
     assertTrue(printed.contains("applied "), printed);
   }
 
+  /** The cluster's SQL without a store to connect to: no store setting given, none needed. */
+  @Test
+  void printsTheClusterSchemaWithoutConnecting() {
+    Run run = agentwatch("migrate", "--cluster", "agentwatch", "--print", "--set", "store.remote.database=agentwatch");
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().startsWith("-- AgentWatch schema for cluster agentwatch, database agentwatch"), run.out());
+    assertTrue(run.out().contains("\n-- 001_flows.sql\nCREATE TABLE IF NOT EXISTS flows_local ON CLUSTER agentwatch ("), run.out());
+    assertTrue(run.out().contains("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')"), run.out());
+    assertTrue(run.out().contains("CREATE TABLE IF NOT EXISTS flows ON CLUSTER agentwatch AS flows_local"
+        + " ENGINE = Distributed('agentwatch', 'agentwatch', 'flows_local', cityHash64(host));\n"), run.out());
+  }
+
+  @Test
+  void aClusterNeedsARemoteStore() {
+    Run run = agentwatch("migrate", "--cluster", "agentwatch", "--set", "store.embedded.path=" + dir.resolve("clickhouse"));
+    assertEquals(2, run.exitCode(), run.out());
+    assertTrue(run.err().contains("store.cluster: 'agentwatch' needs store.kind=remote"), run.err());
+  }
+
   @Test
   void aBadSettingIsNamed() {
     Run run = agentwatch("migrate", "--set", "store.kind=cloud");

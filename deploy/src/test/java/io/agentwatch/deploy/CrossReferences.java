@@ -52,6 +52,7 @@ final class CrossReferences {
     references.secrets();
     references.kafkaAddresses();
     references.storeAddresses();
+    references.storeCluster();
     references.selectorsAndPorts();
     references.images(images);
     references.commandsAndSettings();
@@ -148,6 +149,49 @@ final class CrossReferences {
         expect(service.matches() && names("ClickHouseInstallation").contains(service.group(1)),
             Kustomization.kindAndName(workload) + ": store.remote.url '" + url + "' is not the HTTP service of a ClickHouseInstallation");
       }
+    }
+  }
+
+  /**
+   * The schema is laid out on the cluster a ClickHouseInstallation declares: the migrations run
+   * `migrate --cluster NAME` with its name, and whatever writes or reads the store names the same
+   * cluster in store.cluster (the job's inserts wait for the shards of that cluster).
+   */
+  private void storeCluster() {
+    Set<String> clusters = new HashSet<>();
+    of("ClickHouseInstallation").forEach(chi ->
+        chi.path("spec").path("configuration").path("clusters").forEach(cluster -> clusters.add(cluster.path("name").asText())));
+    Set<String> migrated = new HashSet<>();
+    Set<ObjectNode> migrations = new HashSet<>();
+    for (ObjectNode workload : resources) {
+      for (JsonNode container : containers(workload)) {
+        List<String> args = new ArrayList<>();
+        container.path("args").forEach(arg -> args.add(arg.asText()));
+        if (!container.path("image").asText().contains("agentwatch") || args.isEmpty() || !args.get(0).equals("migrate")) {
+          continue;
+        }
+        migrations.add(workload);
+        int flag = args.indexOf("--cluster");
+        String cluster = flag >= 0 && flag + 1 < args.size() ? args.get(flag + 1)
+            : args.stream().filter(arg -> arg.startsWith("--cluster=")).map(arg -> arg.substring("--cluster=".length())).findFirst().orElse(null);
+        if (expect(cluster != null, Kustomization.kindAndName(workload) + ": runs `agentwatch migrate` without --cluster, but ClickHouse is the cluster "
+            + clusters + " (a single-server schema on it would not be replicated)")) {
+          expect(clusters.contains(cluster), Kustomization.kindAndName(workload) + ": migrate --cluster " + cluster
+              + ", which no ClickHouseInstallation declares (have " + clusters + ")");
+          migrated.add(cluster);
+        }
+      }
+    }
+    for (ObjectNode workload : resources) {
+      if (settingValues(workload, "store.remote.url").isEmpty() || migrations.contains(workload)) {
+        continue; // migrate names its cluster with --cluster
+      }
+      List<String> named = settingValues(workload, "store.cluster");
+      expect(!named.isEmpty(), Kustomization.kindAndName(workload) + ": uses the store without store.cluster (the schema is on the cluster "
+          + migrated + ")");
+      named.forEach(cluster -> expect(clusters.contains(cluster) && (migrated.isEmpty() || migrated.contains(cluster)),
+          Kustomization.kindAndName(workload) + ": store.cluster '" + cluster + "' is not the cluster the migrations lay out " + migrated
+              + " among those ClickHouseInstallations declare " + clusters));
     }
   }
 

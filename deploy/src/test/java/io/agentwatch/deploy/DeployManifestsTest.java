@@ -92,6 +92,23 @@ class DeployManifestsTest {
       ArrayNode args = (ArrayNode) find(resources, "FlinkDeployment", "agentwatch-stream-jobs").path("spec").path("job").path("args");
       args.set(0, args.get(0).asText().replace("bootstrap-servers", "bootstrap-server"));
     });
+    assertBroken("migrate --cluster agentwatch, which no ClickHouseInstallation declares (have [agentwatch-main])", resources ->
+        ((ObjectNode) find(resources, "ClickHouseInstallation", "agentwatch").path("spec").path("configuration").path("clusters").get(0))
+            .put("name", "agentwatch-main"));
+    assertBroken("runs `agentwatch migrate` without --cluster", resources -> {
+      ArrayNode args = (ArrayNode) find(resources, "Job", "agentwatch-store-migrations").path("spec").path("template").path("spec")
+          .path("containers").get(0).path("args");
+      args.removeAll();
+      args.add("migrate");
+    });
+    assertBroken("FlinkDeployment/agentwatch-stream-jobs: uses the store without store.cluster", resources -> {
+      ArrayNode args = (ArrayNode) find(resources, "FlinkDeployment", "agentwatch-stream-jobs").path("spec").path("job").path("args");
+      for (int i = args.size() - 1; i >= 0; i--) {
+        if (args.get(i).asText().startsWith("--store.cluster=")) {
+          args.remove(i);
+        }
+      }
+    });
     assertBroken("uses agentwatch_spool_megabytes", resources -> {
       ObjectNode rule = (ObjectNode) find(resources, "PrometheusRule", "agentwatch").path("spec").path("groups").get(0).path("rules").get(3);
       rule.put("expr", rule.path("expr").asText().replace("agentwatch_spool_bytes", "agentwatch_spool_megabytes"));

@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * Running it again applies only what is new. A file whose text changed after it was applied is an
  * error: released migrations are never edited, a new numbered file changes the schema.
  *
+ * <p>On a cluster ({@link ClusterSchema}) each migration runs in its cluster form, rendered from
+ * the same file (the checksum is the file's), and the history is one table replicated to every
+ * node, so a run through any node sees what was applied.
+ *
  * <p>The files ship as classpath resources. A jar cannot be listed through the class loader, so
  * the folder is found through its URL and listed as a directory (classes folder in the IDE and in
  * tests) or as the entries of the jar that holds it.
@@ -44,10 +48,20 @@ public final class Migrations {
 
   private final ClickHouseStore store;
   private final List<Migration> migrations;
+  private final ClusterSchema cluster;
 
   /** Applies {@code migrations} (in version order, whatever order they come in) to {@code store}. */
   public Migrations(ClickHouseStore store, List<Migration> migrations) {
+    this(store, migrations, null);
+  }
+
+  /**
+   * Applies {@code migrations} to {@code store}, in their cluster form when {@code cluster} is not
+   * null (the statements go to one node and run ON CLUSTER).
+   */
+  public Migrations(ClickHouseStore store, List<Migration> migrations, ClusterSchema cluster) {
     this.store = store;
+    this.cluster = cluster;
     List<Migration> sorted = new ArrayList<>(migrations);
     sorted.sort(Comparator.comparingInt(Migration::version));
     for (int i = 1; i < sorted.size(); i++) {
@@ -61,7 +75,17 @@ public final class Migrations {
 
   /** The migrations shipped with AgentWatch (sql/migrations on the classpath). */
   public static Migrations bundled(ClickHouseStore store) {
-    return new Migrations(store, load(Migrations.class.getClassLoader(), RESOURCE_FOLDER));
+    return new Migrations(store, bundledFiles());
+  }
+
+  /** The bundled migrations for the store {@code config} describes: in their cluster form when it names a cluster. */
+  public static Migrations bundled(ClickHouseStore store, StoreConfig config) {
+    return new Migrations(store, bundledFiles(), config.clusterSchema());
+  }
+
+  /** The files of sql/migrations on the classpath, in version order. */
+  public static List<Migration> bundledFiles() {
+    return load(Migrations.class.getClassLoader(), RESOURCE_FOLDER);
   }
 
   /**
@@ -69,7 +93,7 @@ public final class Migrations {
    * Checks first that every applied migration still has the text it was applied with.
    */
   public List<Migration> apply() throws StoreException {
-    store.execute(CREATE_HISTORY);
+    store.execute(cluster == null ? CREATE_HISTORY : cluster.clusterWide(CREATE_HISTORY));
     Map<Integer, String[]> applied = appliedVersions();
     for (Migration migration : migrations) {
       String[] record = applied.get(migration.version());
@@ -79,12 +103,18 @@ public final class Migrations {
             false);
       }
     }
+    Map<Migration, List<String>> statements = new HashMap<>();
+    if (cluster != null) {
+      cluster.render(migrations).forEach(rendered -> statements.put(rendered.migration(), rendered.statements()));
+    } else {
+      migrations.forEach(migration -> statements.put(migration, migration.statements()));
+    }
     List<Migration> newlyApplied = new ArrayList<>();
     for (Migration migration : migrations) {
       if (applied.containsKey(migration.version())) {
         continue;
       }
-      for (String statement : migration.statements()) {
+      for (String statement : statements.get(migration)) {
         try {
           store.execute(statement);
         } catch (StoreException e) {

@@ -46,14 +46,25 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
    */
   public static final ServerVersion MINIMUM_SERVER_VERSION = ServerVersion.parse("24.8");
 
+  /**
+   * On a cluster (store.cluster) an insert into a Distributed table returns only once every shard
+   * has written its part (instead of queueing the parts on the node that received it): a failure
+   * reaches the sink before its checkpoint completes, and the retry carries the same token to the
+   * same shards (the sharding key is deterministic), whose Replicated tables drop what they have.
+   * The setting's name since ClickHouse 23.x; insert_distributed_sync is its older alias.
+   */
+  static final String FOREGROUND_INSERT = "distributed_foreground_insert";
+
   private final String url;
   private final String database;
+  private final String cluster;
   private final Client client;
   private ServerVersion serverVersion;
 
-  private RemoteClickHouseStore(String url, String database, Client client) {
+  private RemoteClickHouseStore(String url, String database, String cluster, Client client) {
     this.url = url;
     this.database = database;
+    this.cluster = cluster;
     this.client = client;
   }
 
@@ -82,7 +93,7 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
         // insert whose answer got lost would store the batch twice.
         .setMaxRetries(0)
         .build();
-    RemoteClickHouseStore store = new RemoteClickHouseStore(config.remoteUrl(), config.remoteDatabase(), client);
+    RemoteClickHouseStore store = new RemoteClickHouseStore(config.remoteUrl(), config.remoteDatabase(), config.cluster(), client);
     try {
       store.serverVersion = store.checkServerVersion();
       return store;
@@ -161,11 +172,16 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
     }
     InsertSettings settings = new InsertSettings();
     String statement = SqlNames.insertInto(table, columns);
+    if (cluster != null) {
+      settings.serverSetting(FOREGROUND_INSERT, "1");
+      statement += " SETTINGS " + FOREGROUND_INSERT + " = 1";
+    }
     if (deduplicationToken != null) {
       // Sent as the query parameter insert_deduplication_token: same setting as the embedded store.
       settings.setDeduplicationToken(SqlNames.deduplicationToken(deduplicationToken));
       settings.serverSetting(SqlNames.DEDUPLICATE_IN_VIEWS, "1");
-      statement += " SETTINGS insert_deduplication_token = '" + deduplicationToken + "', " + SqlNames.DEDUPLICATE_IN_VIEWS + " = 1";
+      statement += (cluster != null ? ", " : " SETTINGS ") + "insert_deduplication_token = '" + deduplicationToken + "', "
+          + SqlNames.DEDUPLICATE_IN_VIEWS + " = 1";
     }
     statement += " FORMAT RowBinary";
     List<String> quotedColumns = columns.stream().map(SqlNames::identifier).toList();
@@ -181,7 +197,7 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
 
   @Override
   public String describe() {
-    return "ClickHouse at " + url + " (database " + database + ")";
+    return "ClickHouse at " + url + " (database " + database + (cluster != null ? ", cluster " + cluster : "") + ")";
   }
 
   @Override

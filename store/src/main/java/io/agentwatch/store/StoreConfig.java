@@ -26,6 +26,11 @@ import java.util.regex.Pattern;
  *     password; when absent, the password is taken from the environment variable
  *     {@code store.remote.password-env} names (no password when that is unset)
  * @param remotePasswordEnv {@code store.remote.password-env}: name of that variable
+ * @param cluster {@code store.cluster}: the ClickHouse cluster the server belongs to (remote
+ *     only), or null for a single server. The schema is then the cluster form of the migrations
+ *     ({@link ClusterSchema}: Replicated local tables, Distributed tables under the usual names),
+ *     and inserts wait until every shard has its block ({@code distributed_foreground_insert}), so
+ *     the deduplication token reaches the shards before a checkpoint completes.
  */
 public record StoreConfig(
     Kind kind,
@@ -34,7 +39,8 @@ public record StoreConfig(
     String remoteDatabase,
     String remoteUser,
     String remotePasswordFile,
-    String remotePasswordEnv) implements Serializable {
+    String remotePasswordEnv,
+    String cluster) implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -45,6 +51,7 @@ public record StoreConfig(
   public static final String REMOTE_USER = "store.remote.user";
   public static final String REMOTE_PASSWORD_FILE = "store.remote.password-file";
   public static final String REMOTE_PASSWORD_ENV = "store.remote.password-env";
+  public static final String CLUSTER = "store.cluster";
 
   public static final String DEFAULT_DATABASE = "default";
   public static final String DEFAULT_USER = "default";
@@ -60,7 +67,7 @@ public record StoreConfig(
 
   /** The engine in this process, storing under {@code dataPath}. */
   public static StoreConfig embedded(String dataPath) {
-    return new StoreConfig(Kind.EMBEDDED, dataPath, null, null, null, null, null);
+    return new StoreConfig(Kind.EMBEDDED, dataPath, null, null, null, null, null, null);
   }
 
   /**
@@ -68,7 +75,17 @@ public record StoreConfig(
    * the environment variable {@value #DEFAULT_PASSWORD_ENV}.
    */
   public static StoreConfig remote(String url, String database, String user, String passwordFile) {
-    return new StoreConfig(Kind.REMOTE, null, url, database, user, passwordFile, DEFAULT_PASSWORD_ENV);
+    return new StoreConfig(Kind.REMOTE, null, url, database, user, passwordFile, DEFAULT_PASSWORD_ENV, null);
+  }
+
+  /** This store on the ClickHouse cluster {@code name} (see {@link #cluster}); null for a single server. */
+  public StoreConfig onCluster(String name) {
+    return new StoreConfig(kind, embeddedPath, remoteUrl, remoteDatabase, remoteUser, remotePasswordFile, remotePasswordEnv, name);
+  }
+
+  /** How this store's schema is laid out on its cluster; null for a single server or the embedded engine. */
+  public ClusterSchema clusterSchema() {
+    return cluster == null ? null : new ClusterSchema(cluster, remoteDatabase != null ? remoteDatabase : DEFAULT_DATABASE);
   }
 
   /**
@@ -85,7 +102,9 @@ public record StoreConfig(
       Setting.value(REMOTE_USER, "USER", DEFAULT_USER, "remote: user name"),
       Setting.value(REMOTE_PASSWORD_FILE, "FILE", null, "remote: file whose first line is the password"),
       Setting.value(REMOTE_PASSWORD_ENV, "NAME", DEFAULT_PASSWORD_ENV,
-          "remote: environment variable holding the password, when no password file is given")),
+          "remote: environment variable holding the password, when no password file is given"),
+      Setting.value(CLUSTER, "NAME", null,
+          "remote: the ClickHouse cluster (remote_servers) whose Distributed tables hold the data; unset for one server")),
       Retention.SETTINGS.stream()).toList();
 
   /**
@@ -102,7 +121,7 @@ public record StoreConfig(
     });
     return new StoreConfig(kind, settings.text(EMBEDDED_PATH), settings.text(REMOTE_URL),
         settings.text(REMOTE_DATABASE), settings.text(REMOTE_USER), settings.text(REMOTE_PASSWORD_FILE),
-        settings.text(REMOTE_PASSWORD_ENV));
+        settings.text(REMOTE_PASSWORD_ENV), settings.text(CLUSTER));
   }
 
   /** From flat keys ({@value #KIND}, {@value #EMBEDDED_PATH}, ...) given in code, with defaults for the optional ones. */
@@ -121,6 +140,9 @@ public record StoreConfig(
     if (kind == Kind.EMBEDDED) {
       if (embeddedPath == null || embeddedPath.isBlank()) {
         throw new IllegalArgumentException(EMBEDDED_PATH + ": missing (the chDB data directory)");
+      }
+      if (cluster != null) {
+        throw new IllegalArgumentException(CLUSTER + ": '" + cluster + "' needs " + KIND + "=remote (the embedded engine is one server)");
       }
       return this;
     }
@@ -155,6 +177,9 @@ public record StoreConfig(
     }
     if (remotePasswordEnv != null && !ENV_NAME.matcher(remotePasswordEnv).matches()) {
       throw new IllegalArgumentException(REMOTE_PASSWORD_ENV + ": not an environment variable name: '" + remotePasswordEnv + "'");
+    }
+    if (cluster != null && !DATABASE_NAME.matcher(cluster).matches()) {
+      throw new IllegalArgumentException(CLUSTER + ": must be a plain name ([A-Za-z_][A-Za-z0-9_]*), got '" + cluster + "'");
     }
     return this;
   }

@@ -89,6 +89,28 @@ class RemoteClickHouseStoreTest {
     }
   }
 
+  /**
+   * On a cluster the insert into a Distributed table waits for the shards, with the token: a
+   * failure then reaches the sink before its checkpoint, and the retry meets the shards' Keeper.
+   */
+  @Test
+  void onAClusterAnInsertWaitsForTheShardsAndCarriesItsToken() throws Exception {
+    byte[] batch = new RowBinaryWriter().string("s").toByteArray();
+    try (RecordingHttpServer server = new RecordingHttpServer();
+        ClickHouseStore single = Stores.open(StoreConfig.remote(server.url(), "agentwatch", "writer", null));
+        ClickHouseStore cluster = Stores.open(StoreConfig.remote(server.url(), "agentwatch", "writer", null).onCluster("agentwatch"))) {
+      single.insertRowBinary("flows", List.of("sensor_id"), batch, "job-7-flows-0");
+      RecordingHttpServer.Request toOneServer = server.requests().get(server.requests().size() - 1);
+      assertEquals(null, toOneServer.parameters().get(RemoteClickHouseStore.FOREGROUND_INSERT), toOneServer.parameters().toString());
+
+      cluster.insertRowBinary("flows", List.of("sensor_id"), batch, "job-7-flows-0");
+      RecordingHttpServer.Request toCluster = server.requests().get(server.requests().size() - 1);
+      assertEquals("1", toCluster.parameters().get(RemoteClickHouseStore.FOREGROUND_INSERT), toCluster.parameters().toString());
+      assertEquals("job-7-flows-0", toCluster.parameters().get("insert_deduplication_token"), toCluster.parameters().toString());
+      assertTrue(cluster.describe().endsWith("(database agentwatch, cluster agentwatch)"), cluster.describe());
+    }
+  }
+
   @Test
   void aStatementTheServerRejectsIsNotRetriableAndKeepsItsText() throws Exception {
     String serverText = "Code: 62. DB::Exception: Syntax error: failed at position 1 ('SELEC'). (SYNTAX_ERROR) (version 25.8.1.1)\n";

@@ -35,8 +35,23 @@ class StoreConfigTest {
   void flatKeysWithDefaults() {
     StoreConfig config = StoreConfig.fromMap(Map.of("store.kind", "remote", "store.remote.url", "https://ch.example:8443")).validate();
     assertEquals(new StoreConfig(StoreConfig.Kind.REMOTE, null, "https://ch.example:8443", "default", "default", null,
-        "AGENTWATCH_CLICKHOUSE_PASSWORD"), config);
+        "AGENTWATCH_CLICKHOUSE_PASSWORD", null), config);
     assertEquals(StoreConfig.Kind.EMBEDDED, StoreConfig.fromMap(Map.of("store.embedded.path", "/var/lib/agentwatch")).validate().kind());
+  }
+
+  @Test
+  void aClusterNeedsARemoteStoreAndAPlainName() {
+    StoreConfig onCluster = StoreConfig.fromMap(Map.of("store.kind", "remote", "store.remote.url", "http://ch:8123",
+        "store.remote.database", "agentwatch", "store.cluster", "agentwatch")).validate();
+    assertEquals(new ClusterSchema("agentwatch", "agentwatch"), onCluster.clusterSchema());
+    assertEquals(null, StoreConfig.remote("http://ch:8123", "default", "default", null).clusterSchema());
+
+    IllegalArgumentException embedded = assertThrows(IllegalArgumentException.class,
+        () -> StoreConfig.embedded("/var/lib/agentwatch").onCluster("agentwatch").validate());
+    assertEquals("store.cluster: 'agentwatch' needs store.kind=remote (the embedded engine is one server)", embedded.getMessage());
+    IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
+        () -> StoreConfig.remote("http://ch:8123", "default", "default", null).onCluster("my cluster").validate());
+    assertEquals("store.cluster: must be a plain name ([A-Za-z_][A-Za-z0-9_]*), got 'my cluster'", name.getMessage());
   }
 
   @Test

@@ -36,7 +36,7 @@ public final class StreamJobsMain {
     Integer parallelism = settings.parse("job.parallelism", text -> ValueParsers.integer(text, 1, 10_000));
     settings.throwIfProblems();
     try (ClickHouseStore store = Stores.open(config.sink().store())) {
-      Migrations.bundled(store).apply();
+      Migrations.bundled(store, config.sink().store()).apply();
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(AgentWatchJob.flinkSettings(config));
     if (parallelism != null) {
