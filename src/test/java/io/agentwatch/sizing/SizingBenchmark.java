@@ -145,6 +145,9 @@ class SizingBenchmark {
     List<HostTrafficMinute> minuteCopies = minuteCopies(minutes, (int) (HOSTS / Math.max(1, mixedHosts)));
     try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dir.resolve("clickhouse"))) {
       Migrations.bundled(store).apply();
+      // Wide parts whatever the run's size, so system.parts_columns has each column's bytes (a part
+      // under 10 MB is compact by default and reports none); a fleet's parts are wide anyway.
+      store.execute("ALTER TABLE flows MODIFY SETTING min_bytes_for_wide_part = 0, min_rows_for_wide_part = 0");
       for (int from = 0; from < copies.size(); from += 50_000) {
         RowBinaryWriter out = new RowBinaryWriter();
         copies.subList(from, Math.min(copies.size(), from + 50_000)).forEach(r -> FlowRows.encode(out, r));
