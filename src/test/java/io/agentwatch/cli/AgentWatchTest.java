@@ -11,7 +11,7 @@ import picocli.CommandLine;
 
 class AgentWatchTest {
 
-  private static final List<String> ALL = List.of("flows", "sensor", "up", "replay", "query", "alerts", "deliver", "report", "generate", "serve",
+  private static final List<String> ALL = List.of("flows", "sensor", "up", "replay", "query", "alerts", "backtest", "deliver", "report", "generate", "serve",
       "migrate", "help");
 
   @Test
