@@ -34,16 +34,16 @@ public final class DetectorReplay {
   /** Every alert record (each state of each incident) of {@code windows}, which must be in time order. */
   public static List<ExposureAlert> alerts(List<HostVendorWindow> windows, Duration window, DetectionConfig config)
       throws Exception {
+    List<ExposureAlert> alerts = new ArrayList<>();
+    if (windows.isEmpty()) {
+      return alerts;
+    }
     Configuration flink = new Configuration();
     flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     // One slot: the windows are already in order, and one task per operator is the cheapest way through.
     env.setParallelism(1);
     env.getConfig().enableObjectReuse(); // as AgentWatchJob runs
-    List<ExposureAlert> alerts = new ArrayList<>();
-    if (windows.isEmpty()) {
-      return alerts;
-    }
     DataStream<HostVendorWindow> source = env
         .fromData(new AvroTypeInfo<>(HostVendorWindow.class), windows.toArray(HostVendorWindow[]::new))
         .assignTimestampsAndWatermarks(WatermarkStrategy.<HostVendorWindow>forMonotonousTimestamps()

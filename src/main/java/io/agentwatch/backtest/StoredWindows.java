@@ -2,6 +2,7 @@ package io.agentwatch.backtest;
 
 import io.agentwatch.api.QueryResult;
 import io.agentwatch.schema.HostVendorWindow;
+import io.agentwatch.schema.SchemaTrust;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,11 @@ import java.util.List;
 public final class StoredWindows {
 
   public static final String QUERY = "host_vendor_windows";
+
+  static {
+    // A window holds nested records (its top uploads), which Avro looks up by class: trust the schema package first.
+    SchemaTrust.ensure();
+  }
 
   private StoredWindows() {}
 

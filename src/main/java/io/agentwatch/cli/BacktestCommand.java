@@ -12,8 +12,8 @@ import io.agentwatch.config.Settings;
 import io.agentwatch.config.SettingsHelp;
 import io.agentwatch.config.ValueParsers;
 import io.agentwatch.jobs.detect.DetectionConfig;
+import io.agentwatch.report.ReportRange;
 import io.agentwatch.stack.OneMachineStack;
-import io.agentwatch.store.NamedQuery;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,12 +100,8 @@ final class BacktestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ResultFormat resultFormat = QueryCommand.format(format);
-    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    Instant from = time("--since", since, now);
-    Instant to = time("--until", until, now);
-    if (!from.isBefore(to)) {
-      throw new UserError("--since " + since + " (" + from + ") is not before --until " + until + " (" + to + ")", 2, null);
-    }
+    // A report's range: the same forms, checks and messages (an IllegalArgumentException is exit code 2).
+    ReportRange range = ReportRange.parse(since, until, Instant.now());
     Duration warmupLength = warmup();
     DetectionConfig config = detection();
     Path libraryLog = Files.createTempFile("agentwatch-backtest-", ".log").toAbsolutePath();
@@ -115,7 +110,7 @@ final class BacktestCommand implements Callable<Integer> {
     Backtest backtest;
     long started = System.nanoTime();
     try (QueryTarget target = QueryTarget.open(dataDir.dataDirectory(), Clock.systemUTC())) {
-      backtest = Backtest.run(target::run, from, to, warmupLength, config);
+      backtest = Backtest.run(target::run, range.since(), range.until(), warmupLength, config);
     }
     LOG.info("{} stored minutes through the detectors in {} s", backtest.windows(), (System.nanoTime() - started) / 1_000_000_000);
     print(backtest, resultFormat, spec.commandLine().getOut());
@@ -146,14 +141,6 @@ final class BacktestCommand implements Callable<Integer> {
       format.write(rows, out, ZoneId.systemDefault());
     }
     out.flush();
-  }
-
-  private static Instant time(String option, String text, Instant now) {
-    try {
-      return NamedQuery.time(text.strip(), now);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(option + ": " + e.getMessage(), 2, e);
-    }
   }
 
   private Duration warmup() {

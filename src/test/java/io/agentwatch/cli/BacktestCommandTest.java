@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentwatch.testing.AgentWatchProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +88,17 @@ class BacktestCommandTest {
     result.path("incidents").forEach(row -> replayed.add(row.path("incident_id").asText()));
     assertEquals(stored, replayed, "the same incidents, start for start");
     assertTrue(result.path("windows").asInt() > 75, "the demo's minutes were replayed: " + result.path("windows"));
+
+    // As a user runs it: a process of its own (nothing else has loaded the schema classes or Flink), a table.
+    List<String> command = new ArrayList<>(List.of("backtest"));
+    command.addAll(List.of(RANGE));
+    command.addAll(demoSettings());
+    command.addAll(List.of("--warmup", "0", "--data-dir", data.toString()));
+    Process process = AgentWatchProcess.start(dir, "backtest", command.toArray(String[]::new));
+    assertTrue(process.waitFor(5, TimeUnit.MINUTES), "backtest did not end");
+    String output = AgentWatchProcess.output(dir, "backtest");
+    assertEquals(0, process.exitValue(), output);
+    assertTrue(output.contains("Incidents: " + stored.size() + " same, 0 only now, 0 only before."), output);
   }
 
   @Test
@@ -121,6 +134,9 @@ class BacktestCommandTest {
     FlowsCommandTest.Run misspelt = agentwatch("backtest", "--set", "detect.spike.scor=5");
     assertEquals(2, misspelt.exitCode(), misspelt.err());
     assertTrue(misspelt.err().contains("did you mean 'detect.spike.score'?"), misspelt.err());
+    FlowsCommandTest.Run badTime = FlowsCommandTest.agentwatch("backtest", "--since", "yesterday", "--data-dir", data.toString());
+    assertEquals(2, badTime.exitCode(), badTime.err());
+    assertTrue(badTime.err().contains("--since 'yesterday' is not a time"), badTime.err());
   }
 
   private static Set<String> storedIncidents() throws Exception {
