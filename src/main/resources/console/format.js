@@ -50,7 +50,7 @@ export function cell(column, value, row = {}) {
 }
 
 export function isBytes(name) {
-  return name.startsWith('bytes') || name === 'max_upload';
+  return name.startsWith('bytes') || name.endsWith('_bytes') || name === 'max_upload';
 }
 
 export function isNumeric(column) {

@@ -41,13 +41,28 @@ function observedVsBaseline(result, around, alert) {
   });
 }
 
+/**
+ * The records of the alert's incident, oldest first: the incident's records share its detector,
+ * host, vendor and first window (their window_start), which the alerts query filters on.
+ */
+async function incidentVersions(alert) {
+  const result = await query('alerts', {
+    host: alert.host, vendor: alert.vendor, detector: alert.detector,
+    since: alert.window_start, until: shift(alert.window_start, 1), limit: 100000,
+  });
+  const rows = result.rows.filter((row) => (alert.incident_id ? row.incident_id === alert.incident_id : row.alert_id === alert.alert_id));
+  rows.sort((a, b) => Number(a.version) - Number(b.version));
+  return { ...result, rows };
+}
+
 export default async function render(main) {
   const id = params().get('alert');
   const summary = panel('Alert', { wide: true, id: 'alert-summary' });
   const chart = panel('Upload around the alert: observed vs baseline', { wide: true, id: 'alert-chart' });
   const flows = panel('Contributing flows', { wide: true, id: 'alert-flows' });
   const flow = panel('Flow', { wide: true, id: 'alert-flow' });
-  main.append(h('h1', {}, `Alert ${id}`), summary.section, chart.section, flows.section);
+  const versions = panel('Every version of this incident', { wide: true, id: 'alert-versions' });
+  main.append(h('h1', {}, `Alert ${id}`), summary.section, versions.section, chart.section, flows.section);
   const result = await query('alert', { alert_id: id });
   const alert = result.rows[0];
   if (!alert) {
@@ -58,6 +73,11 @@ export default async function render(main) {
   const selected = params().get('flow');
   const around = { since: shift(alert.window_start, -AROUND_SECONDS), until: shift(alert.window_end, AROUND_SECONDS) };
   return Promise.all([
+    fill(versions, incidentVersions(alert).then((r) => table(r, {
+      panel: versions, links: links.columns,
+      columns: ['version', 'state', 'severity', 'window_end', 'windows', 'total_bytes', 'peak_bytes', 'reason', 'alert_id'],
+      selected: (row) => row.alert_id === alert.alert_id,
+    }))),
     fill(chart, query('host_minutes', { host: alert.host, vendor: alert.vendor, ...around }).then((r) =>
       observedVsBaseline(r, around, alert))),
     fill(flows, query('alert_flows', { alert_id: id }).then((r) => {

@@ -20,3 +20,7 @@ export const columns = {
   team: (row) => team(row.team),
   alert_id: (row) => alert(row.alert_id),
 };
+
+/** What a list of incidents shows (the incidents query); alert_id is the latest version's, linked to its page. */
+export const INCIDENT_COLUMNS = ['window_start', 'window_end', 'detector', 'host', 'vendor', 'severity', 'state',
+  'total_bytes', 'updates', 'reason', 'alert_id'];

@@ -1,4 +1,5 @@
-// The fleet at a glance: totals to AI vendors, upload per vendor over time, top hosts, teams, vendors, newest alerts.
+// The fleet at a glance: totals to AI vendors, upload per vendor over time, top hosts, teams, vendors, newest
+// alerts (one row per incident).
 
 import { query } from '../api.js';
 import { h, panel, fill } from '../dom.js';
@@ -40,9 +41,8 @@ export default function render(main, { range, filters }) {
     fill(hosts, query('top_hosts', common).then((r) => table(r, { panel: hosts, links: links.columns }))),
     fill(teams, query('top_teams', common).then((r) => table(r, { panel: teams, links: links.columns }))),
     fill(vendors, query('top_vendors', common).then((r) => table(r, { panel: vendors, links: links.columns }))),
-    fill(alerts, query('alerts', { ...common, limit: 10 }).then((r) => table(r, {
-      panel: alerts, links: links.columns,
-      columns: ['window_start', 'detector', 'host', 'vendor', 'observed', 'score', 'reason', 'alert_id'],
+    fill(alerts, query('incidents', { ...common, limit: 10 }).then((r) => table(r, {
+      panel: alerts, links: links.columns, columns: links.INCIDENT_COLUMNS,
     }))),
     fill(pairs, query('new_vendor_pairs', common).then((r) => table(r, { panel: pairs, links: links.columns }))),
   ]);

@@ -34,6 +34,7 @@ public final class AgentWatch implements Runnable {
     commands.put("replay", ReplayCommand::new);
     commands.put("query", QueryCommand::new);
     commands.put("alerts", AlertsCommand::new);
+    commands.put("backtest", BacktestCommand::new);
     commands.put("deliver", DeliverCommand::new);
     commands.put("report", ReportCommand::new);
     commands.put("generate", GenerateCommand::new);

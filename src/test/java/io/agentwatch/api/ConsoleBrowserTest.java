@@ -123,7 +123,12 @@ class ConsoleBrowserTest {
     assertEquals(column(query("top_teams", RANGE), "bytes_up"), cells("#top-teams", "bytes_up"));
     JsonNode alerts = query("alerts", RANGE + "&limit=10");
     assertFalse(alerts.isEmpty(), "the demo's upload incident raises an alert");
-    assertEquals(column(alerts, "alert_id"), cells("#newest-alerts", "alert_id"));
+    // One incident, one row: its latest version's id, linking to that alert's page.
+    JsonNode incidents = query("incidents", RANGE + "&limit=10");
+    assertEquals(column(incidents, "alert_id"), cells("#newest-alerts", "alert_id"));
+    List<String> incidentIds = column(query("alerts", RANGE + "&limit=1000"), "incident_id").stream().distinct().toList();
+    assertTrue(incidentIds.size() < query("alerts", RANGE + "&limit=1000").size(), "the demo has incidents of several records");
+    assertEquals(Math.min(10, incidentIds.size()), cells("#newest-alerts", "alert_id").size(), "one row per incident");
     assertTrue(browser.findElements(By.cssSelector("#upload-per-vendor canvas")).size() > 0, "the per-vendor chart is drawn");
     screenshot("overview");
 
@@ -147,6 +152,15 @@ class ConsoleBrowserTest {
         + ": each entry is a Community ID and its bytes ('1:... (N B up)'), the query must match the ID alone");
     assertEquals(column(flows, "bytes_up"), cells("#alert-flows", "bytes_up"));
     assertTrue(browser.findElements(By.cssSelector("#alert-chart canvas")).size() > 0, "observed vs baseline is drawn");
+    String incidentId = alerts.get(0).path("incident_id").asText();
+    List<String> versions = new ArrayList<>();
+    query("alerts", RANGE + "&limit=1000").forEach(row -> {
+      if (row.path("incident_id").asText().equals(incidentId)) {
+        versions.add(row.path("alert_id").asText());
+      }
+    });
+    assertEquals(versions.stream().sorted().toList(), cells("#alert-versions", "alert_id").stream().sorted().toList(),
+        "the alert's page lists every version of its incident");
     screenshot("alert");
 
     browser.findElements(By.cssSelector("#alert-flows td[data-column=bytes_up]")).get(0).click(); // a cell without a link
@@ -156,6 +170,16 @@ class ConsoleBrowserTest {
         browser.findElement(By.cssSelector("#alert-flow dd[data-column=sni]")).getText(), "the flow's fields are shown");
     assertEquals(ResultFormat.bytes(flows.get(0).path("bytes_up").asLong()),
         browser.findElement(By.cssSelector("#alert-flow dd[data-column=bytes_up]")).getText());
+
+    open("/?view=alerts&" + RANGE);
+    List<String> listed = cells("#alert-list", "alert_id");
+    assertEquals(incidentIds.size(), listed.size(), "the alerts page: one row per incident");
+    assertEquals(column(query("incidents", RANGE), "alert_id"), listed);
+    String latest = listed.get(0);
+    browser.findElement(By.cssSelector("#alert-list td[data-column=alert_id][data-value='" + latest + "'] a")).click();
+    awaitPage();
+    assertTrue(browser.getCurrentUrl().contains("view=alert"), browser.getCurrentUrl());
+    assertTrue(cells("#alert-versions", "alert_id").contains(latest), "an incident's row opens its latest version");
 
     List<String> errors = new ArrayList<>();
     for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {

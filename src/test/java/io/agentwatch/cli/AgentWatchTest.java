@@ -11,8 +11,8 @@ import picocli.CommandLine;
 
 class AgentWatchTest {
 
-  private static final List<String> ALL = List.of("flows", "sensor", "up", "replay", "query", "alerts", "deliver", "report", "generate", "serve",
-      "migrate", "catalog", "help");
+  private static final List<String> ALL = List.of("flows", "sensor", "up", "replay", "query", "alerts", "backtest", "deliver", "report",
+      "generate", "serve", "migrate", "catalog", "help");
 
   @Test
   void aNamedSubcommandIsTheOnlyOneBuilt() {

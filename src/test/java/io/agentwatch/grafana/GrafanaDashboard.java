@@ -41,7 +41,8 @@ final class GrafanaDashboard {
       new Panel("Top teams", "table", 12, 10, "top_teams", "%s"),
       new Panel("AI share of each host's upload", "table", 12, 10, "host_ai_upload_share", "%s"),
       new Panel("Alerts over time", "timeseries", 12, 10, "alert_timeline", "SELECT time, detector, alerts FROM (%s) ORDER BY time"),
-      new Panel("Alerts", "table", 24, 10, "alerts", "%s"));
+      new Panel("Alerts", "table", 24, 10, "alerts", "%s"),
+      new Panel("Incidents", "table", 24, 10, "incidents", "%s"));
 
   private GrafanaDashboard() {}
 

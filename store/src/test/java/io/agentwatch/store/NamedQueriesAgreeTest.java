@@ -2,6 +2,7 @@ package io.agentwatch.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowRecord;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,6 +156,69 @@ class NamedQueriesAgreeTest {
       store.execute("TRUNCATE TABLE alerts");
       store.execute("DELETE FROM flows WHERE sequence = 10000");
     }
+  }
+
+  @Test
+  void anIncidentIsOneRowWithItsLatestVersionAndTheAlertsOfTheSameRangeHaveAsManyIncidents() throws Exception {
+    Instant start = dayStart.plus(Duration.ofHours(3));
+    RowBinaryWriter out = new RowBinaryWriter();
+    // A sustained upload reported open, twice updated, closed; a burst still open; an alert from before incidents.
+    String[] states = {"open", "update", "update", "closed"};
+    for (int version = 0; version < states.length; version++) {
+      AlertRows.encode(out, incidentRecord("sustained-upload", "host-1", "openai", start, version, states[version],
+          15 * (version + 1), 1_000_000L * (version + 1)));
+    }
+    AlertRows.encode(out, incidentRecord("upload-spike", "host-2", "anthropic", start.plusSeconds(600), 0, "open", 1, 75_000_000L));
+    AlertRows.encode(out, ExposureAlert.newBuilder(incidentRecord("upload-heavy", "host-2", "deepseek", start.plusSeconds(1200),
+        0, "", 1, 0)).setIncidentId("").setAlertId("upload-heavy/host-2/deepseek/api/legacy").build());
+    store.insertRowBinary(AlertRows.TABLE, AlertRows.COLUMNS, out.toByteArray());
+    try {
+      List<Map<String, String>> incidents = rows("incidents", Map.of());
+      assertEquals(List.of("upload-heavy/host-2/deepseek/api/legacy", "upload-spike/host-2/anthropic/" + start.plusSeconds(600),
+          "sustained-upload/host-1/openai/" + start), incidents.stream().map(row -> row.get("incident_id")).toList(),
+          "one row per incident, newest first");
+      Map<String, String> sustained = incidents.get(2);
+      assertEquals("sustained-upload/host-1/openai/" + start + "/3", sustained.get("alert_id"), "its latest version");
+      assertEquals("closed", sustained.get("state"));
+      assertEquals("2", sustained.get("updates"));
+      assertEquals("4", sustained.get("versions"));
+      assertEquals("4000000", sustained.get("total_bytes"), "the latest running total, not a sum of the versions'");
+      assertEquals("60", sustained.get("windows"));
+      assertEquals(clickHouseTime(start), sustained.get("window_start"));
+      assertEquals(clickHouseTime(start.plusSeconds(60 * 60)), sustained.get("window_end"), "the last version's end");
+      assertEquals("reason of version 3", sustained.get("reason"));
+      assertEquals("openai", sustained.get("vendor"));
+
+      // The alerts query lists every version; its rows belong to exactly the incidents listed, filter by filter.
+      for (Map<String, String> filter : List.of(Map.<String, String>of(), Map.of("host", "host-2"),
+          Map.of("detector", "sustained-upload"), Map.of("since", start.plusSeconds(300).toString()))) {
+        List<Map<String, String>> alerts = rows("alerts", filter);
+        assertEquals(alerts.stream().map(row -> row.get("incident_id").isEmpty() ? row.get("alert_id") : row.get("incident_id"))
+            .distinct().sorted().toList(),
+            rows("incidents", filter).stream().map(row -> row.get("incident_id")).sorted().toList(), filter.toString());
+      }
+      assertEquals(3L, sum(column("alert_timeline", Map.of("bucket_seconds", "86400"), "alerts")),
+          "the timeline counts the same incidents");
+    } finally {
+      store.execute("TRUNCATE TABLE alerts");
+    }
+  }
+
+  private static ExposureAlert incidentRecord(String detector, String host, String vendor, Instant start, int version,
+      String state, int windows, long total) {
+    String incident = detector + "/" + host + "/" + vendor + "/" + start;
+    return ExposureAlert.newBuilder()
+        .setAlertId(incident + "/" + version).setDetector(detector).setHost(host).setVendor(vendor).setService("api")
+        .setWindowStart(start).setWindowEnd(start.plusSeconds(60L * windows))
+        .setObserved(total).setBaseline(1e5).setScore(10 + version).setReason("reason of version " + version)
+        .setTopFlows(List.of()).setIncidentId(incident).setState(state).setVersion(version).setSeverity("high")
+        .setPolicy("unreviewed").setTotalBytes(total).setPeakBytes(total / windows).setPeakWindowStart(start)
+        .setWindows(windows).setVendorBreakdown(List.of())
+        .build();
+  }
+
+  private static String clickHouseTime(Instant time) {
+    return time.toString().replace('T', ' ').replace("Z", "");
   }
 
   private static String seconds(Instant time) {
