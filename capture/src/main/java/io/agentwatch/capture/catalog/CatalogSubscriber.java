@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -141,9 +142,12 @@ public final class CatalogSubscriber implements AutoCloseable {
           }
         } catch (WakeupException e) {
           // close() ends the loop
-        } catch (InterruptedException e) {
-          return;
+        } catch (InterruptedException | InterruptException e) {
+          return; // close() interrupted a wait
         } catch (RuntimeException e) {
+          if (closed) {
+            return;
+          }
           // The broker went away, credentials were refused, ...: the sensor goes on with the catalog it has.
           caughtUp.countDown();
           LOG.warn("endpoint catalog: cannot read topic '{}' at {} ({}); keeping version {}, trying again in {} s",
