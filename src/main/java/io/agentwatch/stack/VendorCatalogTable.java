@@ -7,8 +7,12 @@ import io.agentwatch.store.StoreException;
 import io.agentwatch.store.VendorRows;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Fills the store's {@code vendors} table from the endpoint catalog the stack's sensors identify with. */
+/**
+ * Fills the store's {@code vendors} table from the endpoint catalog the stack's sensors identify
+ * with: each service with the answers of its data facts (the service's own, else its vendor's).
+ */
 public final class VendorCatalogTable {
 
   private VendorCatalogTable() {}
@@ -19,10 +23,25 @@ public final class VendorCatalogTable {
     for (EndpointCatalogFile file : catalog.files()) {
       for (EndpointCatalogFile.Vendor vendor : file.vendors()) {
         for (EndpointCatalogFile.Service service : vendor.services()) {
-          entries.add(new VendorRows.Entry(vendor.id(), service.id(), vendor.name(), service.category()));
+          entries.add(new VendorRows.Entry(vendor.id(), service.id(), vendor.name(), service.category(), facts(vendor, service)));
         }
       }
     }
     return VendorRows.replace(store, entries);
+  }
+
+  static VendorRows.Facts facts(EndpointCatalogFile.Vendor vendor, EndpointCatalogFile.Service service) {
+    Map<String, EndpointCatalogFile.Fact> facts = vendor.factsOf(service);
+    return new VendorRows.Facts(
+        answer(facts, service.trainingFact()),
+        answer(facts, EndpointCatalogFile.RETENTION),
+        answer(facts, EndpointCatalogFile.PROCESSING_REGIONS),
+        answer(facts, EndpointCatalogFile.CERTIFICATIONS),
+        answer(facts, EndpointCatalogFile.ZERO_RETENTION_OFFER));
+  }
+
+  private static String answer(Map<String, EndpointCatalogFile.Fact> facts, String fact) {
+    EndpointCatalogFile.Fact stated = facts.get(fact);
+    return stated == null ? VendorRows.UNKNOWN : stated.answer();
   }
 }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The vendors table holds every vendor × service of the catalog the sensors identify with. */
+/** The vendors table holds every vendor × service of the catalog the sensors identify with, and their data facts. */
 class VendorCatalogTableTest {
 
   @TempDir Path dataDir;
@@ -25,6 +25,16 @@ class VendorCatalogTableTest {
       assertEquals(services + "\n", store.query("SELECT count() FROM vendors"));
       assertEquals("Anthropic\tunreviewed\n",
           store.query("SELECT DISTINCT name, policy_tag FROM vendors WHERE vendor = 'anthropic'"));
+      // The facts that weigh exposure: the training fact for the service's users (API or consumer), a
+      // vendor-wide fact carried to each service, unknown where the catalog states nothing.
+      assertEquals("openai\tapi\tno\t30d\tyes\n"
+              + "xai\tapi\tno\t30d\tyes\n"
+              + "xai\tgrok\tunknown\tunknown\tunknown\n",
+          store.query("SELECT vendor, service, trains_by_default, retention, zero_retention_offer FROM vendors"
+              + " WHERE (vendor, service) IN (('openai', 'api'), ('xai', 'api'), ('xai', 'grok')) ORDER BY vendor, service"));
+      assertEquals("mistral\tle-chat\tyes\n", store.query(
+          "SELECT vendor, service, trains_by_default FROM vendors WHERE vendor = 'mistral' AND category = 'chat-web'"));
+      assertEquals("soc2-type2\n", store.query("SELECT DISTINCT certifications FROM vendors WHERE vendor = 'xai'"));
       assertEquals(services, VendorCatalogTable.fill(store, catalog), "filled again at the next start: replaced, not added");
       assertEquals(services + "\n", store.query("SELECT count() FROM vendors"));
     }
