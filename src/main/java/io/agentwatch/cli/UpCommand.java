@@ -126,7 +126,7 @@ final class UpCommand implements Callable<Integer> {
           AlertDelivery delivery = startDelivery(stack, config, dir);
           ApiServer api = startApi(apiAddress, stack, config, dir, delivery);
           ClickHouseHttpServer clickhouseHttp = startClickHouseHttp(config, stack)) {
-        VendorCatalogTable.fill(stack.store(), base.catalog());
+        VendorCatalogTable.fill(stack.store(), base.catalog(), config.job().detection());
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");

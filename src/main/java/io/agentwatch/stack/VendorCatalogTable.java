@@ -2,6 +2,8 @@ package io.agentwatch.stack;
 
 import io.agentwatch.capture.identify.EndpointCatalog;
 import io.agentwatch.capture.identify.EndpointCatalogFile;
+import io.agentwatch.jobs.detect.DetectionConfig;
+import io.agentwatch.jobs.detect.Policy;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.StoreException;
 import io.agentwatch.store.VendorRows;
@@ -19,11 +21,26 @@ public final class VendorCatalogTable {
 
   /** Replaces the table's content with every vendor × service of {@code catalog}; returns the row count. */
   public static int fill(ClickHouseStore store, EndpointCatalog catalog) throws StoreException {
+    return fill(store, catalog, null);
+  }
+
+  /**
+   * As {@link #fill(ClickHouseStore, EndpointCatalog)}, with each service's policy tag from the
+   * detectors' policy ({@code detect.policy.vendors}, the same lookup the detectors make) where
+   * it names the service or its vendor, so the exposure score and the alerts agree; a service the
+   * policy does not name keeps the tag the table holds.
+   *
+   * @param detection the job's detection settings; null when detection is off
+   */
+  public static int fill(ClickHouseStore store, EndpointCatalog catalog, DetectionConfig detection) throws StoreException {
+    Policy policy = detection == null ? null : detection.policy();
     List<VendorRows.Entry> entries = new ArrayList<>();
     for (EndpointCatalogFile file : catalog.files()) {
       for (EndpointCatalogFile.Vendor vendor : file.vendors()) {
         for (EndpointCatalogFile.Service service : vendor.services()) {
-          entries.add(new VendorRows.Entry(vendor.id(), service.id(), vendor.name(), service.category(), facts(vendor, service)));
+          String tag = policy == null ? null : policy.tag("", vendor.id(), service.id());
+          entries.add(new VendorRows.Entry(vendor.id(), service.id(), vendor.name(), service.category(), facts(vendor, service),
+              Policy.UNREVIEWED.equals(tag) ? null : tag));
         }
       }
     }

@@ -26,10 +26,17 @@ public final class VendorRows {
   /**
    * One service of a catalogued vendor: ids as in flows.vendor and flows.service, the vendor's
    * display name, and the catalog's answers for its data facts ({@link #UNKNOWN} where none).
+   *
+   * @param policyTag the tag the configuration gives the service, which replaces the stored one;
+   *     null to keep the tag the table holds (a reviewer's, or {@value #UNREVIEWED})
    */
-  public record Entry(String vendor, String service, String name, String category, Facts facts) {
+  public record Entry(String vendor, String service, String name, String category, Facts facts, String policyTag) {
+    public Entry(String vendor, String service, String name, String category, Facts facts) {
+      this(vendor, service, name, category, facts, null);
+    }
+
     public Entry(String vendor, String service, String name, String category) {
-      this(vendor, service, name, category, Facts.NONE);
+      this(vendor, service, name, category, Facts.NONE, null);
     }
   }
 
@@ -47,8 +54,8 @@ public final class VendorRows {
   private VendorRows() {}
 
   /**
-   * Makes the table hold exactly {@code entries}, each with the policy tag it had before (or
-   * {@value #UNREVIEWED}); returns how many rows it holds. Readers may see the table empty for
+   * Makes the table hold exactly {@code entries}, each with the policy tag its entry gives, else
+   * the one it had before (or {@value #UNREVIEWED}); returns how many rows it holds. Readers may see the table empty for
    * the moment between the two statements.
    */
   public static int replace(ClickHouseStore store, List<Entry> entries) throws StoreException {
@@ -70,7 +77,7 @@ public final class VendorRows {
           .lowCardinalityString(entry.service())
           .string(entry.name())
           .lowCardinalityString(entry.category())
-          .lowCardinalityString(tags.getOrDefault(keyed.getKey(), UNREVIEWED))
+          .lowCardinalityString(entry.policyTag() != null ? entry.policyTag() : tags.getOrDefault(keyed.getKey(), UNREVIEWED))
           .lowCardinalityString(entry.facts().trainsByDefault())
           .lowCardinalityString(entry.facts().retention())
           .string(entry.facts().processingRegions())
