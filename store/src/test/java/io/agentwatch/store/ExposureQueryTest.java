@@ -3,7 +3,9 @@ package io.agentwatch.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowRecord;
+import io.agentwatch.schema.VendorShare;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -61,6 +63,14 @@ class ExposureQueryTest {
           dev-7\tplatform\topenai\tapi\t40000000\tno\t30d\tsanctioned\t1\t0.25\t10
           """, pairs);
 
+      // An alert carries the exposure of its incident's upload so far, weighed by its vendor × service.
+      out.reset();
+      AlertRows.encode(out, alert("dev-7", "deepseek", "api", 8_000_000L));
+      AlertRows.encode(out, alert("ci-2", "openai", "api", 100_000_000L));
+      store.insertRowBinary(AlertRows.TABLE, AlertRows.COLUMNS, out.toByteArray());
+      assertEquals("ci-2\topenai\t25\ndev-7\tdeepseek\t30\n", store.query("SELECT host, vendor, exposure FROM ("
+          + NamedQueries.get("alerts").render(Map.of(), Instant.now()) + ") ORDER BY host FORMAT TabSeparated"));
+
       String page = Files.readString(PAGE);
       for (String answer : List.of(hosts, pairs)) {
         for (String line : answer.lines().skip(1).toList()) {
@@ -84,6 +94,19 @@ class ExposureQueryTest {
     flow.setLastSeen(noon);
     FlowRows.encode(out, flow);
     return sequence;
+  }
+
+  private static ExposureAlert alert(String host, String vendor, String service, long totalBytes) {
+    Instant noon = SampleRecords.at(SampleRecords.DAY, "12:00:00.000000");
+    String incident = "upload-spike/" + host + "/" + vendor + "/" + noon;
+    return ExposureAlert.newBuilder()
+        .setAlertId(incident + "/0").setDetector("upload-spike").setHost(host).setVendor(vendor).setService(service)
+        .setWindowStart(noon).setWindowEnd(noon.plusSeconds(60))
+        .setObserved(totalBytes).setBaseline(1e5).setScore(100).setReason(host + " uploaded to " + vendor)
+        .setTopFlows(List.of()).setIncidentId(incident).setState("open").setVersion(0).setSeverity("high").setPolicy("unreviewed")
+        .setHostTeam("").setBaselineKind("mean").setTotalBytes(totalBytes).setPeakBytes(totalBytes).setPeakWindowStart(noon)
+        .setWindows(1).setVendorBreakdown(List.of(new VendorShare(vendor, service, totalBytes)))
+        .build();
   }
 
   private static String answer(ClickHouseStore store, String query, Map<String, String> parameters) throws StoreException {
