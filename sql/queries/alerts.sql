@@ -33,8 +33,14 @@ SELECT
     peak_bytes,
     peak_window_start,
     windows,
-    vendor_breakdown
+    vendor_breakdown,
+    -- Appended by the exposure score (migration 050, docs/exposure.md): the incident's upload so
+    -- far in MB × the factor of the alert's vendor × service (its largest share).
+    round(total_bytes / 1e6 * if(f.factor_vendor = '', u.factor, f.factor), 2) AS exposure
 FROM alerts FINAL
+LEFT JOIN (SELECT vendor AS factor_vendor, service AS factor_service, factor FROM exposure_factors) AS f
+    ON f.factor_vendor = alerts.vendor AND f.factor_service = alerts.service
+CROSS JOIN (SELECT factor FROM exposure_factors WHERE vendor = '') AS u -- a vendor the table does not list
 WHERE window_start >= {since:DateTime} AND window_start < {until:DateTime}
   AND ({host:String} = '' OR host = {host:String})
   AND ({vendor:String} = '' OR vendor = {vendor:String})

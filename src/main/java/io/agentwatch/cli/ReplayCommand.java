@@ -105,7 +105,7 @@ final class ReplayCommand implements Callable<Integer> {
       Path capture = input.demo ? writeDemoCapture(scratch.path()) : input.file;
       try (PacketSource source = FlowsCommand.openFile(capture);
           OneMachineStack stack = startStack(config)) {
-        VendorCatalogTable.fill(stack.store(), sensorConfig.catalog().get());
+        VendorCatalogTable.fill(stack.store(), sensorConfig.catalog().get(), config.job().detection());
         SensorStats stats;
         KafkaExportConfig export = new KafkaExportConfig(stack.bootstrapServers(), config.flowsTopic(), Map.of());
         try (KafkaFlowExporter exporter = new KafkaFlowExporter(export)) {

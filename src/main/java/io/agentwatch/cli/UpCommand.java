@@ -149,8 +149,8 @@ final class UpCommand implements Callable<Integer> {
           RunningJob job = startJob(stack, config, dir, clickhouseHttp);
           AlertDelivery delivery = startDelivery(stack, config, dir);
           ApiServer api = startApi(apiAddress, stack, config, dir, delivery);
-          CatalogSubscriber catalog = publishCatalog(stack, base)) {
-        VendorCatalogTable.fill(stack.store(), base.catalog().get());
+          CatalogSubscriber catalog = publishCatalog(stack, config, base)) {
+        VendorCatalogTable.fill(stack.store(), base.catalog().get(), config.job().detection());
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");
@@ -249,12 +249,12 @@ final class UpCommand implements Callable<Integer> {
    * and has this stack's own sensors follow the topic too, so `agentwatch catalog publish` changes
    * them all without a restart.
    */
-  private static CatalogSubscriber publishCatalog(OneMachineStack stack, SensorConfig base) {
+  private static CatalogSubscriber publishCatalog(OneMachineStack stack, OneMachineStack.Config config, SensorConfig base) {
     CatalogPublisher.publish(stack.catalogTopic(), base.catalog().get(), "agentwatch up (process " + ProcessHandle.current().pid() + ")");
     // The vendors table names the vendors of the catalog in use: a new one brings its rows.
     return CatalogSubscriber.start(stack.catalogTopic(), base.catalog(), next -> {
       try {
-        VendorCatalogTable.fill(stack.store(), next);
+        VendorCatalogTable.fill(stack.store(), next, config.job().detection());
       } catch (StoreException e) {
         throw new IllegalStateException("the vendors table was not refreshed: " + e.getMessage(), e);
       }

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  *     teams, previous_bytes_up, upload_change
  * @param overview fleet_overview's rows (time, vendor, bytes_up, bytes_down, hosts) in buckets of
  *     {@code bucketSeconds}
- * @param tables top hosts, top teams, new pairs, alerts: the sections every format shows as tables
+ * @param tables top hosts, exposure by host, top teams, new pairs, alerts: the sections every format shows as tables
  */
 public record FleetReport(ReportRange range, String team, Instant generatedAt, QueryResult totals,
     QueryResult vendors, QueryResult overview, long bucketSeconds, List<Section> tables) {
@@ -45,7 +45,7 @@ public record FleetReport(ReportRange range, String team, Instant generatedAt, Q
   private static final int MAX_BUCKETS = 100;
 
   /** How many queries {@link #gather} runs (for progress lines "n/N"). */
-  private static final int STEPS = 7;
+  private static final int STEPS = 8;
 
   /**
    * Runs the named queries for {@code range} (and the previous period) and assembles the report.
@@ -85,6 +85,10 @@ public record FleetReport(ReportRange range, String team, Instant generatedAt, Q
     step.next("top hosts");
     tables.add(new Section("top_hosts", "Top hosts by upload",
         source.run("top_hosts", limited(with(range, "team", teamName), limit)), "No host sent anything to an AI vendor."));
+
+    step.next("exposure by host");
+    tables.add(new Section("host_exposure", "Exposure by host",
+        source.run("host_exposure", limited(with(range, "team", teamName), limit)), "No host sent anything to an AI vendor."));
 
     step.next("top teams");
     QueryResult teams = source.run("top_teams", limited(with(range), teamName.isEmpty() ? limit : 1000));

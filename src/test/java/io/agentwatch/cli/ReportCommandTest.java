@@ -28,6 +28,7 @@ import io.agentwatch.store.Migrations;
 import io.agentwatch.store.RowBinaryWriter;
 import io.agentwatch.store.StoreConfig;
 import io.agentwatch.store.Stores;
+import io.agentwatch.store.VendorRows;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,6 +106,12 @@ class ReportCommandTest {
       }
       store.insertRowBinary(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, rows.toByteArray());
       rows.reset();
+      // What the catalog states and the reviewers decided: the exposure section weighs uploads by it.
+      VendorRows.replace(store, List.of(
+          new VendorRows.Entry("openai", "openai-api", "OpenAI", "llm-api", new VendorRows.Facts("no", "30d", "unknown", "unknown", "yes")),
+          new VendorRows.Entry("mistral", "mistral-api", "Mistral AI", "llm-api", new VendorRows.Facts("yes", "unknown", "unknown", "unknown", "unknown"))));
+      store.execute("ALTER TABLE vendors UPDATE policy_tag = 'sanctioned' WHERE vendor = 'openai' SETTINGS mutations_sync = 1");
+      store.execute("ALTER TABLE vendors UPDATE policy_tag = 'unsanctioned' WHERE vendor = 'mistral' SETTINGS mutations_sync = 1");
       AlertRows.encode(rows, alert("build-42", "openai", days(2), "build-42 uploaded 50.0 MB to openai, 20 times its usual minute"));
       AlertRows.encode(rows, alert(INJECTED_HOST, "anthropic", days(5), "first contact <b>by</b> " + INJECTED_HOST));
       store.insertRowBinary(AlertRows.TABLE, AlertRows.COLUMNS, rows.toByteArray());
@@ -166,6 +173,41 @@ class ReportCommandTest {
     assertEquals(3, count(html, "<polyline"), "one line per vendor over time");
   }
 
+  /**
+   * The section "Exposure by host" shows host_exposure's answer (docs/exposure.md): build-42's
+   * 150 MB to a sanctioned API that does not train weigh 37.5, less than laptop-7's 7 MB, 2 of
+   * them to an unsanctioned vendor that trains by default (5 × 1.875 + 2 × 5 = 19.38); anthropic
+   * is not in the vendors table here, so it counts with unknown facts, unreviewed (1.875).
+   */
+  @Test
+  void theReportShowsTheExposureOfEachHost() throws Exception {
+    Path file = dir.resolve("exposure.html");
+    assertEquals(0, report("--out", file.toString()).exitCode());
+    String html = Files.readString(file, StandardCharsets.UTF_8);
+    Map<String, Map<String, String>> shown = rows(html, "host_exposure", "host");
+    JsonNode exposure = query("host_exposure");
+    assertEquals(exposure.size(), shown.size(), shown.keySet().toString());
+    for (JsonNode host : exposure) {
+      Map<String, String> row = shown.get(host.path("host").asText());
+      assertNotNull(row, host.toString());
+      for (String column : new String[] {"exposure", "bytes_up", "top_vendor", "top_vendor_exposure"}) {
+        assertEquals(host.path(column).asText(), row.get(column), host.path("host").asText() + " " + column);
+      }
+    }
+    assertEquals(List.of("build-42", "laptop-7", INJECTED_HOST), List.copyOf(shown.keySet()), "highest exposure first");
+    assertEquals("37.5", shown.get("build-42").get("exposure"));
+    assertEquals("19.38", shown.get("laptop-7").get("exposure"));
+    assertEquals("mistral", shown.get("laptop-7").get("top_vendor"));
+    assertTrue(html.contains(">Exposure by host<"), "the section's title");
+
+    Run markdown = report("--format", "md");
+    assertEquals(0, markdown.exitCode(), markdown.err());
+    assertTrue(markdown.out().contains("Exposure by host"), markdown.out());
+    assertTrue(markdown.out().contains("| laptop-7 | payments | 19.4 | 7.00 MB | 2 | mistral | 10.0 |"), markdown.out());
+    Run csv = report("--format", "csv");
+    assertTrue(csv.out().contains("host_exposure,laptop-7,payments,19.38,7000000,2,mistral,10"), csv.out());
+  }
+
   @Test
   void weekOverWeekComparesWithTheSevenDaysBefore() throws Exception {
     Path file = dir.resolve("wow.html");
@@ -201,7 +243,7 @@ class ReportCommandTest {
     assertEquals("section,since,until,previous_since,team,generated_at", lines.get(0));
     assertTrue(lines.get(1).startsWith("range," + SINCE + "," + UNTIL + "," + SINCE.minus(Duration.ofDays(7)) + ",,"), lines.get(1));
     List<String> sections = lines.stream().filter(line -> line.startsWith("section,")).map(line -> line.split(",")[1]).toList();
-    assertEquals(8, sections.size(), "range, totals, vendors, upload over time, four tables: " + sections);
+    assertEquals(9, sections.size(), "range, totals, vendors, upload over time, five tables: " + sections);
     String totalsHeader = lines.stream().filter(line -> line.startsWith("section,bytes_up")).findFirst().orElseThrow();
     String totalsRow = lines.stream().filter(line -> line.startsWith("totals,")).findFirst().orElseThrow();
     Map<String, String> totals = zip(totalsHeader, totalsRow);
@@ -249,7 +291,7 @@ class ReportCommandTest {
           "--data-dir", dataDir.path().toString());
       assertEquals(0, run.exitCode(), run.err());
       assertTrue(run.out().contains("**158 MB** (+43.6 %"), run.out());
-      assertEquals(9, api.queriesServed(), "every section asked the stack");
+      assertEquals(10, api.queriesServed(), "every section asked the stack");
     }
   }
 

@@ -5,27 +5,57 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code vendors} table (sql/migrations/011_vendors.sql): the endpoint catalog, one row per
- * vendor × service. The store does not read catalogs; whoever holds one (the stack) passes its
- * entries to {@link #replace}.
+ * The {@code vendors} table (sql/migrations/011_vendors.sql, 050_vendor_facts.sql): the endpoint
+ * catalog, one row per vendor × service, with what the vendor states about the data sent to it.
+ * The store does not read catalogs; whoever holds one (the stack) passes its entries to
+ * {@link #replace}.
  */
 public final class VendorRows {
 
   public static final String TABLE = "vendors";
 
-  public static final List<String> COLUMNS = List.of("vendor", "service", "name", "category", "policy_tag");
+  public static final List<String> COLUMNS = List.of("vendor", "service", "name", "category", "policy_tag",
+      "trains_by_default", "retention", "processing_regions", "certifications", "zero_retention_offer");
+
+  /** What a column of facts holds when the catalog states nothing (the columns' default). */
+  public static final String UNKNOWN = "unknown";
 
   /** The policy tag of a service nobody has reviewed yet (the column's default). */
   public static final String UNREVIEWED = "unreviewed";
 
-  /** One service of a catalogued vendor: ids as in flows.vendor and flows.service, the vendor's display name. */
-  public record Entry(String vendor, String service, String name, String category) {}
+  /**
+   * One service of a catalogued vendor: ids as in flows.vendor and flows.service, the vendor's
+   * display name, and the catalog's answers for its data facts ({@link #UNKNOWN} where none).
+   *
+   * @param policyTag the tag the configuration gives the service, which replaces the stored one;
+   *     null to keep the tag the table holds (a reviewer's, or {@value #UNREVIEWED})
+   */
+  public record Entry(String vendor, String service, String name, String category, Facts facts, String policyTag) {
+    public Entry(String vendor, String service, String name, String category, Facts facts) {
+      this(vendor, service, name, category, facts, null);
+    }
+
+    public Entry(String vendor, String service, String name, String category) {
+      this(vendor, service, name, category, Facts.NONE, null);
+    }
+  }
+
+  /**
+   * The catalog's answers for a service, as the columns hold them (050_vendor_facts.sql).
+   *
+   * @param trainsByDefault the training fact that speaks for the service's users: yes, no or unknown
+   * @param retention days kept by default ({@code 30d}), {@code until-deleted} or unknown
+   */
+  public record Facts(String trainsByDefault, String retention, String processingRegions, String certifications,
+      String zeroRetentionOffer) {
+    public static final Facts NONE = new Facts(UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN);
+  }
 
   private VendorRows() {}
 
   /**
-   * Makes the table hold exactly {@code entries}, each with the policy tag it had before (or
-   * {@value #UNREVIEWED}); returns how many rows it holds. Readers may see the table empty for
+   * Makes the table hold exactly {@code entries}, each with the policy tag its entry gives, else
+   * the one it had before (or {@value #UNREVIEWED}); returns how many rows it holds. Readers may see the table empty for
    * the moment between the two statements.
    */
   public static int replace(ClickHouseStore store, List<Entry> entries) throws StoreException {
@@ -47,7 +77,12 @@ public final class VendorRows {
           .lowCardinalityString(entry.service())
           .string(entry.name())
           .lowCardinalityString(entry.category())
-          .lowCardinalityString(tags.getOrDefault(keyed.getKey(), UNREVIEWED));
+          .lowCardinalityString(entry.policyTag() != null ? entry.policyTag() : tags.getOrDefault(keyed.getKey(), UNREVIEWED))
+          .lowCardinalityString(entry.facts().trainsByDefault())
+          .lowCardinalityString(entry.facts().retention())
+          .string(entry.facts().processingRegions())
+          .string(entry.facts().certifications())
+          .lowCardinalityString(entry.facts().zeroRetentionOffer());
     }
     store.execute("TRUNCATE TABLE " + SqlNames.table(TABLE));
     store.insertRowBinary(TABLE, COLUMNS, out.toByteArray());

@@ -30,7 +30,7 @@ class RollupQueryBenchmark {
   private static final Instant END = Instant.parse("2026-12-06T00:00:00Z");
   private static final long SPAN_SECONDS = 30 * 86_400L;
   private static final List<String> PANELS = List.of("fleet_totals", "fleet_overview", "top_hosts", "top_teams", "top_vendors",
-      "vendor_detail", "host_vendors", "new_vendor_pairs");
+      "vendor_detail", "host_vendors", "new_vendor_pairs", "host_exposure", "host_vendor_exposure");
 
   @TempDir Path dir;
 

@@ -79,8 +79,12 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
     }
   }
 
-  /** @param source where the entries come from (a public page), so they can be reviewed */
-  public record Vendor(String id, String name, String source, List<Service> services) {
+  /**
+   * @param source where the entries come from (a public page), so they can be reviewed
+   * @param facts what the vendor states for all its services (optional); a service that states
+   *     the same fact itself overrides it
+   */
+  public record Vendor(String id, String name, String source, List<Fact> facts, List<Service> services) {
     public Vendor {
       requireIdentifier("vendor id", id);
       requireText("vendor " + id + ": name", name);
@@ -89,6 +93,19 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
         throw new IllegalArgumentException("vendor " + id + " lists no services");
       }
       services = List.copyOf(services);
+      facts = facts == null ? List.of() : List.copyOf(facts);
+      requireDistinctFacts("vendor " + id, facts);
+    }
+
+    /**
+     * What is known about the data sent to {@code service}: its own facts, then the vendor's for
+     * the facts it does not state; in {@link #FACTS} order. A fact absent here is unknown.
+     */
+    public Map<String, Fact> factsOf(Service service) {
+      Map<String, Fact> known = new java.util.TreeMap<>(java.util.Comparator.comparingInt(FACTS::indexOf));
+      facts.forEach(fact -> known.put(fact.fact(), fact));
+      service.facts().forEach(fact -> known.put(fact.fact(), fact));
+      return known;
     }
   }
 
@@ -129,6 +146,15 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
         requireText("service " + id + ": source", source);
       }
       facts = facts == null ? List.of() : List.copyOf(facts);
+      requireDistinctFacts("service " + id, facts);
+    }
+
+    /**
+     * Which training fact speaks for the people who use this service: consumers in a chat
+     * application, API customers everywhere else.
+     */
+    public String trainingFact() {
+      return "chat-web".equals(category) ? TRAINS_ON_CONSUMER_DATA : TRAINS_ON_API_DATA;
     }
 
     /** The published ranges, parsed. */
@@ -142,22 +168,66 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
     }
   }
 
-  /** The data facts a catalog may state about a service; {@code docs/catalog.md} explains each. */
-  public static final Set<String> FACTS = Set.of(
-      "trains-on-api-data-by-default", "trains-on-consumer-data-by-default", "retention", "processing-regions",
-      "certifications", "zero-retention-offer");
+  public static final String TRAINS_ON_API_DATA = "trains-on-api-data-by-default";
+  public static final String TRAINS_ON_CONSUMER_DATA = "trains-on-consumer-data-by-default";
+  public static final String RETENTION = "retention";
+  public static final String PROCESSING_REGIONS = "processing-regions";
+  public static final String CERTIFICATIONS = "certifications";
+  public static final String ZERO_RETENTION_OFFER = "zero-retention-offer";
 
   /**
-   * One thing a vendor states about the data sent to a service, in its own words where possible.
+   * The data facts a catalog may state about a vendor or service, in the order they are shown;
+   * {@code docs/catalog.md} explains each. Each fact's {@code answer} has the form of its pattern
+   * (see {@link Fact}).
+   */
+  public static final List<String> FACTS = List.of(
+      TRAINS_ON_API_DATA, TRAINS_ON_CONSUMER_DATA, RETENTION, PROCESSING_REGIONS, CERTIFICATIONS, ZERO_RETENTION_OFFER);
+
+  /** The answer of a fact the vendor speaks of without saying it plainly; the same as not listing it. */
+  public static final String UNKNOWN = "unknown";
+
+  private static final Pattern YES_NO = Pattern.compile("yes|no");
+  private static final Pattern WORDS = Pattern.compile("[a-z0-9][a-z0-9-]*(, [a-z0-9][a-z0-9-]*)*");
+  private static final Map<String, Pattern> ANSWERS = Map.of(
+      TRAINS_ON_API_DATA, YES_NO,
+      TRAINS_ON_CONSUMER_DATA, YES_NO,
+      RETENTION, Pattern.compile("[0-9]{1,5}d|until-deleted"),
+      PROCESSING_REGIONS, WORDS,
+      CERTIFICATIONS, WORDS,
+      ZERO_RETENTION_OFFER, YES_NO);
+  private static final Map<String, String> ANSWER_FORMS = Map.of(
+      TRAINS_ON_API_DATA, "yes, no or unknown",
+      TRAINS_ON_CONSUMER_DATA, "yes, no or unknown",
+      RETENTION, "days kept by default, as 30d (0d: not kept), until-deleted or unknown",
+      PROCESSING_REGIONS, "lower-case words separated by ', ' (us, eu, cn, any, chosen-region, ...) or unknown",
+      CERTIFICATIONS, "lower-case words separated by ', ' (soc2-type2, iso27001, ...) or unknown",
+      ZERO_RETENTION_OFFER, "yes, no or unknown");
+
+  /** The form {@code answer} takes for {@code fact}, as said in error messages and docs. */
+  public static String answerForm(String fact) {
+    return ANSWER_FORMS.get(fact);
+  }
+
+  /**
+   * One thing a vendor states about the data sent to a service, in its own words where possible,
+   * and the short answer that queries use.
    *
    * @param fact one of {@link #FACTS}
+   * @param answer the statement reduced to a value a query can use: yes/no for the training and
+   *     zero-retention facts, days for retention ({@code 30d}, {@code 0d}, {@code until-deleted}),
+   *     lower-case words for regions and certifications ({@link #answerForm}); {@value #UNKNOWN}
+   *     where the page speaks of it without saying it plainly
+   * @param value what the vendor states, in its words
    * @param source the page that states it
    * @param checked the day someone read it there (ISO date): facts change, so the age shows
    */
-  public record Fact(String fact, String value, String source, String checked) {
+  public record Fact(String fact, String answer, String value, String source, String checked) {
     public Fact {
       if (fact == null || !FACTS.contains(fact)) {
         throw new IllegalArgumentException("fact must be one of " + new TreeSet<>(FACTS) + ", was '" + fact + "'");
+      }
+      if (answer == null || !(UNKNOWN.equals(answer) || ANSWERS.get(fact).matcher(answer).matches())) {
+        throw new IllegalArgumentException("fact " + fact + ": answer must be " + ANSWER_FORMS.get(fact) + ", was '" + answer + "'");
       }
       requireText("fact " + fact + ": value", value);
       requireText("fact " + fact + ": source", source);
@@ -165,6 +235,15 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
         java.time.LocalDate.parse(checked == null ? "" : checked);
       } catch (java.time.format.DateTimeParseException e) {
         throw new IllegalArgumentException("fact " + fact + ": checked must be the date it was read (YYYY-MM-DD), was '" + checked + "'");
+      }
+    }
+  }
+
+  private static void requireDistinctFacts(String owner, List<Fact> facts) {
+    Set<String> seen = new java.util.HashSet<>();
+    for (Fact fact : facts) {
+      if (!seen.add(fact.fact())) {
+        throw new IllegalArgumentException(owner + " states " + fact.fact() + " twice");
       }
     }
   }
@@ -283,9 +362,9 @@ public record EndpointCatalogFile(String name, int version, List<Vendor> vendors
   }
 
   private static final Set<String> TOP_KEYS = Set.of("version", "vendors");
-  private static final Set<String> VENDOR_KEYS = Set.of("id", "name", "source", "services");
+  private static final Set<String> VENDOR_KEYS = Set.of("id", "name", "source", "facts", "services");
   private static final Set<String> SERVICE_KEYS = Set.of("id", "category", "domains", "cidrs", "resource", "source", "facts");
-  private static final Set<String> FACT_KEYS = Set.of("fact", "value", "source", "checked");
+  private static final Set<String> FACT_KEYS = Set.of("fact", "answer", "value", "source", "checked");
 
   /**
    * Checks what binding cannot: unknown keys, and two entries of the file claiming the same names

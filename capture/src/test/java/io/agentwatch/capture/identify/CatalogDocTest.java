@@ -88,23 +88,52 @@ class CatalogDocTest {
       }
     }
     page.append("\n## Data facts\n\n")
-        .append("What vendors state about the data sent to a service, each with the page that states it and the day it was read ")
-        .append("there. A fact that is not listed was not found, which does not mean \"no\". Facts: ")
+        .append("What vendors state about the data sent to their services, each with the page that states it and the day it was ")
+        .append("read there. A vendor's facts hold for all its services unless a service states its own. `unknown`: not found on a ")
+        .append("page, or not said plainly, which does not mean \"no\". Facts: ")
         .append("`trains-on-api-data-by-default`, `trains-on-consumer-data-by-default` (whether the vendor trains its models on ")
-        .append("what is sent unless told otherwise), `retention` (how long prompts and responses are kept), `processing-regions` ")
-        .append("(where they are processed), `certifications`, `zero-retention-offer` (an arrangement under which nothing is kept).\n\n")
-        .append("| vendor | service | fact | what the vendor states | source | checked |\n")
-        .append("|---|---|---|---|---|---|\n");
+        .append("what is sent unless told otherwise), `retention` (how long prompts and responses are kept by default), `processing-regions` ")
+        .append("(where they are processed), `certifications`, `zero-retention-offer` (an arrangement under which nothing is kept). ")
+        .append("The exposure score (`docs/exposure.md`) reads the training fact that speaks for the service's users (consumer for ")
+        .append("`chat-web`, API otherwise) and the retention.\n\n")
+        .append("| vendor | services | trains on API data | trains on consumer data | retention | processing regions | certifications | zero-retention offer |\n")
+        .append("|---|---|---|---|---|---|---|---|\n");
     for (Vendor vendor : file.vendors()) {
+      // One row for what holds for the vendor's services, then one per service that states its own.
+      java.util.Map<java.util.Map<String, String>, java.util.List<String>> rows = new java.util.LinkedHashMap<>();
+      for (Service service : vendor.services()) {
+        java.util.Map<String, String> answers = new java.util.LinkedHashMap<>();
+        vendor.factsOf(service).forEach((name, fact) -> answers.put(name, fact.answer()));
+        rows.computeIfAbsent(answers, a -> new java.util.ArrayList<>()).add(service.id());
+      }
+      rows.forEach((answers, ids) -> {
+        page.append("| ").append(escape(vendor.name()))
+            .append(" | ").append(ids.size() == vendor.services().size() ? "all" : ids.stream().map(id -> "`" + id + "`").collect(Collectors.joining(", ")));
+        for (String fact : EndpointCatalogFile.FACTS) {
+          page.append(" | ").append(answers.getOrDefault(fact, EndpointCatalogFile.UNKNOWN));
+        }
+        page.append(" |\n");
+      });
+    }
+    page.append("\n| vendor | service | fact | answer | what the vendor states | source | checked |\n")
+        .append("|---|---|---|---|---|---|---|\n");
+    for (Vendor vendor : file.vendors()) {
+      for (EndpointCatalogFile.Fact fact : vendor.facts()) {
+        factRow(page, vendor, "all", fact);
+      }
       for (Service service : vendor.services()) {
         for (EndpointCatalogFile.Fact fact : service.facts()) {
-          page.append("| ").append(escape(vendor.name())).append(" | `").append(service.id()).append("` | ").append(fact.fact())
-              .append(" | ").append(escape(fact.value())).append(" | ").append(fact.source()).append(" | ").append(fact.checked())
-              .append(" |\n");
+          factRow(page, vendor, "`" + service.id() + "`", fact);
         }
       }
     }
     return page.toString();
+  }
+
+  private static void factRow(StringBuilder page, Vendor vendor, String service, EndpointCatalogFile.Fact fact) {
+    page.append("| ").append(escape(vendor.name())).append(" | ").append(service).append(" | ").append(fact.fact())
+        .append(" | ").append(fact.answer()).append(" | ").append(escape(fact.value())).append(" | ").append(fact.source())
+        .append(" | ").append(fact.checked()).append(" |\n");
   }
 
   private static String escape(String text) {

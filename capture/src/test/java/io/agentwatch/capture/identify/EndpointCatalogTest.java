@@ -58,7 +58,7 @@ class EndpointCatalogTest {
     int facts = 0;
     for (EndpointCatalogFile.Vendor vendor : BUILTIN.files().get(0).vendors()) {
       for (EndpointCatalogFile.Service service : vendor.services()) {
-        for (EndpointCatalogFile.Fact fact : service.facts()) {
+        for (EndpointCatalogFile.Fact fact : vendor.factsOf(service).values()) {
           assertTrue(fact.source().startsWith("https://"), vendor.id() + "/" + service.id() + " " + fact.fact() + " source " + fact.source());
           assertFalse(java.time.LocalDate.parse(fact.checked()).isAfter(java.time.LocalDate.now()), fact + " checked in the future");
           facts++;
@@ -75,7 +75,7 @@ class EndpointCatalogTest {
                 category: llm-api
                 domains: [x.example]
                 facts:
-                  - {fact: trains-on-data, value: no, source: https://x.example/terms, checked: 2026-12-06}
+                  - {fact: trains-on-data, answer: no, value: no, source: https://x.example/terms, checked: 2026-12-06}
         """));
     assertTrue(name.getMessage().startsWith("fact.yaml: line "), name.getMessage());
     assertTrue(name.getMessage().contains("fact must be one of"), name.getMessage());
@@ -85,7 +85,7 @@ class EndpointCatalogTest {
                 category: llm-api
                 domains: [x.example]
                 facts:
-                  - {fact: retention, value: 30 days, source: https://x.example/terms, checked: last week}
+                  - {fact: retention, answer: 30d, value: 30 days, source: https://x.example/terms, checked: last week}
         """));
     assertTrue(date.getMessage().contains("checked must be the date it was read (YYYY-MM-DD), was 'last week'"), date.getMessage());
 
@@ -94,10 +94,94 @@ class EndpointCatalogTest {
                 category: llm-api
                 domains: [x.example]
                 facts:
-                  - {fact: retention, value: 30 days, url: https://x.example/terms, checked: 2026-12-06}
+                  - {fact: retention, answer: 30d, value: 30 days, url: https://x.example/terms, checked: 2026-12-06}
         """));
     assertTrue(key.getMessage().startsWith("fact-key.yaml: line 11, column "), key.getMessage());
-    assertTrue(key.getMessage().contains("unknown key 'url' (expected one of [checked, fact, source, value])"), key.getMessage());
+    assertTrue(key.getMessage().contains("unknown key 'url' (expected one of [answer, checked, fact, source, value])"), key.getMessage());
+  }
+
+  @Test
+  void aFactsAnswerMustHaveTheFormItsQueriesRead() {
+    CatalogException retention = assertThrows(CatalogException.class, () -> services("answer.yaml", """
+              - id: one
+                category: llm-api
+                domains: [x.example]
+                facts:
+                  - {fact: retention, answer: 30 days, value: kept 30 days, source: https://x.example/terms, checked: 2026-12-06}
+        """));
+    assertTrue(retention.getMessage().startsWith("answer.yaml: line "), retention.getMessage());
+    assertTrue(retention.getMessage().contains(
+        "fact retention: answer must be days kept by default, as 30d (0d: not kept), until-deleted or unknown, was '30 days'"), retention.getMessage());
+
+    CatalogException training = assertThrows(CatalogException.class, () -> services("training.yaml", """
+              - id: one
+                category: llm-api
+                domains: [x.example]
+                facts:
+                  - {fact: trains-on-api-data-by-default, answer: opt-out, value: you may opt out, source: https://x.example/terms, checked: 2026-12-06}
+        """));
+    assertTrue(training.getMessage().contains("answer must be yes, no or unknown, was 'opt-out'"), training.getMessage());
+
+    CatalogException twice = assertThrows(CatalogException.class, () -> services("twice.yaml", """
+              - id: one
+                category: llm-api
+                domains: [x.example]
+                facts:
+                  - {fact: retention, answer: 30d, value: 30 days, source: https://x.example/terms, checked: 2026-12-06}
+                  - {fact: retention, answer: 0d, value: not kept, source: https://x.example/zdr, checked: 2026-12-06}
+        """));
+    assertTrue(twice.getMessage().startsWith("twice.yaml: line "), twice.getMessage());
+    assertTrue(twice.getMessage().contains("service one states retention twice"), twice.getMessage());
+  }
+
+  @Test
+  void aVendorsFactsHoldForItsServicesUnlessAServiceStatesItsOwn() {
+    EndpointCatalogFile file = file("vendor-facts.yaml", """
+        version: 1
+        vendors:
+          - id: a
+            name: A
+            source: https://a.example
+            facts:
+              - {fact: retention, answer: 30d, value: kept 30 days, source: https://a.example/privacy, checked: 2026-12-06}
+              - {fact: certifications, answer: "soc2-type2, iso27001", value: SOC 2 Type II and ISO 27001, source: https://a.example/trust, checked: 2026-12-06}
+            services:
+              - id: api
+                category: llm-api
+                domains: [api.a.example]
+                facts:
+                  - {fact: retention, answer: 0d, value: not kept, source: https://a.example/api-data, checked: 2026-12-06}
+              - id: chat
+                category: chat-web
+                domains: [chat.a.example]
+        """);
+    EndpointCatalogFile.Vendor vendor = file.vendors().get(0);
+    assertEquals("0d", vendor.factsOf(vendor.services().get(0)).get("retention").answer(), "the service's own");
+    assertEquals("30d", vendor.factsOf(vendor.services().get(1)).get("retention").answer(), "the vendor's");
+    assertEquals(List.of("retention", "certifications"), List.copyOf(vendor.factsOf(vendor.services().get(1)).keySet()));
+    assertEquals("trains-on-api-data-by-default", vendor.services().get(0).trainingFact());
+    assertEquals("trains-on-consumer-data-by-default", vendor.services().get(1).trainingFact());
+  }
+
+  /**
+   * The biggest vendors state at least one sourced fact. Moonshot, Zhipu, Baidu and ByteDance are
+   * not here yet: no page stating their data facts was found, so they stay unknown.
+   */
+  @Test
+  void theBiggestVendorsStateSourcedFacts() {
+    java.util.Set<String> biggest = java.util.Set.of("openai", "anthropic", "google-gemini", "google-vertex-ai", "azure-ai",
+        "aws-bedrock", "mistral", "deepseek", "alibaba-qwen", "cohere", "xai");
+    java.util.Set<String> withFacts = new java.util.TreeSet<>();
+    for (EndpointCatalogFile.Vendor vendor : BUILTIN.files().get(0).vendors()) {
+      for (EndpointCatalogFile.Service service : vendor.services()) {
+        if (vendor.factsOf(service).values().stream().anyMatch(fact -> !EndpointCatalogFile.UNKNOWN.equals(fact.answer()))) {
+          withFacts.add(vendor.id());
+        }
+      }
+    }
+    java.util.Set<String> missing = new java.util.TreeSet<>(biggest);
+    missing.removeAll(withFacts);
+    assertTrue(missing.isEmpty(), "no sourced fact for " + missing);
   }
 
   @Test

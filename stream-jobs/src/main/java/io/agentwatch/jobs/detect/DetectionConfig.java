@@ -190,7 +190,7 @@ public record DetectionConfig(
     return Setting.value(key, "DURATION", ValueParsers.text(value), description);
   }
 
-  Policy policy() {
+  public Policy policy() {
     return new Policy(policyVendors, policyTeams);
   }
 

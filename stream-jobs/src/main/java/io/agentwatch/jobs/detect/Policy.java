@@ -46,7 +46,7 @@ public final class Policy implements Serializable {
   }
 
   /** The tag for a host of {@code team} ('' when unknown) sending to {@code vendor}'s {@code service}. */
-  String tag(String team, String vendor, String service) {
+  public String tag(String team, String vendor, String service) {
     String tag = null;
     if (!team.isEmpty()) {
       tag = first(teams, team + "/" + vendor + "/" + service, team + "/" + vendor);
