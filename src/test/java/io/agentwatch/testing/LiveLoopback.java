@@ -69,7 +69,7 @@ public final class LiveLoopback implements AutoCloseable {
         "--data-dir", dataDir.toString(), "--http", "127.0.0.1:" + LocalPorts.free(), "--set", "kafka.port=" + LocalPorts.free(),
         "--set", "store.http-listen=127.0.0.1:0", "--sensor-id", SENSOR_ID));
     all.addAll(List.of(arguments));
-    Process up = AgentWatchProcess.startUp(dir, name, 120, all.toArray(String[]::new));
+    Process up = AgentWatchProcess.startUp(dir, name, 300, all.toArray(String[]::new));
     processes.add(up);
     Thread.sleep(1_000); // the capture thread reads its first packet
     return up;
