@@ -21,10 +21,10 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * `agentwatch up --interface lo` with real TLS traffic to AI vendor names, and what tshark counts
- * of it: an openssl s_server on 127.0.0.2 with a fresh certificate, curl uploads that reach it
- * through --resolve, dumpcap capturing the same port in parallel, and `agentwatch query
- * host_totals` asking the running stack. {@link #close} ends every process it started. Needs root
+ * Real TLS traffic to AI vendor names on the loopback interface, and what tshark counts of it: an
+ * openssl s_server on 127.0.0.2 with a fresh certificate, curl uploads that reach it through
+ * --resolve, dumpcap capturing its port in parallel to the sensor under test; and for the stack,
+ * `agentwatch up --interface lo` and `agentwatch query host_totals` asking it. {@link #close} ends every process it started. Needs root
  * (or CAP_NET_RAW) and curl, openssl, tshark (dumpcap).
  *
  * <p>Totals are per "host vendor": {L3 bytes up, L3 bytes down, packets, connections}.
@@ -57,6 +57,11 @@ public final class LiveLoopback implements AutoCloseable {
       loopback.close();
       throw failed;
     }
+  }
+
+  /** The TLS server's port on {@link #SERVER}. */
+  public int port() {
+    return tlsPort;
   }
 
   /**
