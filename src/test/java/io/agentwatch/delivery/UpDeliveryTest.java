@@ -104,14 +104,9 @@ class UpDeliveryTest {
   }
 
   private Process startUp(Path dataDir, int kafkaPort, Path config, String name) throws Exception {
-    Process up = java(name, "up", "--data-dir", dataDir.toString(), "--http", "127.0.0.1:" + LocalPorts.free(),
+    Process up = AgentWatchProcess.startUp(dir, name, 300, "--data-dir", dataDir.toString(), "--http", "127.0.0.1:" + LocalPorts.free(),
         "-c", config.toString(), "--set", "kafka.port=" + kafkaPort, "--set", "job.checkpoint-interval=1s");
-    // The last line of the start-up summary: the lines before it (delivery among them) are out.
-    for (int i = 0; i < 3000 && !log(name).contains("Ctrl-C or SIGTERM stops it"); i++) {
-      assertTrue(up.isAlive(), "up ended at start:\n" + log(name));
-      Thread.sleep(100);
-    }
-    assertTrue(log(name).contains("Ctrl-C or SIGTERM stops it"), "up did not start in 300 s:\n" + log(name));
+    processes.add(up);
     return up;
   }
 

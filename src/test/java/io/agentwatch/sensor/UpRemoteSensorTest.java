@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agentwatch.cli.AgentWatch;
 import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.LocalPorts;
+import io.agentwatch.testing.AgentWatchProcess;
 import io.agentwatch.testing.TestCertificates;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A sensor on another host, as far as the stack can tell: an `agentwatch sensor` process that
@@ -105,18 +101,14 @@ class UpRemoteSensorTest {
   }
 
   private Process startUp(Path dataDir, int sensorPort, int kafkaPort, String name) throws Exception {
-    Process up = java(name, "up", "--data-dir", dataDir.toString(), "--http", "127.0.0.1:" + LocalPorts.free(),
+    Process up = AgentWatchProcess.startUp(dir, name, 120, "--data-dir", dataDir.toString(), "--http", "127.0.0.1:" + LocalPorts.free(),
         "--set", "kafka.port=" + kafkaPort, "--set", "kafka.sensors-listen=127.0.0.1:" + sensorPort,
         "--set", "kafka.sensors-users-file=" + dir.resolve("sensors.users"),
         "--set", "kafka.sensors-tls-keystore=" + certificates.serverKeystore(),
         "--set", "kafka.sensors-tls-key-password-file=" + dir.resolve("server-key-password"),
         "--set", "job.window=10s", "--set", "job.idleness=5s", "--set", "job.checkpoint-interval=1s",
         "--set", "store.http-listen=127.0.0.1:0");
-    for (int i = 0; i < 1200 && !log(name).contains("AgentWatch is up"); i++) {
-      assertTrue(up.isAlive(), "up ended at start:\n" + log(name));
-      Thread.sleep(100);
-    }
-    assertTrue(log(name).contains("AgentWatch is up"), "up did not start in 120 s:\n" + log(name));
+    processes.add(up);
     return up;
   }
 
@@ -150,13 +142,7 @@ class UpRemoteSensorTest {
 
   /** The stack's `stored_records` row of the remote sensor, asked through `agentwatch query`. */
   private static JsonNode storedRecords(Path dataDir) throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = AgentWatch.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    assertEquals(0, cli.execute("query", "stored_records", "--format", "json", "--data-dir", dataDir.toString()), err.toString());
-    for (JsonNode row : JSON.readTree(out.toString())) {
+    for (JsonNode row : JSON.readTree(AgentWatchProcess.query(dataDir, "stored_records"))) {
       if (row.path("sensor_id").asText().equals("laptop")) {
         return row;
       }
@@ -165,17 +151,12 @@ class UpRemoteSensorTest {
   }
 
   private Process java(String name, String... arguments) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-opens")).forEach(command::add);
-    command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.agentwatch.cli.AgentWatch"));
-    command.addAll(List.of(arguments));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    Process process = AgentWatchProcess.start(dir, name, arguments);
     processes.add(process);
     return process;
   }
 
   private String log(String name) throws IOException {
-    Path file = dir.resolve(name + ".log");
-    return Files.exists(file) ? Files.readString(file) : "";
+    return AgentWatchProcess.output(dir, name);
   }
 }
