@@ -41,7 +41,8 @@ public final class FlowColumns {
     UINT64("UInt64"),
     IPV6("IPv6"),
     DATETIME64_MICROS("DateTime64(6, 'UTC')"),
-    DATETIME("DateTime('UTC')");
+    DATETIME("DateTime('UTC')"),
+    FIXED_STRING_20("FixedString(20)");
 
     private final String sql;
 
@@ -55,7 +56,8 @@ public final class FlowColumns {
   }
 
   /** How a column's value comes from a record. */
-  public sealed interface Value permits Count, Text, Address, Time, Flag, FilledByStore {}
+  public sealed interface Value permits Count, Text, Address, Time, Flag, FilledByStore, Derived, CommunityIdHash,
+      CommunityIdOther {}
 
   /** A count or port: UInt16/UInt64 in the store, a number in text. */
   public record Count(ToLongFunction<FlowRecord> of) implements Value {}
@@ -75,11 +77,31 @@ public final class FlowColumns {
   /** Not in the record: the store fills it (a column DEFAULT); never inserted, never in text. */
   public record FilledByStore() implements Value {}
 
+  /**
+   * Text the record carries that the store keeps in other columns and shows through an ALIAS of
+   * this name: text outputs write it, reads of the store see it, inserts leave it out.
+   */
+  public record Derived(Function<FlowRecord, String> of) implements Value {}
+
+  /**
+   * The 20-byte SHA-1 of a Community ID in its canonical text ({@link #isCanonicalCommunityId}):
+   * FixedString(20), 20 bytes a row where the text takes 30; all zero for any other text.
+   */
+  public record CommunityIdHash(Function<FlowRecord, String> of) implements Value {}
+
+  /** A Community ID that is not canonical, as text ('' when the hash column holds it). */
+  public record CommunityIdOther(Function<FlowRecord, String> of) implements Value {}
+
   public record Column(String name, ClickHouseType type, Value value) {
 
-    /** Whether the store's inserts name this column (every column but those the store fills). */
+    /** Whether the store's inserts name this column (every column but those the store fills or derives). */
     public boolean inserted() {
-      return !(value instanceof FilledByStore);
+      return !(value instanceof FilledByStore) && !(value instanceof Derived);
+    }
+
+    /** Whether this is a field of the record (what text outputs and reads of the store show). */
+    public boolean ofTheRecord() {
+      return !(value instanceof FilledByStore) && !(value instanceof CommunityIdHash) && !(value instanceof CommunityIdOther);
     }
   }
 
@@ -88,7 +110,7 @@ public final class FlowColumns {
 
   private static final ClickHouseType LC = ClickHouseType.LOW_CARDINALITY_STRING;
 
-  /** Every column of {@code flows}, in table order (001, 003, 005, 006, 030, 031). */
+  /** Every column of {@code flows}, in table order (001, 003, 005, 006, 012, 030, 031). */
   public static final List<Column> ALL = List.of(
       // 001_flows.sql
       column("sensor_id", LC, text(FlowRecord::getSensorId)),
@@ -117,7 +139,10 @@ public final class FlowColumns {
       column("ingested_at", ClickHouseType.DATETIME, new FilledByStore()),
       // 003_flows_identification.sql
       column("ech", ClickHouseType.UINT8, new Flag(FlowRecord::getEch)),
-      column("community_id", ClickHouseType.STRING, text(FlowRecord::getCommunityId)),
+      // 012_flows_compact.sql: the text as 20 bytes, any other text beside, the text an ALIAS of both
+      column("community_id_sha1", ClickHouseType.FIXED_STRING_20, new CommunityIdHash(FlowRecord::getCommunityId)),
+      column("community_id", ClickHouseType.STRING, new Derived(FlowRecord::getCommunityId)),
+      column("community_id_other", ClickHouseType.STRING, new CommunityIdOther(FlowRecord::getCommunityId)),
       column("confidence", LC, text(FlowRecord::getConfidence)),
       // 005_flows_host_owner_team.sql
       column("host_owner", LC, text(FlowRecord::getHostOwner)),
@@ -138,6 +163,42 @@ public final class FlowColumns {
       "alpn", "ja4", "dns_name", "category", "ech", "community_id", "confidence", "resource", "catalog_version");
 
   private FlowColumns() {}
+
+  /** The prefix of a Community ID v1 text. */
+  public static final String COMMUNITY_ID_PREFIX = "1:";
+
+  /** Length of a canonical Community ID text: the prefix and base64 of 20 bytes (27 digits and one '='). */
+  public static final int COMMUNITY_ID_LENGTH = 30;
+
+  /**
+   * Whether {@code text} is a Community ID v1 as its specification writes it, "1:" and the
+   * standard base64 of a 20-byte SHA-1 that is not all zero (all zero is the store's "none"):
+   * exactly the texts that the 20 bytes give back.
+   */
+  public static boolean isCanonicalCommunityId(String text) {
+    if (text == null || text.length() != COMMUNITY_ID_LENGTH || !text.startsWith(COMMUNITY_ID_PREFIX)
+        || text.charAt(COMMUNITY_ID_LENGTH - 1) != '=') {
+      return false;
+    }
+    boolean zero = true;
+    for (int i = COMMUNITY_ID_PREFIX.length(); i < COMMUNITY_ID_LENGTH - 1; i++) {
+      int digit = base64Digit(text.charAt(i));
+      if (digit < 0) {
+        return false;
+      }
+      zero &= digit == 0;
+    }
+    // 27 digits carry 162 bits: the last digit's low two bits are padding, zero in the canonical text.
+    return !zero && (base64Digit(text.charAt(COMMUNITY_ID_LENGTH - 2)) & 3) == 0;
+  }
+
+  /** The value of a standard base64 digit, -1 for any other character. */
+  public static int base64Digit(char c) {
+    return c >= 'A' && c <= 'Z' ? c - 'A'
+        : c >= 'a' && c <= 'z' ? c - 'a' + 26
+        : c >= '0' && c <= '9' ? c - '0' + 52
+        : c == '+' ? 62 : c == '/' ? 63 : -1;
+  }
 
   /** The column called {@code name}. */
   public static Column named(String name) {
@@ -173,7 +234,9 @@ public final class FlowColumns {
 
   private static Column column(String name, ClickHouseType type, Value value) {
     boolean fits = value instanceof Count ? type == ClickHouseType.UINT16 || type == ClickHouseType.UINT64
-        : value instanceof Text ? type == ClickHouseType.STRING || type == LC
+        : value instanceof Text || value instanceof Derived || value instanceof CommunityIdOther
+            ? type == ClickHouseType.STRING || type == LC
+        : value instanceof CommunityIdHash ? type == ClickHouseType.FIXED_STRING_20
         : value instanceof Address ? type == ClickHouseType.IPV6
         : value instanceof Time ? type == ClickHouseType.DATETIME64_MICROS
         : value instanceof Flag ? type == ClickHouseType.UINT8

@@ -3,6 +3,8 @@ package io.agentwatch.store;
 import io.agentwatch.schema.FlowColumns;
 import io.agentwatch.schema.FlowColumns.Address;
 import io.agentwatch.schema.FlowColumns.Column;
+import io.agentwatch.schema.FlowColumns.CommunityIdHash;
+import io.agentwatch.schema.FlowColumns.CommunityIdOther;
 import io.agentwatch.schema.FlowColumns.Count;
 import io.agentwatch.schema.FlowColumns.Flag;
 import io.agentwatch.schema.FlowColumns.Text;
@@ -19,7 +21,9 @@ import java.util.function.Function;
  *
  * <p>Absent text (null SNI, vendor, ...) is stored as '' (the columns are not Nullable: see
  * 001_flows.sql for why), addresses as IPv6 (IPv4 mapped to ::ffff:a.b.c.d; a host pseudonym as
- * '::', the pseudonym itself in src_pseudonym), times with microseconds.
+ * '::', the pseudonym itself in src_pseudonym), times with microseconds. A canonical Community ID
+ * ("1:" and base64 of a SHA-1) is stored as its 20 bytes and any other text as text (012_flows_compact.sql);
+ * the table's {@code community_id} gives the text back.
  */
 public final class FlowRows {
 
@@ -84,7 +88,42 @@ public final class FlowRows {
       var of = flag.of();
       return (out, flow) -> out.uint8(of.test(flow) ? 1 : 0);
     }
+    if (value instanceof CommunityIdHash hash) {
+      Function<FlowRecord, String> of = hash.of();
+      return (out, flow) -> communityIdHash(out, of.apply(flow));
+    }
+    if (value instanceof CommunityIdOther other) {
+      Function<FlowRecord, String> of = other.of();
+      return (out, flow) -> {
+        String text = of.apply(flow);
+        out.string(text == null || FlowColumns.isCanonicalCommunityId(text) ? "" : text);
+      };
+    }
     throw unsupported(column);
+  }
+
+  private static final int SHA1_BYTES = 20;
+
+  /** The SHA-1 a canonical Community ID's base64 spells, decoded into the row; 20 zero bytes for any other text. */
+  private static void communityIdHash(RowBinaryWriter out, String text) {
+    if (!FlowColumns.isCanonicalCommunityId(text)) {
+      for (int i = 0; i < SHA1_BYTES; i++) {
+        out.uint8(0);
+      }
+      return;
+    }
+    int bits = 0;
+    int pending = 0;
+    int written = 0;
+    for (int i = FlowColumns.COMMUNITY_ID_PREFIX.length(); written < SHA1_BYTES; i++) {
+      bits = (bits << 6) | FlowColumns.base64Digit(text.charAt(i));
+      pending += 6;
+      if (pending >= 8) {
+        pending -= 8;
+        out.uint8((bits >>> pending) & 0xFF);
+        written++;
+      }
+    }
   }
 
   private static IllegalStateException unsupported(Column column) {

@@ -29,7 +29,10 @@ class EmbeddedChdbStoreTest {
 
       store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, out.toByteArray());
 
-      String text = store.query("SELECT " + String.join(", ", FlowRows.COLUMNS) + " FROM flows ORDER BY sequence FORMAT TabSeparated");
+      // The record's columns as a reader sees them (community_id, not the bytes it is stored as).
+      List<String> columns = io.agentwatch.schema.FlowColumns.ALL.stream()
+          .filter(io.agentwatch.schema.FlowColumns.Column::ofTheRecord).map(io.agentwatch.schema.FlowColumns.Column::name).toList();
+      String text = store.query("SELECT " + String.join(", ", columns) + " FROM flows ORDER BY sequence FORMAT TabSeparated");
       assertEquals(
           "sensor-1\t1\tdev-laptop-7\t::ffff:10.1.2.3\t51234\t::ffff:160.79.104.10\t443\ttcp"
               + "\t" + DAY + " 05:06:07.123456\t" + DAY + " 05:07:08.654321\t120\t340\t1500000\t42000"

@@ -88,6 +88,9 @@ public final class FlowFields {
     if (value instanceof FlowColumns.Text text) {
       return new TextField(name, text.of());
     }
+    if (value instanceof FlowColumns.Derived derived) {
+      return new TextField(name, derived.of());
+    }
     if (value instanceof FlowColumns.Address address) {
       return new TextField(name, address.of());
     }

@@ -1,0 +1,33 @@
+#!/bin/sh
+# The console's named queries at ROWS flows rows in the embedded store, measured while a writer
+# inserts flows at a steady rate as the stream job does (ConsoleQueryBenchmark; not part of CI).
+# Usage: bench/console-queries.sh [ROWS (10000000)] [WRITER_ROWS_PER_S (2000)] [RUNS (11)]
+# The filled store is kept in target/bench/console-ROWS and reused by the next run with the same
+# ROWS (delete it to fill again). Figures go to target/bench/console-queries-ROWS.txt; the whole
+# log beside it. Extra Maven flags from MVN_FLAGS (e.g. -o). Run `uptime` beside it: other work on
+# the machine changes the result.
+set -eu
+cd "$(dirname "$0")/.."
+rows="${1:-10000000}"
+rate="${2:-2000}"
+runs="${3:-11}"
+mkdir -p target/bench
+out="$PWD/target/bench/console-queries-$rows.txt"
+log="$out.log"
+echo "load before: $(uptime)"
+# shellcheck disable=SC2086 # MVN_FLAGS is a list of flags
+if ! mvn -B ${MVN_FLAGS:-} -pl store -am test -Dtest=ConsoleQueryBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dagentwatch.bench=true -Dagentwatch.bench.rows="$rows" -Dagentwatch.bench.rate="$rate" -Dagentwatch.bench.runs="$runs" \
+    -Dagentwatch.bench.dir="$PWD/target/bench/console-$rows" > "$log" 2>&1; then
+  tail -n 60 "$log" >&2
+  echo "console-queries: the benchmark failed; the whole log is $log" >&2
+  exit 1
+fi
+grep '^bench: ' "$log" | sed 's/^bench: //' > "$out" || true
+if ! grep -q 'overview page' "$out"; then
+  tail -n 60 "$log" >&2
+  echo "console-queries: the run printed no figures (is -Dagentwatch.bench honoured? see $log)" >&2
+  exit 1
+fi
+echo "load after: $(uptime)"
+cat "$out"
