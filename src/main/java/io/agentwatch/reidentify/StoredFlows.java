@@ -174,6 +174,9 @@ public final class StoredFlows {
     List<String> names = new ArrayList<>();
     List<String> values = new ArrayList<>();
     for (FlowColumns.Column column : FlowColumns.ALL) {
+      if (column.value() instanceof FlowColumns.Derived) {
+        continue; // computed by the store from the columns copied (community_id from its hash)
+      }
       names.add(column.name());
       values.add(IDENTIFICATION.contains(column.name()) ? "c.new_" + column.name()
           : column.name().equals("catalog_version") ? quote(catalog.version())

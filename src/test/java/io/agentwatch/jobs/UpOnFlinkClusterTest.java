@@ -59,6 +59,11 @@ class UpOnFlinkClusterTest {
       Path log = dir.resolve("up.log");
       Process up = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       try {
+        for (int i = 0; i < 3000 && !Files.readString(log).contains("AgentWatch is up"); i++) {
+          assertTrue(up.isAlive(), "up ended at start:\n" + Files.readString(log) + cluster.logs());
+          Thread.sleep(100);
+        }
+        assertTrue(Files.readString(log).contains("AgentWatch is up"), "up did not start in 300 s:\n" + Files.readString(log));
         String stored = "";
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
         while (System.nanoTime() < deadline && !stored.equals(flows + "\n")) {
