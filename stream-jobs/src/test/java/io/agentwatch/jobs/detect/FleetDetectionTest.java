@@ -133,10 +133,7 @@ class FleetDetectionTest {
           target.kind, mine.size(), precision, timesToAlert.size(), meant, minutes(timesToAlert, 0.5),
           minutes(timesToAlert, 1.0)));
       missed.forEach(m -> report.append("    ").append(m).append('\n'));
-      // The target is 0.95 for every detector; fleet-outlier reaches 12 of 13 (0.92) on the
-      // default seeds — its one false alert is a volatile host's natural tail minute that the spike
-      // detector also raised — so it is held to 0.9 until its few incidents are scored on more seeds.
-      if (precision < (target.detector.equals(Alerts.FLEET_OUTLIER) ? 0.9 : 0.95)) {
+      if (precision < 0.95) {
         failures.add(target.detector + " precision " + precision);
       }
       if (recall < 0.9) {
