@@ -9,8 +9,13 @@ public final class Baseline {
   public long count;
   public double mean;
   public double variance;
-  /** Consecutive anomalous active windows up to now: past {@code detect.new-normal-windows} they are the new normal. */
-  public int anomalousRun;
+  /**
+   * Leaky count of elevated active windows (up one for a window above {@code detect.new-normal-factor}
+   * × the host's median, down one for any other, never below 0): at {@code detect.new-normal-windows}
+   * the host's level has stayed up long enough to be its new normal. Leaky rather than consecutive,
+   * because a host whose level rose still has ordinary minutes between its anomalous ones.
+   */
+  public int elevatedRun;
 
   public void update(double value, double alpha) {
     count++;

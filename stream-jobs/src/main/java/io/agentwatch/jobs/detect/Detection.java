@@ -6,17 +6,18 @@ import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /**
  * The detectors over the aggregation's windows:
  *
  * <pre>
- *   host × vendor × service windows ─┬─ key host ─ first contact, policy ─────────────┐
- *                                    ├─ upload-heavy ratio ───────────────────────────┤
- *                                    └─ key host ─ host minute ─┬─ key host ─ spike,  ├─ key detector/host/vendor
- *                                                               │   sustained upload  │  ─ incidents ─→ alerts
- *                                                               └─ key minute ─ fleet ┘
+ *   host × vendor × service windows ─┬─ key host ─ first contact, policy ──────────────────────────┐
+ *                                    └─ key host ─ host minute ─ key host ─ spike, sustained upload ┤
+ *                                        each host minute, with the host's usual high ┬─ upload-heavy ┤ key detector/host/vendor
+ *                                                                                     └─ key minute ─ ┤  ─ incidents ─→ alerts
+ *                                                                                        fleet ───────┘
  * </pre>
  *
  * Each window is judged once, when the watermark closes it: a late update of a window refines the
@@ -36,9 +37,6 @@ public final class Detection {
         .keyBy(HostVendorWindow::getHost)
         .process(new FirstContactDetector(config), alertType).name("first contact");
 
-    DataStream<ExposureAlert> uploadHeavy = windows
-        .flatMap(new UploadHeavyDetector(config), alertType).name("upload-heavy windows");
-
     DataStream<HostWindow> hostMinutes = windows
         .keyBy(HostVendorWindow::getHost)
         .window(TumblingEventTimeWindows.of(window))
@@ -46,11 +44,15 @@ public final class Detection {
             TypeInformation.of(HostWindow.class))
         .name("host minutes");
 
-    DataStream<ExposureAlert> hostBaseline = hostMinutes
+    SingleOutputStreamOperator<ExposureAlert> hostBaseline = hostMinutes
         .keyBy(h -> h.host)
         .process(new HostBaselineDetector(config), alertType).name("upload spike, sustained upload");
+    DataStream<HostWindow> judged = hostBaseline.getSideOutput(HostBaselineDetector.JUDGED);
 
-    DataStream<ExposureAlert> fleet = hostMinutes
+    DataStream<ExposureAlert> uploadHeavy = judged
+        .flatMap(new UploadHeavyDetector(config), alertType).name("upload-heavy windows");
+
+    DataStream<ExposureAlert> fleet = judged
         .keyBy(h -> h.windowStart)
         .process(new FleetOutlierDetector(config), alertType).name("host far above the fleet");
 

@@ -45,8 +45,19 @@ import java.util.Map;
  * @param incidentUpdateEvery {@code detect.incident.update-every}: an open incident reports its
  *     running totals at most this often (event time), and whenever its severity rises
  * @param history {@code detect.history}: how much of a host's past its percentile floors remember
- * @param newNormalWindows {@code detect.new-normal-windows}: after this many consecutive anomalous
- *     active windows a host's level is its new normal: its baseline and history learn from them
+ * @param newNormalWindows {@code detect.new-normal-windows}: once a host's elevated windows outnumber
+ *     its others by this many (a leaky count), its level is its new normal: its baseline and history
+ *     learn from its anomalous windows too
+ * @param spikeSpreadPower {@code detect.spike.spread-power}: and at least the host's median window
+ *     × (its p99 / its median) to this power: a bar as many of the host's own spreads above its
+ *     median (in log terms) — 2 is as far above its p99 as its p99 is above its median, so a host
+ *     whose minutes vary a lot needs a larger spike than a steady one
+ * @param recurringDays {@code detect.recurring.days}: a window is usual for the host, not anomalous,
+ *     when it uploaded at least {@code recurringFraction} of it within an hour of the same time of
+ *     day on this many of the days it remembers ({@code history}, up to a week): a nightly job
+ * @param recurringFraction {@code detect.recurring.fraction}: see {@code recurringDays}
+ * @param recurringWindows {@code detect.recurring.windows}: "uploaded" for {@code recurringDays}
+ *     means held for this many consecutive windows (a job, not the busy minute any host has)
  * @param policyVendors {@code detect.policy.vendors}: VENDOR or VENDOR/SERVICE → sanctioned,
  *     tolerated, unsanctioned or unreviewed (the default)
  * @param policyTeams {@code detect.policy.teams}: TEAM/VENDOR or TEAM/VENDOR/SERVICE → tag, for the
@@ -80,6 +91,11 @@ public record DetectionConfig(
     Duration incidentUpdateEvery,
     Duration history,
     int newNormalWindows,
+    double newNormalFactor,
+    double spikeSpreadPower,
+    int recurringDays,
+    double recurringFraction,
+    int recurringWindows,
     Map<String, String> policyVendors,
     Map<String, String> policyTeams) implements Serializable {
 
@@ -97,7 +113,8 @@ public record DetectionConfig(
         10, 10 * MB,
         10, 10, 50 * MB, 10,
         Duration.ofDays(30), Duration.ofDays(1), Duration.ofMinutes(30), Duration.ofDays(35),
-        3, 1, Duration.ofMinutes(15), Duration.ofDays(7), 120, Map.of(), Map.of());
+        3, 1, Duration.ofMinutes(15), Duration.ofDays(7), 120, 2,
+        2, 2, 0.5, 5, Map.of(), Map.of());
   }
 
   private static final DetectionConfig DEFAULTS = defaults();
@@ -127,7 +144,12 @@ public record DetectionConfig(
       duration("detect.cooldown", DEFAULTS.cooldown, "an incident (detector × host × vendor) closes after this long without an anomalous window"),
       duration("detect.incident.update-every", DEFAULTS.incidentUpdateEvery, "an open incident reports its running totals at most this often (and when its severity rises)"),
       duration("detect.history", DEFAULTS.history, "how much of a host's past its percentile floors remember"),
-      count("detect.new-normal-windows", DEFAULTS.newNormalWindows, "consecutive anomalous active windows after which a host's level is its new normal"),
+      count("detect.new-normal-windows", DEFAULTS.newNormalWindows, "elevated active windows (net of ordinary ones) after which a host's level is its new normal"),
+      number("detect.new-normal-factor", DEFAULTS.newNormalFactor, "a window is elevated when it uploads at least this many times the host's median"),
+      number("detect.spike.spread-power", DEFAULTS.spikeSpreadPower, "upload spike: and at least the host's median × (its p99 / median) to this power"),
+      count("detect.recurring.days", DEFAULTS.recurringDays, "a window is usual when the host uploaded as much at that time of day on this many earlier days (0: off)"),
+      number("detect.recurring.fraction", DEFAULTS.recurringFraction, "\"as much\" for detect.recurring.days: at least this fraction of the window"),
+      count("detect.recurring.windows", DEFAULTS.recurringWindows, "\"as much\" for detect.recurring.days: held for this many consecutive windows"),
       Setting.map("detect.policy.vendors", "VENDOR or VENDOR/SERVICE: sanctioned | tolerated | unsanctioned | unreviewed (default)"),
       Setting.map("detect.policy.teams", "TEAM/VENDOR or TEAM/VENDOR/SERVICE: a policy tag for that team's hosts"),
       duration("detect.state-ttl", DEFAULTS.stateTtl, "state of a host silent this long (processing time) is dropped"));
@@ -152,7 +174,9 @@ public record DetectionConfig(
         decimal(s, "detect.spike.p99-factor"), decimal(s, "detect.sustained.p99-factor"),
         s.parse("detect.incident.update-every", ValueParsers::duration),
         s.parse("detect.history", ValueParsers::duration),
-        whole(s, "detect.new-normal-windows"),
+        whole(s, "detect.new-normal-windows"), decimal(s, "detect.new-normal-factor"),
+        decimal(s, "detect.spike.spread-power"), whole(s, "detect.recurring.days"),
+        decimal(s, "detect.recurring.fraction"), whole(s, "detect.recurring.windows"),
         s.map("detect.policy.vendors"), s.map("detect.policy.teams"));
     s.check(config::validate);
     return config;
@@ -190,6 +214,11 @@ public record DetectionConfig(
     return Setting.value(key, "DURATION", ValueParsers.text(value), description);
   }
 
+  /** Days {@link HourOfDayPeaks} remembers: the history, at most a week. */
+  int recurringMemoryDays() {
+    return (int) Math.max(1, Math.min(7, history.toDays()));
+  }
+
   public Policy policy() {
     return new Policy(policyVendors, policyTeams);
   }
@@ -221,6 +250,14 @@ public record DetectionConfig(
     positive("detect.incident.update-every", incidentUpdateEvery);
     positive("detect.history", history);
     atLeast("detect.new-normal-windows", newNormalWindows, 1);
+    nonNegative("detect.new-normal-factor", newNormalFactor);
+    nonNegative("detect.spike.spread-power", spikeSpreadPower);
+    nonNegative("detect.recurring.days", recurringDays);
+    atLeast("detect.recurring.windows", recurringWindows, 1);
+    if (!(recurringFraction > 0 && recurringFraction <= 1)) {
+      throw new IllegalArgumentException("detect.recurring.fraction: " + recurringFraction + " must be above 0 and at most 1");
+    }
+
     Policy.validate("detect.policy.vendors", policyVendors);
     Policy.validate("detect.policy.teams", policyTeams);
     if (firstContactWarmup == null || firstContactWarmup.isNegative()) {

@@ -15,7 +15,9 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by window start: collects every active host's upload in the window and, when the
  * watermark passes the window's end, flags hosts far above the fleet's median (in scaled MADs,
- * a robust spread that one huge host cannot inflate), with a factor and an absolute floor.
+ * a robust spread that one huge host cannot inflate), with a factor and an absolute floor, when it
+ * is also above its own bar ({@link HostWindow#hostBar}: a heavy steady user is always far above
+ * the fleet; a host still warming up is counted in the fleet but not judged).
  */
 final class FleetOutlierDetector extends KeyedProcessFunction<Long, HostWindow, ExposureAlert> {
 
@@ -57,7 +59,7 @@ final class FleetOutlierDetector extends KeyedProcessFunction<Long, HostWindow, 
     for (HostWindow h : all) {
       double score = spread == 0 ? Double.MAX_VALUE : (h.bytesUp - median) / spread;
       if (h.bytesUp >= config.fleetFloorBytes() && h.bytesUp >= config.fleetFactor() * median
-          && score >= config.fleetScore()) {
+          && score >= config.fleetScore() && h.bytesUp >= h.hostBar) {
         List<VendorShare> shares = Alerts.breakdown(h);
         VendorShare top = shares.get(0);
         String tag = policy.tag("", top.getVendor(), top.getService());

@@ -9,23 +9,32 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
- * Per host, against the host's own past (EWMA of upload per active window, and the histogram of
- * its active windows for a high percentile):
+ * Per host, against the host's own past (EWMA of upload per active window; the histogram of its
+ * active windows for its median and 99th percentile; its peak per hour of its last days):
  * <ul>
- *   <li>upload-spike: one window far above the baseline (score, factor) and above a floor that
- *       scales with the host: the larger of an absolute minimum and a multiple of its own 99th
- *       percentile, so a host that sends tens of kB a minute alerts on tens of MB;</li>
+ *   <li>upload-spike: one window far above the baseline (score, factor) and above a bar that
+ *       scales with the host: the largest of an absolute minimum, a multiple of its own 99th
+ *       percentile and its median × (p99 / median)^{@code spikeSpreadPower} — as many of its own
+ *       spreads above its median, so a host whose minutes vary a lot needs a larger spike than a
+ *       steady one, and a host that sends tens of kB a minute alerts on a few MB;</li>
  *   <li>sustained-upload: {@code sustainedWindows} consecutive windows above the baseline (a
  *       lower bar than a spike, held for long: the slow exfiltration a spike detector misses), then
  *       every further window of the streak, so its incident spans its whole length.</li>
  * </ul>
- * Both name the vendor that received the largest share and carry the per-vendor breakdown.
- * Anomalous windows do not update the baseline or history, so an incident does not teach the host
- * that it is normal; after {@code newNormalWindows} of them in a row they do (a level that stays
- * is the new normal: it alerts once, then adapts). Windows arrive in event-time order per host.
+ * Both name the vendor that received the largest share and carry the per-vendor breakdown. A
+ * window the host had at the same time of day on {@code recurringDays} earlier days (a nightly job)
+ * is no spike, and no part of a sustained upload if the host held that level for
+ * {@code recurringWindows} windows then. Anomalous windows (a spike; a second window in a row above the baseline — a
+ * lone one is the host's own tail) do not update the baseline or history, so an incident does
+ * not teach the host that it is normal — until its elevated windows outnumber its others by
+ * {@code newNormalWindows} (a level that stays is the new normal: it alerts, then adapts). Every
+ * window leaves by {@link #JUDGED} with the host's bar, for the upload-heavy and fleet detectors.
+ * Windows arrive in event-time order per host.
  */
 final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow, ExposureAlert> {
 
@@ -35,6 +44,11 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
   private transient ValueState<Baseline> baseline;
   private transient ValueState<UploadHistory> history;
   private transient ValueState<Streak> streak;
+  private transient ValueState<HourOfDayPeaks> peaks;
+
+  /** Every host window with its host's bar set ({@link HostWindow#hostBar}): what the upload-heavy and fleet detectors judge. */
+  static final OutputTag<HostWindow> JUDGED = new OutputTag<>("host windows with their host's bar",
+      TypeInformation.of(HostWindow.class));
 
   /** Consecutive windows above the baseline (a Flink POJO). */
   public static final class Streak {
@@ -65,6 +79,9 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     ValueStateDescriptor<Streak> s = new ValueStateDescriptor<>("streak", Streak.class);
     s.enableTimeToLive(ttl);
     streak = getRuntimeContext().getState(s);
+    ValueStateDescriptor<HourOfDayPeaks> p = new ValueStateDescriptor<>("hour-of-day-peaks", HourOfDayPeaks.class);
+    p.enableTimeToLive(ttl);
+    peaks = getRuntimeContext().getState(p);
   }
 
   @Override
@@ -77,14 +94,33 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     if (past == null) {
       past = new UploadHistory();
     }
-    boolean warm = base.count >= config.warmupWindows();
+    HourOfDayPeaks daily = peaks.value();
+    if (daily == null) {
+      daily = new HourOfDayPeaks();
+    }
+    int days = config.recurringMemoryDays();
     double up = w.bytesUp;
+    // Usual at this time of day (a nightly job): as a single window no spike; as a held level not
+    // part of a sustained upload.
+    double usualPart = up * config.recurringFraction();
+    boolean recurring = config.recurringDays() > 0
+        && daily.earlierDaysWithAtLeast(usualPart, w.windowStart, days, false) >= config.recurringDays();
+    boolean recurringLevel = config.recurringDays() > 0
+        && daily.earlierDaysWithAtLeast(usualPart, w.windowStart, days, true) >= config.recurringDays();
+    boolean warm = base.count >= config.warmupWindows();
+    double p50 = past.quantile(0.5);
     double p99 = past.quantile(0.99);
+    // The host's own spread: a host whose minutes vary a lot needs a larger spike than a steady one.
+    double spreadBar = p50 > 0 ? p50 * Math.pow(Math.max(1, p99 / p50), config.spikeSpreadPower()) : 0;
     double score = base.score(up, config.stdFloorFraction());
-    boolean spike = warm && up >= Math.max(config.spikeFloorBytes(), config.spikeP99Factor() * p99)
+    double hostBar = warm && !recurring ? Math.max(config.spikeP99Factor() * p99, spreadBar) : Double.POSITIVE_INFINITY;
+    boolean spike = up >= Math.max(config.spikeFloorBytes(), hostBar)
         && up >= config.spikeFactor() * base.mean && score >= config.spikeScore();
-    boolean above = warm && up >= Math.max(config.sustainedFloorBytes(), config.sustainedP99Factor() * p99)
+    boolean above = warm && !recurringLevel && up >= Math.max(config.sustainedFloorBytes(), config.sustainedP99Factor() * p99)
         && up >= config.sustainedFactor() * base.mean && score >= config.sustainedScore();
+    context.output(JUDGED, w.judged(hostBar));
+    daily.add(w.bytesUp, w.windowStart, w.windowEnd, days, config.recurringWindows());
+    peaks.update(daily);
 
     if (spike) {
       List<VendorShare> shares = Alerts.breakdown(w);
@@ -100,10 +136,13 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
                   up / Math.max(base.mean, 1), Alerts.bytes(base.mean), baselineKind, score))
           .setPolicy(tag).setTotalBytes(w.bytesUp).setPeakBytes(w.bytesUp).setVendorBreakdown(shares).build());
     }
-    trackStreak(w, above, base, out);
-    boolean anomalous = spike || above;
-    base.anomalousRun = anomalous ? base.anomalousRun + 1 : 0;
-    if (!anomalous || base.anomalousRun > config.newNormalWindows()) {
+    int streakWindows = trackStreak(w, above, base, out);
+    // A lone window above the baseline is the host's own tail (1 % of its windows are above its
+    // p99): learned, or the history would lose its tail and its bars sink. Two in a row are not.
+    boolean anomalous = spike || streakWindows >= 2;
+    boolean elevated = p50 > 0 && up >= config.newNormalFactor() * p50;
+    base.elevatedRun = elevated ? base.elevatedRun + 1 : Math.max(0, base.elevatedRun - 1);
+    if (!anomalous || base.elevatedRun >= config.newNormalWindows()) {
       base.update(up, config.ewmaAlpha());
       past.add(w.bytesUp, w.windowStart, config.history().toMillis());
       history.update(past);
@@ -111,11 +150,12 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     baseline.update(base);
   }
 
-  private void trackStreak(HostWindow w, boolean above, Baseline base, Collector<ExposureAlert> out)
+  /** Extends or ends the host's streak of windows above the baseline; returns its length (0: none). */
+  private int trackStreak(HostWindow w, boolean above, Baseline base, Collector<ExposureAlert> out)
       throws Exception {
     if (!above) {
       streak.clear();
-      return;
+      return 0;
     }
     Streak s = streak.value();
     if (s == null || s.end != w.windowStart) {
@@ -131,7 +171,7 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     }
     streak.update(s);
     if (s.windows < config.sustainedWindows()) {
-      return;
+      return s.windows;
     }
     // The streak's first alert covers it from its start; each later window adds itself to the incident.
     boolean first = s.windows == config.sustainedWindows();
@@ -157,5 +197,6 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
         .setPeakBytes(first ? s.peakBytes : w.bytesUp).setPeakWindowStart(java.time.Instant.ofEpochMilli(
             first ? s.peakStart : w.windowStart))
         .setVendorBreakdown(shares).build());
+    return s.windows;
   }
 }

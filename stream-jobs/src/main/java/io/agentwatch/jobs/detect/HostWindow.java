@@ -17,15 +17,42 @@ public final class HostWindow extends LargestUploads {
   public String[] vendors = new String[0];
   public String[] services = new String[0];
   public long[] vendorBytesUp = new long[0];
+  public long[] vendorBytesDown = new long[0];
+  /**
+   * The upload above which this window is unusual for its host, set by {@link HostBaselineDetector}
+   * for the detectors after it: the spike's bar from the host's own history (without the absolute
+   * floor); infinite while the host warms up or when it uploads as much at this time every day.
+   */
+  public double hostBar;
 
-  void addVendor(String vendor, String service, long up) {
+  void addVendor(String vendor, String service, long up, long down) {
     int n = vendors.length;
     vendors = java.util.Arrays.copyOf(vendors, n + 1);
     services = java.util.Arrays.copyOf(services, n + 1);
     vendorBytesUp = java.util.Arrays.copyOf(vendorBytesUp, n + 1);
+    vendorBytesDown = java.util.Arrays.copyOf(vendorBytesDown, n + 1);
     vendors[n] = vendor;
     services[n] = service;
     vendorBytesUp[n] = up;
+    vendorBytesDown[n] = down;
+  }
+
+  /** A copy with the host's bar (the input of an operator is not changed, see the README). */
+  HostWindow judged(double hostBar) {
+    HostWindow copy = new HostWindow();
+    copy.topKeys = topKeys;
+    copy.topBytes = topBytes;
+    copy.host = host;
+    copy.windowStart = windowStart;
+    copy.windowEnd = windowEnd;
+    copy.bytesUp = bytesUp;
+    copy.bytesDown = bytesDown;
+    copy.vendors = vendors;
+    copy.services = services;
+    copy.vendorBytesUp = vendorBytesUp;
+    copy.vendorBytesDown = vendorBytesDown;
+    copy.hostBar = hostBar;
+    return copy;
   }
 
   /** Index of the vendor × service that received the most; 0 when there is none. */

@@ -26,7 +26,7 @@ final class HostWindowAccumulator implements AggregateFunction<HostVendorWindow,
     host.windowEnd = w.getWindowEnd().toEpochMilli();
     host.bytesUp += w.getBytesUp();
     host.bytesDown += w.getBytesDown();
-    host.addVendor(w.getVendor(), w.getService(), w.getBytesUp());
+    host.addVendor(w.getVendor(), w.getService(), w.getBytesUp(), w.getBytesDown());
     for (FlowContribution flow : w.getTopUploads()) {
       host.offerTop(flow.getFlowKey(), flow.getBytesUp());
     }
@@ -44,7 +44,7 @@ final class HostWindowAccumulator implements AggregateFunction<HostVendorWindow,
       a.offerTop(b.topKeys[i], b.topBytes[i]);
     }
     for (int i = 0; i < b.vendors.length; i++) {
-      a.addVendor(b.vendors[i], b.services[i], b.vendorBytesUp[i]);
+      a.addVendor(b.vendors[i], b.services[i], b.vendorBytesUp[i], b.vendorBytesDown[i]);
     }
     a.bytesUp += b.bytesUp;
     a.bytesDown += b.bytesDown;

@@ -9,13 +9,13 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * Bounded out-of-orderness with a watermark after every record (never going back), so what a
  * test finds late does not depend on when Flink's periodic watermark happens to run.
  */
-final class WatermarkAfterEveryRecord implements WatermarkGenerator<FlowRecord> {
+public final class WatermarkAfterEveryRecord implements WatermarkGenerator<FlowRecord> {
 
   private final long behindMillis;
   private long max = Long.MIN_VALUE;
 
   /** Watermarks {@code behindMillis} behind the newest record's timestamp (the job's out-of-orderness). */
-  WatermarkAfterEveryRecord(long behindMillis) {
+  public WatermarkAfterEveryRecord(long behindMillis) {
     this.behindMillis = behindMillis;
   }
 
