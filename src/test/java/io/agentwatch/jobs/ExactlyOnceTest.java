@@ -3,6 +3,8 @@ package io.agentwatch.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentwatch.config.Settings;
+import io.agentwatch.jobs.detect.DetectionConfig;
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.stack.OneMachineStack;
@@ -53,7 +55,11 @@ class ExactlyOnceTest {
         stack.store().execute("SYSTEM STOP MERGES " + table);
       }
 
-      AgentWatchJobConfig job = stack.jobConfig().withCheckpoints(Duration.ofMillis(500), stack.jobConfig().checkpointDirectory());
+      // Twenty minutes of traffic: a host's baseline may judge after 5 of its minutes (the default
+      // warm-up is longer), so the burst at minute 15 alerts and its alerts cross the restore.
+      Settings detect = Settings.load(DetectionConfig.SETTINGS, null, Map.of(), Map.of("detect.warmup-windows", "5"));
+      AgentWatchJobConfig job = stack.jobConfig().withCheckpoints(Duration.ofMillis(500), stack.jobConfig().checkpointDirectory())
+          .withDetection(DetectionConfig.from(detect));
       Configuration flink = AgentWatchJob.flinkSettings(job);
       flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
       flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
