@@ -105,7 +105,8 @@ class BacktestCommandTest {
   void aLowerSpikeThresholdRaisesMoreIncidentsListedAsOnlyNow() throws Exception {
     List<String> args = new ArrayList<>(demoSettings());
     args.addAll(List.of("--set", "detect.spike.score=1", "--set", "detect.spike.factor=1.5",
-        "--set", "detect.spike.p99-factor=0", "--set", "detect.spike.floor-bytes=1000", "--warmup", "0"));
+        "--set", "detect.spike.p99-factor=0", "--set", "detect.spike.spread-power=0", "--set", "detect.spike.floor-bytes=1000",
+        "--set", "detect.recurring.days=0", "--warmup", "0"));
     FlowsCommandTest.Run table = agentwatch("backtest", args.toArray(String[]::new));
     assertEquals(0, table.exitCode(), table.err());
     assertTrue(table.out().contains("only now"), table.out());

@@ -31,10 +31,16 @@ class ExternalComponentsConfigTest {
   }
 
   @Test
-  void aFlinkClusterNeedsAClickHouseServerItCanReach() {
-    ConfigException embedded = assertThrows(ConfigException.class, () -> load(Map.of(FlinkCluster.REST_URL, "http://flink:8081")));
-    assertTrue(embedded.getMessage().contains("flink.rest-url: a job on a Flink cluster cannot write the ClickHouse engine"
-        + " embedded in this process"), embedded.getMessage());
+  void aFlinkClusterWritesTheEmbeddedStoreThroughItsHttpInterfaceOrNeedsAServer() throws Exception {
+    Path jar = Files.writeString(dir.resolve("agentwatch-stream-jobs-1-job.jar"), "PK");
+    OneMachineStack.Config config = load(Map.of(FlinkCluster.REST_URL, "http://flink:8081", FlinkCluster.JOB_JAR, jar.toString()));
+    assertEquals(StoreConfig.Kind.EMBEDDED, config.store().kind());
+    assertEquals("http://flink:8081", config.flink().restUrl().toString());
+
+    ConfigException noInterface = assertThrows(ConfigException.class, () -> load(Map.of(FlinkCluster.REST_URL,
+        "http://flink:8081", FlinkCluster.JOB_JAR, jar.toString(), "store.http-listen", "off")));
+    assertTrue(noInterface.getMessage().contains("flink.rest-url: with the embedded store the cluster writes through this"
+        + " process's ClickHouse HTTP interface, and store.http-listen is off"), noInterface.getMessage());
   }
 
   @Test
