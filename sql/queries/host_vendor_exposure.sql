@@ -32,5 +32,6 @@ FROM
 ) AS t
 LEFT JOIN exposure_factors AS f ON f.vendor = t.vendor AND f.service = t.service
 CROSS JOIN (SELECT * FROM exposure_factors WHERE vendor = '') AS u
-ORDER BY exposure DESC, host, vendor, service
+-- Every column in the order: rows that tie on the rest still come in one order, on any server.
+ORDER BY exposure DESC, host, vendor, service, trains_by_default, retention, policy_tag, vendor_factor, policy_factor
 LIMIT {limit:UInt64}
