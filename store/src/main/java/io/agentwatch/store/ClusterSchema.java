@@ -301,27 +301,9 @@ public record ClusterSchema(String cluster, String database) {
   /** {@code text} split at {@code separator} outside parentheses and quotes, pieces stripped. */
   static List<String> topLevel(String text, char separator) {
     List<String> pieces = new ArrayList<>();
-    int depth = 0;
     int start = 0;
-    char quote = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (quote != 0) {
-        if (c == '\\') {
-          i++;
-        } else if (c == quote) {
-          quote = 0;
-        }
-      } else if (c == '\'' || c == '`' || c == '"') {
-        quote = c;
-      } else if (c == '(') {
-        depth++;
-      } else if (c == ')') {
-        depth--;
-      } else if (c == separator && depth == 0) {
-        pieces.add(text.substring(start, i).strip());
-        start = i + 1;
-      }
+    for (int end; (end = topLevelIndexOf(text, start, separator)) >= 0; start = end + 1) {
+      pieces.add(text.substring(start, end).strip());
     }
     String last = text.substring(start).strip();
     if (!last.isEmpty()) {
@@ -332,9 +314,22 @@ public record ClusterSchema(String cluster, String database) {
 
   /** Index of the parenthesis closing the one at {@code open}, skipping quoted text. */
   static int closingParenthesis(String text, int open) {
+    int close = topLevelIndexOf(text, open + 1, ')');
+    if (close < 0) {
+      throw new IllegalArgumentException("unbalanced parentheses in: " + text);
+    }
+    return close;
+  }
+
+  /**
+   * The first index from {@code from} where {@code text} has {@code wanted} outside quoted text
+   * ('…', `…`, "…", backslash escapes inside) and outside the parentheses opened after
+   * {@code from}; -1 when there is none.
+   */
+  private static int topLevelIndexOf(String text, int from, char wanted) {
     int depth = 0;
     char quote = 0;
-    for (int i = open; i < text.length(); i++) {
+    for (int i = from; i < text.length(); i++) {
       char c = text.charAt(i);
       if (quote != 0) {
         if (c == '\\') {
@@ -344,13 +339,15 @@ public record ClusterSchema(String cluster, String database) {
         }
       } else if (c == '\'' || c == '`' || c == '"') {
         quote = c;
+      } else if (c == wanted && depth == 0) {
+        return i;
       } else if (c == '(') {
         depth++;
-      } else if (c == ')' && --depth == 0) {
-        return i;
+      } else if (c == ')') {
+        depth--;
       }
     }
-    throw new IllegalArgumentException("unbalanced parentheses in: " + text);
+    return -1;
   }
 
   /**
