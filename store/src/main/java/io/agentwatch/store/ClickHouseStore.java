@@ -37,6 +37,16 @@ public interface ClickHouseStore extends AutoCloseable {
   void insertRowBinary(String table, java.util.List<String> columns, byte[] rows, String deduplicationToken)
       throws StoreException;
 
+  /**
+   * The cluster this store's schema is laid out on ({@code store.cluster}), or null for one server
+   * and the embedded engine. Reads and inserts go to the same table names either way (on a cluster
+   * the Distributed tables); other statements on the tables take their cluster form
+   * ({@link ClusterSchema#statement}).
+   */
+  default ClusterSchema clusterSchema() {
+    return null;
+  }
+
   /** A short description for logs: "embedded chDB at DIR" or "ClickHouse at URL". */
   String describe();
 

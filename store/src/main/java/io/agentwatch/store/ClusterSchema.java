@@ -36,7 +36,12 @@ import java.util.regex.Pattern;
  *       the Distributed {@code t} too, so both keep the same columns.</li>
  *   <li>{@code DROP TABLE t} drops {@code t} and {@code t_local} on the cluster ({@code SYNC}, so
  *       their Keeper paths are gone before a later migration might reuse the name).</li>
+ *   <li>{@code TRUNCATE TABLE t} empties {@code t_local} on the cluster: a Distributed table holds
+ *       no rows of its own.</li>
  * </ul>
+ *
+ * The same rules give the cluster form of a statement the application runs on those tables
+ * outside the migrations ({@link #statement}: a TTL change, a table refilled).
  *
  * Any other statement is refused with its migration's name: a migration in a new form must teach
  * this renderer that form (ClusterSchemaTest renders every bundled migration).
@@ -73,6 +78,7 @@ public record ClusterSchema(String cluster, String database) {
   private static final Pattern ALTER_TABLE = Pattern.compile("ALTER TABLE (\\w+)\\s+(.*)", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
   private static final Pattern COLUMN_COMMAND = Pattern.compile(
       "(ADD|DROP|MODIFY|RENAME|COMMENT) COLUMN\\b.*", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
+  private static final Pattern TRUNCATE_TABLE = Pattern.compile("TRUNCATE TABLE (IF EXISTS )?(\\w+)", Pattern.CASE_INSENSITIVE);
   private static final Pattern DROP_TABLE = Pattern.compile("DROP TABLE (IF EXISTS )?(\\w+)", Pattern.CASE_INSENSITIVE);
   private static final Pattern DEDUPLICATION_WINDOW = Pattern.compile("\\bnon_replicated_deduplication_window\\b");
 
@@ -96,9 +102,30 @@ public record ClusterSchema(String cluster, String database) {
    * columns).
    */
   public List<Rendered> render(List<Migration> migrations) {
+    return render(migrations, new Renderer());
+  }
+
+  /**
+   * {@code sql}, a statement on the tables the bundled migrations create, in its cluster form: an
+   * {@code ALTER TABLE} or {@code TRUNCATE TABLE} the application runs (Retention, VendorRows) goes
+   * where the migrations' would. Reads and inserts need none: they use the Distributed tables,
+   * which keep the names.
+   */
+  public List<String> statement(String sql) {
+    Renderer renderer = new Renderer();
+    render(Migrations.bundledFiles(), renderer);
+    return renderer.statement(withoutComments(sql));
+  }
+
+  /** {@code sql} as {@code store} runs it: as written on one server, in its {@link #statement cluster form} on a cluster. */
+  static List<String> statementFor(ClickHouseStore store, String sql) {
+    ClusterSchema cluster = store.clusterSchema();
+    return cluster == null ? List.of(sql) : cluster.statement(sql);
+  }
+
+  private List<Rendered> render(List<Migration> migrations, Renderer renderer) {
     List<Migration> sorted = new ArrayList<>(migrations);
     sorted.sort(Comparator.comparingInt(Migration::version));
-    Renderer renderer = new Renderer();
     List<Rendered> rendered = new ArrayList<>();
     for (Migration migration : sorted) {
       List<String> statements = new ArrayList<>();
@@ -186,6 +213,11 @@ public record ClusterSchema(String cluster, String database) {
       }
       if ((m = ALTER_TABLE.matcher(sql)).matches()) {
         return alter(m.group(1), m.group(2));
+      }
+      if ((m = TRUNCATE_TABLE.matcher(sql)).matches()) {
+        String table = m.group(2);
+        known(table, "TRUNCATE TABLE");
+        return List.of("TRUNCATE TABLE " + (m.group(1) != null ? "IF EXISTS " : "") + table + LOCAL_SUFFIX + onCluster() + " SYNC");
       }
       if ((m = DROP_TABLE.matcher(sql)).matches() && m.end() == sql.length()) {
         String table = m.group(2);

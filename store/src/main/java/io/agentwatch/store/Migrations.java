@@ -73,9 +73,12 @@ public final class Migrations {
     this.migrations = List.copyOf(sorted);
   }
 
-  /** The migrations shipped with AgentWatch (sql/migrations on the classpath). */
+  /**
+   * The migrations shipped with AgentWatch (sql/migrations on the classpath), in their cluster form
+   * when the store is on a cluster ({@link ClickHouseStore#clusterSchema}).
+   */
   public static Migrations bundled(ClickHouseStore store) {
-    return new Migrations(store, bundledFiles());
+    return new Migrations(store, bundledFiles(), store.clusterSchema());
   }
 
   /** The bundled migrations for the store {@code config} describes: in their cluster form when it names a cluster. */

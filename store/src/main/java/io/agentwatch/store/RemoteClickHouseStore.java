@@ -58,13 +58,15 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
   private final String url;
   private final String database;
   private final String cluster;
+  private final ClusterSchema clusterSchema;
   private final Client client;
   private ServerVersion serverVersion;
 
-  private RemoteClickHouseStore(String url, String database, String cluster, Client client) {
+  private RemoteClickHouseStore(String url, String database, ClusterSchema clusterSchema, Client client) {
     this.url = url;
     this.database = database;
-    this.cluster = cluster;
+    this.cluster = clusterSchema == null ? null : clusterSchema.cluster();
+    this.clusterSchema = clusterSchema;
     this.client = client;
   }
 
@@ -93,7 +95,7 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
         // insert whose answer got lost would store the batch twice.
         .setMaxRetries(0)
         .build();
-    RemoteClickHouseStore store = new RemoteClickHouseStore(config.remoteUrl(), config.remoteDatabase(), config.cluster(), client);
+    RemoteClickHouseStore store = new RemoteClickHouseStore(config.remoteUrl(), config.remoteDatabase(), config.clusterSchema(), client);
     try {
       store.serverVersion = store.checkServerVersion();
       return store;
@@ -193,6 +195,11 @@ public final class RemoteClickHouseStore implements ClickHouseStore {
     } catch (Exception e) {
       throw failure(e, statement);
     }
+  }
+
+  @Override
+  public ClusterSchema clusterSchema() {
+    return clusterSchema;
   }
 
   @Override

@@ -71,7 +71,9 @@ public record Retention(Duration raw, Duration minutes, Duration hours, Duration
 
   /**
    * Sets each existing table's TTL to its tier's duration where it differs, and returns the
-   * tables changed (empty when all agreed).
+   * tables changed (empty when all agreed). On a cluster ({@code store.cluster}) the TTL is the
+   * local Replicated tables', read on the node the store reaches and changed ON CLUSTER (a
+   * Distributed table has none).
    */
   public List<String> apply(ClickHouseStore store) throws StoreException {
     validate();
@@ -79,12 +81,15 @@ public record Retention(Duration raw, Duration minutes, Duration hours, Duration
     for (Map.Entry<String, Duration> tier : byKey().entrySet()) {
       String ttl = ttl(tier.getValue());
       for (String table : TABLES_BY_KEY.get(tier.getKey())) {
+        String rowsIn = store.clusterSchema() == null ? table : table + ClusterSchema.LOCAL_SUFFIX;
         String current = store.query("SELECT engine_full FROM system.tables WHERE database = currentDatabase()"
-            + " AND name = '" + table + "' FORMAT TSVRaw");
+            + " AND name = '" + rowsIn + "' FORMAT TSVRaw");
         if (current.isBlank() || current.contains("TTL " + ttl)) {
           continue;
         }
-        store.execute("ALTER TABLE " + SqlNames.table(table) + " MODIFY TTL " + ttl);
+        for (String alter : ClusterSchema.statementFor(store, "ALTER TABLE " + table + " MODIFY TTL " + ttl)) {
+          store.execute(alter);
+        }
         changed.add(table);
       }
     }

@@ -8,7 +8,8 @@ import java.util.Map;
  * The {@code vendors} table (sql/migrations/011_vendors.sql, 050_vendor_facts.sql): the endpoint
  * catalog, one row per vendor × service, with what the vendor states about the data sent to it.
  * The store does not read catalogs; whoever holds one (the stack) passes its entries to
- * {@link #replace}.
+ * {@link #replace}. On a cluster ({@code store.cluster}) the rows are read and written through the
+ * Distributed table and emptied on every node's local table.
  */
 public final class VendorRows {
 
@@ -84,7 +85,9 @@ public final class VendorRows {
           .string(entry.facts().certifications())
           .lowCardinalityString(entry.facts().zeroRetentionOffer());
     }
-    store.execute("TRUNCATE TABLE " + SqlNames.table(TABLE));
+    for (String truncate : ClusterSchema.statementFor(store, "TRUNCATE TABLE " + TABLE)) {
+      store.execute(truncate);
+    }
     store.insertRowBinary(TABLE, COLUMNS, out.toByteArray());
     return unique.size();
   }

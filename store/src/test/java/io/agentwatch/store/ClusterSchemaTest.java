@@ -163,23 +163,18 @@ class ClusterSchemaTest {
 
   /**
    * A store on a cluster (store.cluster) gets the cluster form from Migrations, history included:
-   * what the client sends to a stand-in server, which answers every statement with success.
+   * what the client sends to a stand-in server, which answers every statement with success. The
+   * store knows its cluster: the stack's {@code Migrations.bundled(store)} sends the same.
    */
   @Test
   void migrationsOnAClusterSendTheClusterFormAndKeepTheHistoryClusterWide() throws Exception {
     StoreConfig config = StoreConfig.remote("http://placeholder:8123", DATABASE, "writer", null).onCluster(CLUSTER);
-    List<String> sent = new ArrayList<>();
+    List<String> sent;
     try (RecordingHttpServer server = new RecordingHttpServer();
         ClickHouseStore store = Stores.open(StoreConfig.remote(server.url(), DATABASE, "writer", null).onCluster(CLUSTER))) {
       List<Migration> applied = Migrations.bundled(store, config).apply();
       assertEquals(Migrations.bundledFiles(), applied);
-      for (RecordingHttpServer.Request request : server.requests()) {
-        String query = request.parameters().get("query");
-        String statement = query != null && !query.isBlank() ? query : new String(request.body(), java.nio.charset.StandardCharsets.UTF_8);
-        if (!statement.equals("SELECT version()")) { // the store's version check when it opens
-          sent.add(statement);
-        }
-      }
+      sent = statementsSent(server);
     }
     assertTrue(sent.get(0).startsWith("CREATE TABLE IF NOT EXISTS schema_migrations ON CLUSTER agentwatch ("), sent.get(0));
     assertTrue(sent.get(0).contains("ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/{table}', '{shard}-{replica}')"),
@@ -188,6 +183,94 @@ class ClusterSchemaTest {
     new ClusterSchema(CLUSTER, DATABASE).render(Migrations.bundledFiles()).forEach(r -> expected.addAll(r.statements()));
     List<String> ddl = sent.stream().filter(q -> !q.startsWith("SELECT") && !q.startsWith("INSERT INTO schema_migrations")).toList();
     assertEquals(expected, ddl.subList(1, ddl.size()));
+
+    try (RecordingHttpServer server = new RecordingHttpServer();
+        ClickHouseStore store = Stores.open(StoreConfig.remote(server.url(), DATABASE, "writer", null).onCluster(CLUSTER))) {
+      Migrations.bundled(store).apply();
+      assertEquals(sent, statementsSent(server), "Migrations.bundled(store) on a store with store.cluster");
+    }
+  }
+
+  /**
+   * Retention on a cluster reads and changes the TTL of the local Replicated tables, ON CLUSTER
+   * (a Distributed table has no TTL). The stand-in server answers every table's engine_full with
+   * a 90-day TTL, so the tiers configured otherwise change.
+   */
+  @Test
+  void retentionOnAClusterChangesTheLocalTablesTtlOnTheCluster() throws Exception {
+    List<String> sent;
+    List<String> changed;
+    try (RecordingHttpServer server = new RecordingHttpServer();
+        ClickHouseStore store = Stores.open(StoreConfig.remote(server.url(), DATABASE, "writer", null).onCluster(CLUSTER))) {
+      server.answerWith(200, Map.of(), "ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')"
+          + " ORDER BY host TTL ingested_at + toIntervalDay(90) SETTINGS index_granularity = 8192\n");
+      changed = Retention.DEFAULTS.apply(store);
+      sent = statementsSent(server);
+    }
+    assertEquals(List.of("flows", "late_flows", "flow_totals_1h", "flow_totals_1d", "host_vendor_contact"), changed);
+    List<String> read = sent.stream().filter(q -> q.startsWith("SELECT engine_full")).toList();
+    assertEquals(8, read.size(), read.toString());
+    assertTrue(read.stream().allMatch(q -> q.matches(".* AND name = '\\w+_local' FORMAT TSVRaw")), "the local tables' TTL: " + read);
+    List<String> alters = sent.stream().filter(q -> q.startsWith("ALTER")).toList();
+    assertEquals(List.of(
+        "ALTER TABLE flows_local ON CLUSTER agentwatch MODIFY TTL ingested_at + toIntervalDay(30)",
+        "ALTER TABLE late_flows_local ON CLUSTER agentwatch MODIFY TTL ingested_at + toIntervalDay(30)",
+        "ALTER TABLE flow_totals_1h_local ON CLUSTER agentwatch MODIFY TTL ingested_at + toIntervalDay(365)",
+        "ALTER TABLE flow_totals_1d_local ON CLUSTER agentwatch MODIFY TTL ingested_at + toIntervalDay(1095)",
+        "ALTER TABLE host_vendor_contact_local ON CLUSTER agentwatch MODIFY TTL ingested_at + toIntervalDay(1095)"), alters);
+    for (String alter : alters) {
+      assertTrue(engine.query("EXPLAIN AST " + alter).startsWith("AlterQuery"), alter);
+      String table = alter.split(" ")[2];
+      assertEquals("ALTER TABLE " + table + " ON CLUSTER agentwatch (" + alter.substring(alter.indexOf("MODIFY TTL")) + ")",
+          understood(alter), "the engine reads it as written");
+    }
+  }
+
+  /**
+   * The vendors table refilled on a cluster: the reviewers' tags read through the Distributed
+   * table, every node's local table emptied ON CLUSTER, the rows inserted through the Distributed
+   * table (which waits for the shards). The insert the client sent, replayed into the real engine,
+   * holds the catalog with the tag kept.
+   */
+  @Test
+  void vendorRowsOnAClusterEmptyTheLocalTablesAndWriteThroughTheDistributedTable() throws Exception {
+    List<RecordingHttpServer.Request> requests;
+    try (RecordingHttpServer server = new RecordingHttpServer();
+        ClickHouseStore store = Stores.open(StoreConfig.remote(server.url(), DATABASE, "writer", null).onCluster(CLUSTER))) {
+      server.answerWith(200, Map.of(), "openai\tapi\tsanctioned\n");
+      assertEquals(2, VendorRows.replace(store, List.of(
+          new VendorRows.Entry("openai", "api", "OpenAI", "llm-api"),
+          new VendorRows.Entry("deepseek", "api", "DeepSeek", "llm-api"))));
+      requests = List.copyOf(server.requests());
+      List<String> sent = statementsSent(server);
+      assertTrue(sent.get(0).matches("SELECT vendor, service, policy_tag FROM vendors .*"), sent.get(0));
+      assertEquals("TRUNCATE TABLE vendors_local ON CLUSTER agentwatch SYNC", sent.get(1));
+      assertTrue(engine.query("EXPLAIN AST " + sent.get(1)).startsWith("TruncateQuery"), engine.query("EXPLAIN AST " + sent.get(1)));
+      assertEquals(sent.get(1), understood(sent.get(1)));
+      assertEquals(3, sent.size(), sent.toString());
+    }
+    RecordingHttpServer.Request insert = requests.get(requests.size() - 1);
+    String statement = insert.parameters().get("query");
+    assertTrue(statement.startsWith("INSERT INTO `vendors` ("), statement);
+    assertEquals("1", insert.parameters().get(RemoteClickHouseStore.FOREGROUND_INSERT), "an insert that waits for the shards");
+    assertTrue(statement.endsWith(" FORMAT RowBinary"), statement);
+    engine.execute("TRUNCATE TABLE vendors");
+    engine.insertStreamed(statement.substring(0, statement.length() - " FORMAT RowBinary".length()), "RowBinary", insert.body());
+    assertEquals("deepseek\tapi\tunreviewed\nopenai\tapi\tsanctioned\n",
+        engine.query("SELECT vendor, service, policy_tag FROM vendors ORDER BY vendor"), "the catalog, with the reviewer's tag kept");
+  }
+
+  /** Every statement the client sent (from the query parameter, else the body), the store's version check left out. */
+  private static List<String> statementsSent(RecordingHttpServer server) {
+    List<String> sent = new ArrayList<>();
+    for (RecordingHttpServer.Request request : server.requests()) {
+      String query = request.parameters().get("query");
+      String statement = query != null && !query.isBlank() ? query : new String(request.body(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!statement.equals("SELECT version()")) { // the store's version check when it opens
+        sent.add(statement);
+      }
+    }
+    return sent;
   }
 
   @Test
