@@ -9,6 +9,7 @@
 -- @param until DateTime 2106-01-01 flows last seen before this time
 -- @param team String '' only hosts of this team ('' for every team)
 -- @param limit UInt64 20 at most this many hosts
+-- @param host String '' only this host ('' for every host: the console's host page asks for one)
 SELECT
     host,
     max(team)                                   AS host_team,
@@ -28,6 +29,7 @@ FROM
         WHERE vendor != ''
           AND window_start >= {since:DateTime} AND window_start < {until:DateTime}
           AND ({team:String} = '' OR host_team = {team:String})
+          AND ({host:String} = '' OR host = {host:String})
         GROUP BY host, vendor, service
     ) AS t
     LEFT JOIN exposure_factors AS f ON f.vendor = t.vendor AND f.service = t.service

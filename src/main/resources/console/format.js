@@ -44,9 +44,19 @@ export function cell(column, value, row = {}) {
     return measuresBytes(row) ? bytes(value) : Number(value).toFixed(1);
   }
   if (isBytes(column.name)) return bytes(value);
+  if (isFactor(column.name)) return factor(value);
   if (column.type.startsWith('DateTime')) return time(value);
   if (typeof value === 'number') return Number.isInteger(value) ? count(value) : value.toFixed(2);
   return String(value);
+}
+
+/** A multiplier of the exposure score (vendor_factor, policy_factor): exact, as the query returns it. */
+export function factor(value) {
+  return `×${Number(value)}`;
+}
+
+export function isFactor(name) {
+  return name.endsWith('_factor');
 }
 
 export function isBytes(name) {

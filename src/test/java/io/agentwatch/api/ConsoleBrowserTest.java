@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,6 +143,7 @@ class ConsoleBrowserTest {
     String hostRange = RANGE + "&host=" + URLEncoder.encode(host, StandardCharsets.UTF_8);
     assertEquals(column(query("host_vendors", hostRange), "bytes_up"), cells("#host-vendors", "bytes_up"));
     assertEquals(column(query("host_clients", hostRange), "ja4"), cells("#host-clients", "ja4"));
+    assertShowsExposureOf(host);
     screenshot("host");
 
     String alertId = alerts.get(0).path("alert_id").asText();
@@ -188,6 +191,65 @@ class ConsoleBrowserTest {
       }
     }
     assertEquals(List.of(), errors, "no script error and no Content-Security-Policy violation in the browser's console");
+  }
+
+  /**
+   * A host's page shows its exposure as the named queries answer it for that host: the score of
+   * host_exposure and, per vendor × service, host_vendor_exposure's upload, facts and factors.
+   */
+  @Test
+  void aHostPageShowsTheExposureTheNamedQueriesGiveThatHost() throws Exception {
+    JsonNode hosts = query("top_hosts", RANGE + "&limit=1000");
+    assertTrue(hosts.size() >= 2, "the demo fleet has several hosts: " + hosts);
+    // The most and the least uploading host: the page must show each its own row, not the fleet's first.
+    for (String host : List.of(hosts.get(0).path("host").asText(), hosts.get(hosts.size() - 1).path("host").asText())) {
+      open("/?view=host&host=" + URLEncoder.encode(host, StandardCharsets.UTF_8) + "&" + RANGE);
+      assertShowsExposureOf(host);
+    }
+  }
+
+  private static void assertShowsExposureOf(String host) throws Exception {
+    String hostRange = RANGE + "&host=" + URLEncoder.encode(host, StandardCharsets.UTF_8);
+    JsonNode score = query("host_exposure", hostRange);
+    assertEquals(1, score.size(), "host_exposure for " + host + ": " + score);
+    assertEquals(host, score.get(0).path("host").asText());
+    assertTrue(score.get(0).path("exposure").asDouble() > 0, "the demo's hosts upload to AI vendors: " + score);
+    for (String column : List.of("exposure", "bytes_up", "vendors")) {
+      WebElement tile = browser.findElement(By.cssSelector("#host-exposure .tile[data-column=" + column + "]"));
+      assertEquals(score.get(0).path(column).asDouble(), Double.parseDouble(tile.getAttribute("data-value")),
+          column + " of " + host + " on its page");
+    }
+    WebElement top = browser.findElement(By.cssSelector("#host-exposure .tile[data-column=top_vendor]"));
+    assertEquals(score.get(0).path("top_vendor").asText(), top.getAttribute("data-value"));
+    assertEquals("weighs most: " + new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.US))
+        .format(score.get(0).path("top_vendor_exposure").asDouble()) + " of the score", top.findElement(By.className("label")).getText());
+    assertEquals(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.US)).format(score.get(0).path("exposure").asDouble()),
+        browser.findElement(By.cssSelector("#host-exposure .tile[data-column=exposure] .value")).getText(), "the score as people read it");
+    assertEquals(ResultFormat.bytes(score.get(0).path("bytes_up").asLong()),
+        browser.findElement(By.cssSelector("#host-exposure .tile[data-column=bytes_up] .value")).getText());
+
+    JsonNode weighed = query("host_vendor_exposure", hostRange);
+    assertFalse(weighed.isEmpty(), "host_vendor_exposure for " + host);
+    for (String column : List.of("vendor", "service", "trains_by_default", "retention", "policy_tag")) {
+      assertEquals(column(weighed, column), cells("#host-exposure-vendors", column), column + " per vendor × service of " + host);
+    }
+    for (String column : List.of("bytes_up", "vendor_factor", "policy_factor", "exposure")) {
+      assertEquals(numbers(column(weighed, column)), numbers(cells("#host-exposure-vendors", column)),
+          column + " per vendor × service of " + host);
+    }
+    WebElement factor = browser.findElements(By.cssSelector("#host-exposure-vendors td[data-column=vendor_factor]")).get(0);
+    assertEquals("×" + new DecimalFormat("0.###", DecimalFormatSymbols.getInstance(Locale.US)).format(weighed.get(0).path("vendor_factor")
+        .asDouble()), factor.getText(), "a factor as the query gives it");
+    double sum = 0;
+    for (JsonNode row : weighed) {
+      sum += row.path("exposure").asDouble();
+    }
+    // Each row is rounded to 2 decimals, the score once: the rows add up to it within that rounding.
+    assertEquals(score.get(0).path("exposure").asDouble(), sum, 0.005 * (weighed.size() + 1), "the rows of " + host + " make its score");
+  }
+
+  private static List<Double> numbers(List<String> texts) {
+    return texts.stream().map(Double::valueOf).toList();
   }
 
   @Test
