@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwatch.schema.EndReason;
-import io.agentwatch.schema.Evidence;
 import io.agentwatch.schema.FlowRecord;
-import io.agentwatch.schema.Transport;
+import io.agentwatch.schema.SampleFlowRecords;
 import io.agentwatch.store.ClickHouseStore;
 import io.agentwatch.store.EmbeddedChdbStore;
 import io.agentwatch.store.FlowRows;
@@ -28,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -207,34 +204,8 @@ class ClickHouseHttpWriterTest {
     return List.of(rows);
   }
 
+  /** The schemas' sample Anthropic flow from {@code host}, uploading as many bytes as its sequence number. */
   private static FlowRecord flow(String host, long sequence) {
-    Instant start = Instant.parse("2026-12-06T10:00:00Z").plusSeconds(sequence % 600);
-    return FlowRecord.newBuilder()
-        .setSensorId("sensor-writer-test")
-        .setSequence(sequence)
-        .setHost(host)
-        .setHostOwner("alice")
-        .setHostTeam("platform")
-        .setSrcIp("10.1.2.3")
-        .setSrcPort((int) (40000 + sequence % 20000))
-        .setDstIp("160.79.104.10")
-        .setDstPort(443)
-        .setTransport(Transport.TCP)
-        .setFirstSeen(start)
-        .setLastSeen(start.plusSeconds(30))
-        .setPacketsUp(10)
-        .setPacketsDown(12)
-        .setBytesUp(sequence)
-        .setBytesDown(2 * sequence)
-        .setSni("api.anthropic.com")
-        .setAlpn("h2")
-        .setJa4("t13d1516h2_8daaf6152771_02713d6af862")
-        .setDnsName("api.anthropic.com")
-        .setVendor("anthropic")
-        .setService("anthropic-api")
-        .setCategory("llm-api")
-        .setIdentifiedBy(Evidence.SNI)
-        .setEndReason(EndReason.FIN)
-        .build();
+    return FlowRecord.newBuilder(SampleFlowRecords.anthropicOverIpv4(sequence)).setHost(host).setBytesUp(sequence).build();
   }
 }

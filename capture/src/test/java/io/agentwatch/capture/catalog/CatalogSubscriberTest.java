@@ -1,5 +1,6 @@
 package io.agentwatch.capture.catalog;
 
+import static io.agentwatch.testing.TestCatalogs.ACME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -30,7 +31,7 @@ class CatalogSubscriberTest {
   @Test
   void aNewVersionIsTakenIntoUseAndAnnouncedWhatCannotBeUsedIsRefusedAndTheCatalogStays() throws Exception {
     EndpointCatalog builtin = EndpointCatalog.builtin();
-    EndpointCatalog withAcme = EndpointCatalog.builtinWith(List.of(Files.writeString(dir.resolve("acme.yaml"), PublishedCatalogsTest.OURS)));
+    EndpointCatalog withAcme = EndpointCatalog.builtinWith(List.of(Files.writeString(dir.resolve("acme.yaml"), ACME)));
     CurrentCatalog current = new CurrentCatalog(builtin);
     List<EndpointCatalog> announced = new ArrayList<>();
     CatalogSubscriber subscriber = new CatalogSubscriber(
@@ -49,7 +50,7 @@ class CatalogSubscriberTest {
 
       EndpointCatalog inUse = current.get();
       subscriber.apply(PublishedCatalogs.encode(new PublishedCatalog("0123456789abcdef", Instant.now(), "a broken publisher",
-          List.of(new CatalogText("broken.yaml", PublishedCatalogsTest.OURS.replace("[api.acme.example]", "[api..acme.example]"))))));
+          List.of(new CatalogText("broken.yaml", ACME.replace("[api.acme.example]", "[api..acme.example]"))))));
       assertSame(inUse, current.get(), "a broken catalog leaves the one in use");
       assertTrue(subscriber.lastRefusal().contains("published by a broken publisher")
           && subscriber.lastRefusal().contains("published broken.yaml: line ") && subscriber.lastRefusal().contains("api..acme.example"),

@@ -1,5 +1,6 @@
 package io.agentwatch.capture.catalog;
 
+import static io.agentwatch.testing.TestCatalogs.ACME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,18 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PublishedCatalogsTest {
 
-  static final String OURS = """
-      version: 1
-      vendors:
-        - id: acme-ai
-          name: Acme AI
-          source: https://acme.example/docs/endpoints
-          services:
-            - id: api
-              category: llm-api
-              domains: [api.acme.example]
-      """;
-
   @TempDir Path dir;
 
   @Test
@@ -43,11 +32,11 @@ class PublishedCatalogsTest {
     assertTrue(builtin.version().matches("[0-9a-f]{16}"), builtin.version());
     assertEquals(builtin.version(), EndpointCatalog.builtin().version(), "the same content, the same version");
 
-    EndpointCatalog ours = EndpointCatalog.builtinWith(List.of(Files.writeString(dir.resolve("ours.yaml"), OURS)));
+    EndpointCatalog ours = EndpointCatalog.builtinWith(List.of(Files.writeString(dir.resolve("ours.yaml"), ACME)));
     EndpointCatalog reformatted = EndpointCatalog.builtinWith(List.of(Files.writeString(dir.resolve("again.yaml"),
-        "# reviewed 2026-12-07\n" + OURS.replace("domains: [api.acme.example]", "domains:\n          - api.acme.example"))));
+        "# reviewed 2026-12-07\n" + ACME.replace("domains: [api.acme.example]", "domains:\n          - api.acme.example"))));
     EndpointCatalog changed = EndpointCatalog.builtinWith(List.of(Files.writeString(dir.resolve("changed.yaml"),
-        OURS.replace("api.acme.example", "api2.acme.example"))));
+        ACME.replace("api.acme.example", "api2.acme.example"))));
     assertNotEquals(builtin.version(), ours.version());
     assertEquals(ours.version(), reformatted.version(), "a comment and another layout are the same catalog");
     assertNotEquals(ours.version(), changed.version());
@@ -68,13 +57,13 @@ class PublishedCatalogsTest {
   @Test
   void aPublishedCatalogThatFailsTheChecksOrItsVersionIsRefusedWithTheReason() {
     PublishedCatalog badFile = new PublishedCatalog("0123456789abcdef", Instant.now(), "test",
-        List.of(new CatalogText("ours.yaml", OURS.replace("llm-api", "chatbot"))));
+        List.of(new CatalogText("ours.yaml", ACME.replace("llm-api", "chatbot"))));
     CatalogException refused = assertThrows(CatalogException.class, () -> PublishedCatalogs.catalog(badFile));
     assertTrue(refused.getMessage().startsWith("published ours.yaml: line ") && refused.getMessage().contains("'chatbot'"),
         refused.getMessage());
 
     PublishedCatalog altered = new PublishedCatalog("0123456789abcdef", Instant.now(), "test",
-        List.of(new CatalogText("ours.yaml", OURS)));
+        List.of(new CatalogText("ours.yaml", ACME)));
     refused = assertThrows(CatalogException.class, () -> PublishedCatalogs.catalog(altered));
     assertTrue(refused.getMessage().contains("not the 0123456789abcdef it claims"), refused.getMessage());
 
