@@ -146,17 +146,32 @@ public record ClientCatalog(int version, List<Client> clients) {
     }
   }
 
-  /** Reads a client catalog; a problem is reported with {@code name} and the line it was found on. */
+  /**
+   * Reads a client catalog; a problem is reported with {@code name}, the line where the parser
+   * was (the end of the entry, for a problem with a whole entry), the entry's path and the problem.
+   */
   public static ClientCatalog read(String name, InputStream in) {
     try {
       return YAML.readValue(in, ClientCatalog.class);
     } catch (JsonMappingException e) {
-      Throwable cause = e.getCause() instanceof IllegalArgumentException problem ? problem : e;
-      String where = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr();
-      throw new CatalogException(name + where + ": " + (cause == e ? e.getOriginalMessage() : cause.getMessage()), e);
+      String problem = e.getCause() instanceof IllegalArgumentException invalid ? invalid.getMessage() : e.getOriginalMessage();
+      String line = e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr();
+      throw new CatalogException(name + line + " (" + path(e) + "): " + problem, e);
     } catch (IOException e) {
       throw new CatalogException(name + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference step : e.getPath()) {
+      if (step.getIndex() >= 0) {
+        path.append('[').append(step.getIndex()).append(']');
+      } else if (step.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(step.getFieldName());
+      }
+    }
+    return path.toString();
   }
 
   /**
