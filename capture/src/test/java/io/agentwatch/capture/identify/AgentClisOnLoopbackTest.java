@@ -62,6 +62,7 @@ class AgentClisOnLoopbackTest {
   @Test
   void eachClientHasItsCataloguedFingerprintAndContactsAndItsModelApiIsIdentified() throws Exception {
     PACKAGE_OF.keySet().forEach(AgentClisOnLoopbackTest::requireProgram);
+    requireNode20();
     ClientCatalog catalog = ClientCatalog.builtin();
     installPackages(catalog);
     Path ca = makeCa();
@@ -350,6 +351,18 @@ class AgentClisOnLoopbackTest {
       }
     }
     throw new AssertionError(program + " is not installed; this test needs it: apt-get install " + PACKAGE_OF.get(program));
+  }
+
+  /** Gemini CLI needs Node.js 20 or later (Qwen Code asks for 22 and runs on 20); Debian 12's nodejs is 18. */
+  private static void requireNode20() throws Exception {
+    Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+    String version = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    node.waitFor(10, TimeUnit.SECONDS);
+    java.util.regex.Matcher major = java.util.regex.Pattern.compile("v(\\d+)\\.").matcher(version);
+    if (!major.lookingAt() || Integer.parseInt(major.group(1)) < 20) {
+      throw new AssertionError("the agent CLIs need Node.js 20 or later, node --version says " + version
+          + " (Debian 13's nodejs is 20; on Debian 12 install a newer one, e.g. from nodesource)");
+    }
   }
 
   private static String tail(String text) {
