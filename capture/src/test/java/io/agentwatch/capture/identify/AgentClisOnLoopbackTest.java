@@ -61,7 +61,7 @@ class AgentClisOnLoopbackTest {
 
   @Test
   void eachClientHasItsCataloguedFingerprintAndContactsAndItsModelApiIsIdentified() throws Exception {
-    PACKAGE_OF.keySet().forEach(AgentClisOnLoopbackTest::requireProgram);
+    PACKAGE_OF.keySet().forEach(program -> LoopbackCaptures.requireProgram(program, PACKAGE_OF));
     requireNode20();
     ClientCatalog catalog = ClientCatalog.builtin();
     installPackages(catalog);
@@ -185,7 +185,7 @@ class AgentClisOnLoopbackTest {
     Path capture = dir.resolve(client.id() + ".pcap");
     Process dumpcap = start(client.id() + "-dumpcap", namespace, Map.of(), dir,
         "dumpcap", "-q", "-P", "-i", "lo", "-f", "tcp port 443 or tcp port 80", "-w", capture.toString());
-    awaitCaptureStarted(capture, client.id() + "-dumpcap");
+    LoopbackCaptures.awaitCaptureStarted(capture, dir.resolve(client.id() + "-dumpcap.log"));
     Path home = Files.createDirectories(dir.resolve("home-" + client.id()));
     Path work = Files.createDirectories(home.resolve("work"));
     Map<String, String> env = new TreeMap<>(client.env());
@@ -331,26 +331,6 @@ class AgentClisOnLoopbackTest {
       Thread.sleep(50);
     }
     throw new AssertionError("the stand-in did not start; its output: " + Files.readString(dir.resolve("standin.log")));
-  }
-
-  private void awaitCaptureStarted(Path capture, String name) throws Exception {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      if (Files.exists(capture) && Files.size(capture) >= 24) {
-        Thread.sleep(500); // the file header is written as the capture starts; give the filter a moment
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("dumpcap did not start capturing on lo; log: " + Files.readString(dir.resolve(name + ".log")));
-  }
-
-  private static void requireProgram(String program) {
-    for (String directory : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Paths.get(directory, program))) {
-        return;
-      }
-    }
-    throw new AssertionError(program + " is not installed; this test needs it: apt-get install " + PACKAGE_OF.get(program));
   }
 
   /** Gemini CLI needs Node.js 20 or later (Qwen Code asks for 22 and runs on 20); Debian 12's nodejs is 18. */
