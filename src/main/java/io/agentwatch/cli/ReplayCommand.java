@@ -7,11 +7,13 @@ import io.agentwatch.capture.SensorConfig;
 import io.agentwatch.capture.SensorStats;
 import io.agentwatch.capture.export.KafkaExportConfig;
 import io.agentwatch.capture.export.KafkaFlowExporter;
+import io.agentwatch.capture.identify.ClientCatalog;
 import io.agentwatch.capture.source.DirectFileSource;
 import io.agentwatch.capture.source.PacketSource;
 import io.agentwatch.demo.DemoFleet;
 import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.OneMachineStack;
+import io.agentwatch.stack.ClientCatalogTable;
 import io.agentwatch.stack.VendorCatalogTable;
 import io.agentwatch.stack.TempDirectory;
 import io.agentwatch.store.ClickHouseStore;
@@ -106,6 +108,7 @@ final class ReplayCommand implements Callable<Integer> {
       try (PacketSource source = FlowsCommand.openFile(capture);
           OneMachineStack stack = startStack(config)) {
         VendorCatalogTable.fill(stack.store(), sensorConfig.catalog().get(), config.job().detection());
+        ClientCatalogTable.fill(stack.store(), ClientCatalog.builtin());
         SensorStats stats;
         KafkaExportConfig export = new KafkaExportConfig(stack.bootstrapServers(), config.flowsTopic(), Map.of());
         try (KafkaFlowExporter exporter = new KafkaFlowExporter(export)) {

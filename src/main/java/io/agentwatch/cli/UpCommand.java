@@ -6,6 +6,7 @@ import io.agentwatch.capture.catalog.CatalogPublisher;
 import io.agentwatch.capture.catalog.CatalogSubscriber;
 import io.agentwatch.capture.export.KafkaExportConfig;
 import io.agentwatch.capture.export.KafkaFlowExporter;
+import io.agentwatch.capture.identify.ClientCatalog;
 import io.agentwatch.capture.source.CaptureException;
 import io.agentwatch.capture.source.DirectFileSource;
 import io.agentwatch.capture.source.LiveCaptureConfig;
@@ -20,6 +21,7 @@ import io.agentwatch.stack.DataDirectory;
 import io.agentwatch.stack.Feed;
 import io.agentwatch.stack.FlinkCluster;
 import io.agentwatch.stack.OneMachineStack;
+import io.agentwatch.stack.ClientCatalogTable;
 import io.agentwatch.stack.VendorCatalogTable;
 import io.agentwatch.stack.RunningJob;
 import io.agentwatch.stack.StackMetrics;
@@ -151,6 +153,7 @@ final class UpCommand implements Callable<Integer> {
           ApiServer api = startApi(apiAddress, stack, config, dir, delivery);
           CatalogSubscriber catalog = publishCatalog(stack, config, base)) {
         VendorCatalogTable.fill(stack.store(), base.catalog().get(), config.job().detection());
+        ClientCatalogTable.fill(stack.store(), ClientCatalog.builtin());
         dir.announce(new DataDirectory.RunningStack(ProcessHandle.current().pid(), api.url(), started));
         List<Feed> feeds = startFeeds(stack, config, base, replaySpeed, dir);
         out.println("AgentWatch is up (" + Duration.between(started, Instant.now()).toMillis() / 100 / 10.0 + " s):");

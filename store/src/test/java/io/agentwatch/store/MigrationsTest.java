@@ -29,7 +29,7 @@ class MigrationsTest {
       // Others add migrations in parallel (003 is the sensor's): check the ones this module's code writes to.
       assertTrue(names.containsAll(List.of("001_flows.sql", "002_host_vendor_1m.sql", "004_stream_jobs.sql")), names.toString());
       assertEquals(names.stream().sorted().toList(), names, "applied in version order");
-      assertEquals("alerts\ndead_letters\nexposure_factors\nflow_totals_1d\nflow_totals_1d_mv\nflow_totals_1h\nflow_totals_1h_mv\n"
+      assertEquals("alerts\nclients\ndead_letters\nexposure_factors\nflow_totals_1d\nflow_totals_1d_mv\nflow_totals_1h\nflow_totals_1h_mv\n"
               + "flow_totals_1m\nflow_totals_1m_mv\nflow_totals_raw\nflows\nhost_traffic_1m\nhost_vendor_contact\n"
               + "host_vendor_contact_mv\nhost_vendor_service_1m\nlate_flows\nschema_migrations\nvendors\n",
           store.query("SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name"));

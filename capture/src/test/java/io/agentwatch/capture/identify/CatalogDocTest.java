@@ -24,7 +24,7 @@ class CatalogDocTest {
 
   @Test
   void docsCatalogPageIsGeneratedFromTheBuiltinCatalog() throws Exception {
-    String expected = render(EndpointCatalog.builtin().files().get(0));
+    String expected = render(EndpointCatalog.builtin().files().get(0)) + renderClients(ClientCatalog.builtin());
     if (Boolean.getBoolean("agentwatch.writeCatalogDoc")) {
       Files.writeString(PAGE, expected);
     }
@@ -125,6 +125,69 @@ class CatalogDocTest {
         for (EndpointCatalogFile.Fact fact : service.facts()) {
           factRow(page, vendor, "`" + service.id() + "`", fact);
         }
+      }
+    }
+    return page.toString();
+  }
+
+  /** The "Clients" section, from {@code catalog/clients.yaml}. */
+  static String renderClients(ClientCatalog catalog) {
+    StringBuilder page = new StringBuilder();
+    page.append("\n## Clients\n\n")
+        .append("<!-- Generated from capture/src/main/resources/catalog/clients.yaml by CatalogDocTest. -->\n\n")
+        .append("Which program a flow's TLS fingerprint (JA4) belongs to, so usage can be split by client kind (`agent-cli`, `sdk`, ")
+        .append("`browser`, `tool`): the named query `host_clients` shows each of a host's JA4s with the catalogued `client` and ")
+        .append("`client_kind` (table `clients`, filled from the file when the stack starts). Every fingerprint was obtained by running ")
+        .append("the client, never copied: `AgentClisOnLoopbackTest` (capture module) installs the npm packages at the versions listed, ")
+        .append("runs the command of each client for one turn against a local stand-in of its vendor's API, with the vendors' real host ")
+        .append("names (a private network namespace in which every name resolves to the stand-in; a local CA trusted through ")
+        .append("`NODE_EXTRA_CA_CERTS`, `SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE`, `CODEX_CA_CERTIFICATE`), captures ")
+        .append("the loopback traffic with dumpcap and reads it with the sensor. It fails when a client shows a JA4, an ALPN or a host ")
+        .append("not listed here. A client can show several JA4s: several TLS configurations in one program, and a resumed session ")
+        .append("adds the pre_shared_key extension (one more in the count, another extension hash; seen with tshark in Gemini CLI's ")
+        .append("capture). Bytes are L3 bytes up in one run; they vary.\n\n")
+        .append("| client | kind | TLS stack | JA4 | ALPN offered | obtained with | checked |\n")
+        .append("|---|---|---|---|---|---|---|\n");
+    for (ClientCatalog.Client client : catalog.clients()) {
+      if (client.command() == null) {
+        continue;
+      }
+      page.append("| ").append(escape(client.name())).append(" (`").append(client.id()).append("`)")
+          .append(" | ").append(client.kind())
+          .append(" | ").append(escape(client.stack()))
+          .append(" | ").append(client.ja4s().stream().map(j -> "`" + j + "`").collect(Collectors.joining("<br>")))
+          .append(" | ").append(client.alpn().stream().map(a -> a.isEmpty() ? "none" : "`" + a + "`").collect(Collectors.joining(", ")))
+          .append(" | ").append(client.packageSpec() == null ? "" : "npm `" + client.packageSpec() + "`: ")
+          .append("`").append(escape(client.command().replace("\n", " "))).append("`")
+          .append(" | ").append(client.checked())
+          .append(" |\n");
+    }
+    page.append("\nWhat each client contacted in its turn, model API included:\n\n")
+        .append("| client | host | role | JA4 there | what |\n")
+        .append("|---|---|---|---|---|\n");
+    for (ClientCatalog.Client client : catalog.clients()) {
+      for (ClientCatalog.Contact contact : client.contacts()) {
+        page.append("| `").append(client.id()).append("` | `").append(contact.host()).append("` | ").append(contact.role())
+            .append(" | ").append(contact.ja4().isEmpty() ? "(plain HTTP)" : contact.ja4().stream().map(j -> "`" + j + "`").collect(Collectors.joining("<br>")))
+            .append(" | ").append(escape(contact.what())).append(" |\n");
+      }
+    }
+    page.append("\n### Shared fingerprints\n\n")
+        .append("JA4 alone cannot separate these clients: they run on one TLS stack and send the same ClientHello. `host_clients` ")
+        .append("names all of them for such a JA4. What still tells them apart: the host names a client contacts besides its model ")
+        .append("API (its telemetry, configuration and update hosts, in the table above), which vendor's API it talks to, its ")
+        .append("telemetry pattern (Claude Code's is on its API host name, so only the upload pattern shows it), and the full ALPN ")
+        .append("list it offers (the flow's `alpn`; JA4 keeps only its first value's first and last characters).\n\n")
+        .append("| JA4 | clients |\n|---|---|\n");
+    catalog.sharedJa4s().forEach((ja4, ids) -> page.append("| `").append(ja4).append("` | ")
+        .append(ids.stream().map(id -> "`" + id + "`").collect(Collectors.joining(", "))).append(" |\n"));
+    page.append("\n### Not obtained here\n\n")
+        .append("No fingerprint is listed for these; none was invented.\n\n")
+        .append("| client | kind | why not |\n|---|---|---|\n");
+    for (ClientCatalog.Client client : catalog.clients()) {
+      if (client.command() == null) {
+        page.append("| ").append(escape(client.name())).append(" (`").append(client.id()).append("`) | ").append(client.kind())
+            .append(" | ").append(escape(client.notObtained())).append(" |\n");
       }
     }
     return page.toString();

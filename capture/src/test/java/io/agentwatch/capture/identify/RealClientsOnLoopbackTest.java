@@ -42,7 +42,7 @@ class RealClientsOnLoopbackTest {
 
   @Test
   void eachClientStackIsNamedByItsSniAndFingerprintedDifferently() throws Exception {
-    PACKAGE_OF.keySet().forEach(RealClientsOnLoopbackTest::requireProgram);
+    PACKAGE_OF.keySet().forEach(program -> LoopbackCaptures.requireProgram(program, PACKAGE_OF));
     int port = freePort();
     try {
       run(30, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
@@ -52,7 +52,7 @@ class RealClientsOnLoopbackTest {
       awaitListening(port);
       Path capture = dir.resolve("loopback.pcap");
       Process dumpcap = start("dumpcap", "-q", "-P", "-i", "lo", "-f", "tcp port " + port, "-w", capture.toString());
-      awaitCaptureStarted(capture);
+      LoopbackCaptures.awaitCaptureStarted(capture, dir.resolve("dumpcap.log"));
 
       Map<String, String> sniByClient = new LinkedHashMap<>();
       sniByClient.put("curl", "api.anthropic.com");
@@ -133,15 +133,6 @@ class RealClientsOnLoopbackTest {
     run(60, java, "-Djdk.net.hosts.file=" + hosts, client.toString(), "https://" + host + ":" + port + "/");
   }
 
-  private static void requireProgram(String program) {
-    for (String directory : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Paths.get(directory, program))) {
-        return;
-      }
-    }
-    throw new AssertionError(program + " is not installed; this test needs it: apt-get install " + PACKAGE_OF.get(program));
-  }
-
   private Process start(String... command) throws IOException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(command[0] + ".log").toFile()).start();
     started.add(process);
@@ -172,16 +163,5 @@ class RealClientsOnLoopbackTest {
     }
     throw new AssertionError("openssl s_server did not listen on " + SERVER_ADDRESS + ":" + port + "; log: "
         + Files.readString(dir.resolve("openssl.log")));
-  }
-
-  private void awaitCaptureStarted(Path capture) throws Exception {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      if (Files.exists(capture) && Files.size(capture) >= 24) {
-        Thread.sleep(500); // the file header is written as the capture starts; give the filter a moment
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("dumpcap did not start capturing on lo; log: " + Files.readString(dir.resolve("dumpcap.log")));
   }
 }
