@@ -22,7 +22,8 @@ import org.apache.flink.util.CloseableIterator;
  * The job's aggregate and detectors over a labelled fleet's records, as {@code AgentWatchJob} runs
  * them: one reader in arrival order, the job's out-of-orderness (a watermark after every record,
  * so what is late does not depend on when Flink's periodic watermark runs), its window and allowed
- * lateness, object reuse, parallelism 2 (or 1), in a Flink MiniCluster. What the detection tests share.
+ * lateness, object reuse, one task per operator, in a Flink MiniCluster. What the detection tests
+ * share.
  */
 final class DetectionRun {
 
@@ -33,29 +34,20 @@ final class DetectionRun {
   /** Every alert record of the records {@code recordAt} gives for 0 … {@code records} − 1, in arrival order. */
   static List<ExposureAlert> alerts(String name, long records, MapFunction<Long, FlowRecord> recordAt,
       DetectionConfig config) throws Exception {
-    return alerts(name, records, recordAt, config, 2);
-  }
-
-  /**
-   * With {@code parallelism} 1 every operator reads one channel, so a late part always finds its
-   * minute already judged; with 2 (the job's default here) it may reach the host minute before the
-   * other channel's watermark closes it, and be judged with it. Both are right; a test of the
-   * revision itself needs 1.
-   */
-  static List<ExposureAlert> alerts(String name, long records, MapFunction<Long, FlowRecord> recordAt,
-      DetectionConfig config, int parallelism) throws Exception {
     Configuration flink = new Configuration();
     flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-    env.setParallelism(parallelism);
+    // One task per operator: with two, a minute closes when the slower channel's watermark
+    // arrives, which in a replay can be minutes of event time after the source's, so what a
+    // minute held when it closed (and when an alert was raised) would depend on thread timing.
+    env.setParallelism(1);
     env.getConfig().enableObjectReuse(); // as AgentWatchJob runs
     long behind = JOB.outOfOrderness().toMillis();
-    DataStream<FlowRecord> flows = env.fromSequence(0, records - 1).setParallelism(1)
-        .map(recordAt, new AvroTypeInfo<>(FlowRecord.class)).setParallelism(1)
+    DataStream<FlowRecord> flows = env.fromSequence(0, records - 1)
+        .map(recordAt, new AvroTypeInfo<>(FlowRecord.class))
         .assignTimestampsAndWatermarks(WatermarkStrategy
             .<FlowRecord>forGenerator(context -> new WatermarkAfterEveryRecord(behind))
-            .withTimestampAssigner((flow, previous) -> flow.getLastSeen().toEpochMilli()))
-        .setParallelism(1);
+            .withTimestampAssigner((flow, previous) -> flow.getLastSeen().toEpochMilli()));
     DataStream<ExposureAlert> alerts = Detection.alerts(
         HostVendorWindows.of(flows, JOB.window(), JOB.allowedLateness()), JOB.window(), JOB.allowedLateness(), config);
     List<ExposureAlert> collected = new ArrayList<>();
@@ -66,15 +58,16 @@ final class DetectionRun {
   }
 
   /**
-   * When an alert can have been raised at the latest, in event time as the watermark tells it:
-   * the end of its window, or, when a record of its host with bytes in that window arrived after
-   * the window had closed (a late part that revised the minute), the watermark at that record's
-   * arrival. An upper bound (the alert may have been raised before that part arrived), so a time
-   * to alert measured with it is never flattering; the alert records alone cannot say (Flink's
+   * When an alert on a host's upload in a minute (upload-spike, fleet-outlier: their observed value
+   * is that upload) was raised, in event time as the watermark tells it: replaying the host's
+   * records in arrival order, the first moment the bytes known of that minute reached the observed
+   * value — the minute's close (its window end) if they were all there by then, else the watermark
+   * at the arrival of the late part that completed them (a revision raised it). Other detectors
+   * judge a minute when it closes: their window end. The alert records alone cannot say (Flink's
    * watermark at the end of the pipeline lags behind the one the record met).
    */
   static final class ArrivalClock {
-    private record Arrived(long first, long last, long watermark) {}
+    private record Arrived(long first, long last, long bytesUp, long watermark) {}
 
     private final Map<String, List<Arrived>> byHost = new HashMap<>();
 
@@ -87,22 +80,36 @@ final class DetectionRun {
         newest = Math.max(newest, r.getLastSeen().toEpochMilli());
         byHost.computeIfAbsent(r.getHost(), h -> new ArrayList<>()).add(new Arrived(
             Math.min(r.getFirstSeen().toEpochMilli(), r.getLastSeen().toEpochMilli()), r.getLastSeen().toEpochMilli(),
-            watermark));
+            r.getVendor() == null ? 0 : r.getBytesUp(), watermark));
       }
     }
 
     long raisedAt(ExposureAlert alert) {
       long start = alert.getWindowStart().toEpochMilli();
       long end = alert.getWindowEnd().toEpochMilli();
-      long raised = end;
+      if (!alert.getDetector().equals(Alerts.UPLOAD_SPIKE) && !alert.getDetector().equals(Alerts.FLEET_OUTLIER)) {
+        return end;
+      }
+      // The parts are split by whole bytes in the job (SpreadOverWindows): allow their rounding.
+      double needed = alert.getObserved() * (1 - 1e-6) - 16;
+      double known = 0;
       for (Arrived a : byHost.getOrDefault(alert.getHost(), List.of())) {
-        // A record's time is [first, last), an instant is at last (SpreadOverWindows).
-        boolean inWindow = a.first == a.last ? a.last >= start && a.last < end : a.first < end && a.last > start;
-        if (inWindow && a.watermark >= end - 1) {
-          raised = Math.max(raised, a.watermark + 1);
+        known += part(a, start, end);
+        if (known >= needed) {
+          return a.watermark >= end - 1 ? a.watermark + 1 : end;
         }
       }
-      return raised;
+      throw new AssertionError("the records of " + alert.getHost() + " never add up to " + alert.getObserved()
+          + " in the minute from " + alert.getWindowStart() + " (" + known + ")");
+    }
+
+    /** The record's upload in [start, end): its time is [first, last), an instant is at last (SpreadOverWindows). */
+    private static double part(Arrived a, long start, long end) {
+      if (a.first == a.last) {
+        return a.last >= start && a.last < end ? a.bytesUp : 0;
+      }
+      long overlap = Math.min(a.last, end) - Math.max(a.first, start);
+      return overlap <= 0 ? 0 : (double) a.bytesUp * overlap / (a.last - a.first);
     }
   }
 }

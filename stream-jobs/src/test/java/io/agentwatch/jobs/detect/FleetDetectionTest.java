@@ -109,11 +109,14 @@ class FleetDetectionTest {
           }
           meant++;
           mine.stream().filter(r -> r.seed == fleet.seed && matches(r, incident))
-              .mapToLong(r -> r.raisedAt - incident.start()).min()
-              .ifPresentOrElse(tta -> {
+              .min(Comparator.comparingLong(Reported::raisedAt))
+              .ifPresentOrElse(first -> {
+                long tta = first.raisedAt - incident.start();
                 timesToAlert.add(tta);
                 if (target.kind == LabelledFleet.Kind.BURST && tta > BURST_TIME_TO_ALERT) {
-                  missed.add(String.format(Locale.ROOT, "late (%.1f min): %s", tta / 60_000.0, incident));
+                  missed.add(String.format(Locale.ROOT, "late (%.1f min, first alert on the minute from %s, raised %s): %s",
+                      tta / 60_000.0, java.time.Instant.ofEpochMilli(first.start), java.time.Instant.ofEpochMilli(first.raisedAt),
+                      incident));
                 }
               }, () -> missed.add("missed: " + incident));
         }

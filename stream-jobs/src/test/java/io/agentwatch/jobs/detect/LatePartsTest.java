@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bursts whose bytes reach the job after their minute closed, run as the job runs (the job's
- * out-of-orderness, window and allowed lateness, {@link DetectionRun}, one task per operator): a
- * burst record delivered 90 s late, and a 90-second burst record that straddles a minute (its first
- * part is late because the record is reported only when it ends). Each alerts as soon as its record arrives, once, and
+ * out-of-orderness, window and allowed lateness, {@link DetectionRun}): a burst record delivered
+ * 90 s late, and a 90-second burst record that straddles a minute (its first part is late because
+ * the record is reported only when it ends). Each alerts as soon as its record arrives, once, and
  * its incident holds the burst's bytes once.
  */
 class LatePartsTest {
@@ -59,8 +59,7 @@ class LatePartsTest {
         at(STRADDLING_BURST + 1).plusSeconds(50), 30 * MB, 30 * KB), 0);
     arrivals.sort(Comparator.comparingLong(Arrival::at));
     arrivals.forEach(a -> RECORDS.add(a.record()));
-    // One channel per operator: each late part meets a minute already judged (see DetectionRun).
-    alerts = DetectionRun.alerts("late parts", RECORDS.size(), new RecordAt(), DetectionConfig.defaults(), 1);
+    alerts = DetectionRun.alerts("late parts", RECORDS.size(), new RecordAt(), DetectionConfig.defaults());
     clock = new DetectionRun.ArrivalClock(RECORDS);
     alerts.forEach(a -> System.out.println(a.getDetector() + " " + a.getHost() + " " + a.getState() + " "
         + a.getWindowStart() + ".." + a.getWindowEnd() + " total " + a.getTotalBytes() + " raised by "
