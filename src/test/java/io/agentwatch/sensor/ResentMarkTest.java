@@ -98,7 +98,8 @@ class ResentMarkTest {
     marked.forEach((sequence, resent) -> assertEquals(sequence <= handed, resent, "sequence " + sequence + " in " + marked));
   }
 
-  private static FlowRecord record(long sequence) {
+  /** A flow record of sensor resend-test with this sequence (also {@link SensorKafkaSecurityTest}'s). */
+  static FlowRecord record(long sequence) {
     Instant at = Instant.parse("2026-11-22T09:00:00Z").plusSeconds(sequence);
     return FlowRecord.newBuilder()
         .setSensorId("resend-test").setSequence(sequence).setHost("laptop-7")

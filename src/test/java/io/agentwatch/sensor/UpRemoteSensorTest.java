@@ -1,6 +1,7 @@
 package io.agentwatch.sensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,10 +57,15 @@ class UpRemoteSensorTest {
       Path first = SensorRig.knownCapture(dir, 30, 12, false);
       Path wrong = dir.resolve("wrong-password");
       Files.writeString(wrong, "guessed");
+      // A wrong password is fatal, named and fast: no retrying, whether the probe at start or the
+      // sender is the first to hear the broker's refusal.
       Process refused = sensorProcess(first, sensorPort, wrong, "sensor-refused");
-      assertTrue(refused.waitFor(120, TimeUnit.SECONDS), log("sensor-refused"));
-      assertTrue(refused.exitValue() != 0 && log("sensor-refused").contains("rejected the sensor's credentials"),
-          "a wrong password is refused:\n" + log("sensor-refused"));
+      assertTrue(refused.waitFor(60, TimeUnit.SECONDS), "a refused sensor kept running:\n" + log("sensor-refused"));
+      assertEquals(2, refused.exitValue(), log("sensor-refused"));
+      assertTrue(log("sensor-refused").contains("Kafka at 127.0.0.1:" + sensorPort + " rejected the sensor's credentials"
+          + " (user 'laptop-sensor', SCRAM-SHA-512 over SASL_SSL)"), "the refusal names user and listener:\n"
+          + log("sensor-refused"));
+      assertFalse(log("sensor-refused").contains("retrying in"), "a refused login is not retried:\n" + log("sensor-refused"));
       sensor(first, sensorPort, password, "sensor-1");
       // The remote sensor read the catalog `up` published, through the same SCRAM-over-TLS listener.
       assertTrue(log("up-1").contains("  catalog      version "), log("up-1"));

@@ -98,6 +98,16 @@ public final class KafkaClientSecurity {
     return properties;
   }
 
+  /**
+   * The SASL user the client properties log in as (read back from {@code sasl.jaas.config} as
+   * {@link #addTo} writes it), or null without SASL: for messages that must name the user.
+   */
+  public static String saslUser(Map<String, String> client) {
+    java.util.regex.Matcher user = java.util.regex.Pattern.compile("username=\"((?:[^\"\\\\]|\\\\.)*)\"")
+        .matcher(client.getOrDefault("sasl.jaas.config", ""));
+    return user.find() ? user.group(1).replaceAll("\\\\(.)", "$1") : null;
+  }
+
   /** JAAS options are double-quoted strings: a quote or backslash in a password must not end them. */
   public static String jaasQuoted(String text) {
     return text.replace("\\", "\\\\").replace("\"", "\\\"");

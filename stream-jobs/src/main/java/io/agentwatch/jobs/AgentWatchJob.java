@@ -119,7 +119,7 @@ public final class AgentWatchJob {
 
     DataStream<HostVendorWindow> windows = windows(flows, config);
     if (config.detection() != null) {
-      DataStream<ExposureAlert> alerts = Detection.alerts(windows, config.window(), config.detection());
+      DataStream<ExposureAlert> alerts = Detection.alerts(windows, config.window(), config.allowedLateness(), config.detection());
       alerts.sinkTo(new ClickHouseSink<>(config.sink(), ALERT_ROWS)).name("ClickHouse " + ALERT_ROWS.table());
       if (config.alertSink() != null) {
         alerts.sinkTo(AlertKafkaSink.create(config.alertSink())).name("Kafka " + config.alertsTopic());

@@ -1,5 +1,6 @@
 package io.agentwatch.capture.export;
 
+import io.agentwatch.config.KafkaClientSecurity;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,6 +49,20 @@ public record KafkaExportConfig(
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "agentwatch-sensor");
     props.putAll(clientProperties);
     return props;
+  }
+
+  /**
+   * The one message for a broker that refused the sensor's SASL login (the probe at start and the
+   * sender say the same): who logged in, where and how, and that retrying cannot help.
+   */
+  public String loginRefused(String brokerMessage) {
+    String protocol = clientProperties.getOrDefault("security.protocol", "PLAINTEXT");
+    String mechanism = clientProperties.getOrDefault("sasl.mechanism", "no SASL mechanism");
+    String user = KafkaClientSecurity.saslUser(clientProperties);
+    String said = String.valueOf(brokerMessage).replaceAll("[.\\s]+$", "");
+    return "Kafka at " + bootstrapServers + " rejected the sensor's credentials (user '" + user + "', " + mechanism
+        + " over " + protocol + "): " + said + ". Retrying cannot help: check kafka.sasl-username, "
+        + "kafka.sasl-mechanism and the password (kafka.sasl-password-file or AGENTWATCH_KAFKA_SASL_PASSWORD)";
   }
 
   public KafkaExportConfig validate() {

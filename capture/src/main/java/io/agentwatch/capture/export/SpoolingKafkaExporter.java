@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +37,14 @@ import org.slf4j.LoggerFactory;
  * a broker outage, the records already handed to it are retried by the producer itself with their
  * original producer sequence numbers, so the broker de-duplicates them — no gap and no duplicate;
  * meanwhile at most {@code maxInFlight} records wait in its memory and everything newer waits on
- * disk. A producer that fails anyway (credentials rejected, topic missing, a fatal error) is closed
- * and replaced after a back-off, and delivery restarts from the oldest unacknowledged record.
+ * disk. A producer that fails anyway (topic missing, not allowed to write it, a fatal error) is
+ * closed and replaced after a back-off, and delivery restarts from the oldest unacknowledged record.
+ *
+ * <p>A refused SASL login is the exception: retrying a wrong password never helps, so the sender
+ * stops at once, says who was refused where ({@link KafkaExportConfig#loginRefused}), tells the
+ * owner ({@code onLoginRefused}, so the sensor can exit non-zero) and leaves every record in the
+ * spool for the next start; {@link #flush} then returns without waiting. A failed TLS handshake
+ * stays retryable (a broker certificate being rotated), as does every broker outage.
  *
  * <p>Records that may have reached the broker before — those handed to a producer that then failed,
  * and those a previous run left in the spool — go out with the {@link FlowMessageHeaders#RESENT}
@@ -65,6 +73,9 @@ public final class SpoolingKafkaExporter implements FlowSink {
   private final AtomicLong lastAcknowledgedMillis = new AtomicLong();
   private volatile String lastError;
   private volatile boolean credentialsRejected;
+  /** Why the sender stopped for good (a refused login), or null while it delivers. */
+  private volatile String loginRefused;
+  private final Consumer<String> onLoginRefused;
   private volatile boolean running = true;
   private final CountDownLatch stopping = new CountDownLatch(1);
   /** Records appended when the last {@link #flush} ended; {@link #close} need not wait for them again. */
@@ -94,9 +105,16 @@ public final class SpoolingKafkaExporter implements FlowSink {
       boolean credentialsRejected, SpoolStats spool) {}
 
   public SpoolingKafkaExporter(KafkaExportConfig config, DiskSpool spool, Settings settings) {
+    this(config, spool, settings, reason -> {});
+  }
+
+  /** @param onLoginRefused told, once, from the sender thread, when the broker refuses the login */
+  public SpoolingKafkaExporter(KafkaExportConfig config, DiskSpool spool, Settings settings,
+      Consumer<String> onLoginRefused) {
     this.config = config.validate();
     this.spool = spool;
     this.settings = settings;
+    this.onLoginRefused = onLoginRefused;
     this.sentThrough = spool.lastSequence();
     this.sender = new Thread(this::sendLoop, "kafka-sender");
     this.sender.setDaemon(true);
@@ -114,19 +132,26 @@ public final class SpoolingKafkaExporter implements FlowSink {
   }
 
   /**
-   * Waits until the broker has every record accepted so far, at most the flush timeout. What it does
-   * not acknowledge in time stays in the spool, on disk, for the sender (or the next run).
+   * Waits until the broker has every record accepted so far, at most the flush timeout (not at all
+   * once the login was refused). What it does not acknowledge stays in the spool, on disk, for the
+   * sender (or the next run).
    */
   @Override
   public void flush() {
     appendedAtLastFlush = -1;
     try {
-      if (!spool.awaitDrained(settings.flushTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      long deadline = System.nanoTime() + settings.flushTimeout().toNanos();
+      boolean drained = spool.awaitDrained(0, TimeUnit.MILLISECONDS);
+      while (!drained && loginRefused == null && System.nanoTime() < deadline) {
+        drained = spool.awaitDrained(Math.min(100, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1),
+            TimeUnit.MILLISECONDS);
+      }
+      if (!drained) {
         SpoolStats stats = spool.stats();
-        LOG.warn("Kafka has not acknowledged {} flow records after {} s{}; they stay in the spool {} and are sent "
+        LOG.warn("Kafka has not acknowledged {} flow records{}{}; they stay in the spool {} and are sent "
                 + "when the broker is back (or at the next start)", stats.pending(),
-            settings.flushTimeout().toSeconds(), lastError == null ? "" : " (last error: " + lastError + ")",
-            spool.directory());
+            loginRefused == null ? " after " + settings.flushTimeout().toSeconds() + " s" : "",
+            lastError == null ? "" : " (last error: " + lastError + ")", spool.directory());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -164,6 +189,11 @@ public final class SpoolingKafkaExporter implements FlowSink {
     long lastSync = System.nanoTime();
     try {
       while (running) {
+        AuthenticationException refused = refusedLogin(failure.get());
+        if (refused != null) {
+          refuseLogin(refused);
+          return;
+        }
         if (failure.get() != null) {
           sentAtLastFailure = sent.get();
           recover(failure.get(), backoff);
@@ -225,6 +255,29 @@ public final class SpoolingKafkaExporter implements FlowSink {
     }
   }
 
+  /** The refused login (SASL, not a TLS handshake) behind {@code error}, or null. */
+  private static AuthenticationException refusedLogin(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof AuthenticationException refused && !(e instanceof SslAuthenticationException)) {
+        return refused;
+      }
+    }
+    return null;
+  }
+
+  /** Stops delivery for good: the records stay in the spool; the owner is told why. */
+  private void refuseLogin(AuthenticationException error) {
+    producerErrors.incrementAndGet();
+    credentialsRejected = true;
+    String reason = config.loginRefused(error.getMessage());
+    lastError = reason;
+    loginRefused = reason;
+    LOG.error("{}; the sensor stops sending: {} records stay in the spool {} for the next start", reason,
+        spool.stats().pending(), spool.directory());
+    closeProducer(Duration.ZERO);
+    onLoginRefused.accept(reason);
+  }
+
   /** Logs the failure once, drops the producer, waits, and hands every unacknowledged record out again. */
   private void recover(Exception error, Duration backoff) throws InterruptedException {
     producerErrors.incrementAndGet();
@@ -246,9 +299,9 @@ public final class SpoolingKafkaExporter implements FlowSink {
   }
 
   static String describe(Exception error) {
-    if (error instanceof AuthenticationException) {
-      return "the broker rejected the sensor's credentials (" + error.getMessage()
-          + "); check kafka.sasl-username and the password source";
+    if (error instanceof SslAuthenticationException) {
+      return "the TLS handshake with the broker failed (" + error.getMessage()
+          + "); check kafka.ssl-truststore and kafka.ssl-keystore";
     }
     if (error instanceof AuthorizationException) {
       return "the sensor is not allowed to write the topic (" + error.getMessage() + ")";

@@ -62,8 +62,7 @@ final class KafkaProbe {
             + "broker requires client certificates, kafka.ssl-keystore.", cause);
       }
       if (cause instanceof AuthenticationException) {
-        throw new KafkaRejectedException("Kafka at " + kafka.bootstrapServers() + " rejected the sensor's credentials: "
-            + cause.getMessage() + " Check kafka.sasl-username, kafka.sasl-mechanism and the password.", cause);
+        throw new KafkaRejectedException(kafka.loginRefused(cause.getMessage()), cause);
       }
       if (cause instanceof AuthorizationException) {
         throw new KafkaRejectedException("Kafka at " + kafka.bootstrapServers() + " does not allow the sensor to use topics "

@@ -62,6 +62,8 @@ public final class SensorService implements AutoCloseable {
   private HostInventory inventory;
   private CatalogSubscriber catalogSubscriber;
   private volatile boolean stopping;
+  /** Why the broker refused the sensor's login while it ran, or null. */
+  private volatile String loginRefused;
 
   public SensorService(SensorServiceConfig config) {
     this.config = config;
@@ -71,7 +73,8 @@ public final class SensorService implements AutoCloseable {
    * Starts everything and captures until the input ends or {@link #stop} is called.
    *
    * @throws CaptureException when the interfaces or the file cannot be read
-   * @throws KafkaRejectedException when the broker rejects the sensor's credentials at start
+   * @throws KafkaRejectedException when the broker rejects the sensor's credentials, at start or
+   *     later (the capture stops; the records stay in the spool)
    * @throws ConfigException when the spool directory cannot be created, read or written
    */
   public SensorStats run() throws CaptureException {
@@ -85,8 +88,12 @@ public final class SensorService implements AutoCloseable {
     KafkaProbe.check(config.kafka(), config.scope() == ExportScope.AI
         ? List.of(config.kafka().topic(), config.kafka().hostTrafficTopic()) : List.of(config.kafka().topic()),
         spool.directory());
+    // A login the broker refuses later (the probe may not have had an answer in time) ends the run too.
     exporter = new SpoolingKafkaExporter(config.kafka(), spool,
-        SpoolingKafkaExporter.Settings.defaults().withFlushTimeout(config.flushTimeout()));
+        SpoolingKafkaExporter.Settings.defaults().withFlushTimeout(config.flushTimeout()), reason -> {
+          loginRefused = reason;
+          stop();
+        });
     CurrentCatalog catalog = new CurrentCatalog(
         config.catalogs().isEmpty() ? EndpointCatalog.builtin() : EndpointCatalog.builtinWith(config.catalogs()));
     followCatalogTopic(catalog);
@@ -105,6 +112,7 @@ public final class SensorService implements AutoCloseable {
       LOG.info("warm-up: {}", SensorWarmUp.run(sensorConfig, new EncodeAndDrop(), SensorWarmUp.DEFAULT_LIMIT, () -> stopping));
     }
     if (stopping) {
+      throwIfLoginRefused();
       return sensor.stats();
     }
     LOG.info("sensor '{}' capturing from {}; {} to Kafka topic '{}'{} at {} through the spool {} "
@@ -115,6 +123,7 @@ public final class SensorService implements AutoCloseable {
         config.kafka().bootstrapServers(), spool.directory(), spool.lastSequence() + 1);
     capturing.countDown();
     SensorStats stats = sensor.run(source);
+    throwIfLoginRefused();
     LOG.info("capture from {} ended: {} packets read, {} flow records, {} per-host minute totals, {} flows evicted early",
         source.name(), stats.packetsRead(), stats.recordsExported(), sensor.hostTrafficSent(), stats.flowsEvicted());
     return stats;
@@ -139,6 +148,12 @@ public final class SensorService implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private void throwIfLoginRefused() {
+    if (loginRefused != null) {
+      throw new KafkaRejectedException(loginRefused, null);
     }
   }
 

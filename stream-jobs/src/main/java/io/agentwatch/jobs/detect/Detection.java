@@ -20,16 +20,30 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
  *                                                                                        fleet ───────┘
  * </pre>
  *
- * Each window is judged once, when the watermark closes it: a late update of a window refines the
- * stored aggregate but does not run the detectors again (it reaches the host-minute window after
- * that window has fired and is not counted there).
+ * A host minute is judged when the watermark closes it. A part of a record that arrives after that,
+ * within the allowed lateness (a record that straddled a minute, or spanned several, reported
+ * after the minute closed), fires its vendor × service window again with complete totals; the
+ * host minute replaces that window's earlier firing and fires again, and the spike detector
+ * judges the revised minute against the host's bar: a burst whose first minute was incomplete
+ * when it closed alerts as soon as the rest arrives. A revised minute alerts only if that minute
+ * had not (its bytes are in the incident once) and teaches nothing.
  */
 public final class Detection {
 
   private Detection() {}
 
+  /** Over windows that never fire late (stored minutes replayed in order, as a backtest does). */
   public static DataStream<ExposureAlert> alerts(DataStream<HostVendorWindow> windows, Duration window,
       DetectionConfig config) {
+    return alerts(windows, window, Duration.ZERO, config);
+  }
+
+  /**
+   * Over the aggregation's windows, which fire again for parts up to {@code allowedLateness}
+   * after their end (the aggregation's own setting: the host minutes wait as long).
+   */
+  public static DataStream<ExposureAlert> alerts(DataStream<HostVendorWindow> windows, Duration window,
+      Duration allowedLateness, DetectionConfig config) {
     config.validate();
     AvroTypeInfo<ExposureAlert> alertType = new AvroTypeInfo<>(ExposureAlert.class);
 
@@ -40,13 +54,16 @@ public final class Detection {
     DataStream<HostWindow> hostMinutes = windows
         .keyBy(HostVendorWindow::getHost)
         .window(TumblingEventTimeWindows.of(window))
+        .allowedLateness(allowedLateness)
         .aggregate(new HostWindowAccumulator(), TypeInformation.of(HostWindow.class),
             TypeInformation.of(HostWindow.class))
         .name("host minutes");
 
     SingleOutputStreamOperator<ExposureAlert> hostBaseline = hostMinutes
         .keyBy(h -> h.host)
-        .process(new HostBaselineDetector(config), alertType).name("upload spike, sustained upload");
+        // A minute can be revised until the watermark is the allowed lateness past its end.
+        .process(new HostBaselineDetector(config, window.multipliedBy(2).plus(allowedLateness)), alertType)
+        .name("upload spike, sustained upload");
     DataStream<HostWindow> judged = hostBaseline.getSideOutput(HostBaselineDetector.JUDGED);
 
     DataStream<ExposureAlert> uploadHeavy = judged

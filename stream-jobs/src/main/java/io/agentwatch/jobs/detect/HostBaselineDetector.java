@@ -34,7 +34,11 @@ import org.apache.flink.util.OutputTag;
  * not teach the host that it is normal — until its elevated windows outnumber its others by
  * {@code newNormalWindows} (a level that stays is the new normal: it alerts, then adapts). Every
  * window leaves by {@link #JUDGED} with the host's bar, for the upload-heavy and fleet detectors.
- * Windows arrive in event-time order per host.
+ * Windows arrive in event-time order per host, except revisions: a minute already judged (or
+ * passed over, having had no traffic when it closed) that fires again with a late part. A revision
+ * is judged for a spike only, against the host's bar as it is now; it alerts if that minute has not
+ * alerted yet (so its bytes reach the incident once), and it teaches nothing and leaves no
+ * {@link #JUDGED} window (the upload-heavy and fleet detectors judge a minute once).
  */
 final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow, ExposureAlert> {
 
@@ -45,6 +49,9 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
   private transient ValueState<UploadHistory> history;
   private transient ValueState<Streak> streak;
   private transient ValueState<HourOfDayPeaks> peaks;
+  private transient ValueState<Judged> judged;
+  /** How long a judged minute may still be revised (a window plus the allowed lateness, and some). */
+  private final long revisableMillis;
 
   /** Every host window with its host's bar set ({@link HostWindow#hostBar}): what the upload-heavy and fleet detectors judge. */
   static final OutputTag<HostWindow> JUDGED = new OutputTag<>("host windows with their host's bar",
@@ -60,8 +67,34 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     public long peakStart;
   }
 
-  HostBaselineDetector(DetectionConfig config) {
+  /**
+   * Which minutes of the host were judged: those before {@code until}; of the recent ones, which
+   * spiked, so a revision of a minute that already alerted does not alert again (a Flink POJO).
+   */
+  public static final class Judged {
+    public long until = Long.MIN_VALUE;
+    /** Starts of the spiked minutes within the revisable time before {@code until}. */
+    public long[] spiked = new long[0];
+
+    boolean spiked(long windowStart) {
+      for (long s : spiked) {
+        if (s == windowStart) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void spike(long windowStart, long forgetBefore) {
+      long[] kept = java.util.Arrays.stream(spiked).filter(s -> s >= forgetBefore).toArray();
+      spiked = java.util.Arrays.copyOf(kept, kept.length + 1);
+      spiked[kept.length] = windowStart;
+    }
+  }
+
+  HostBaselineDetector(DetectionConfig config, java.time.Duration revisable) {
     this.config = config;
+    this.revisableMillis = revisable.toMillis();
     this.policy = config.policy();
     this.baselineKind = String.format(Locale.ROOT, "mean upload of its last ~%d active minutes (EWMA)",
         Math.round(1 / config.ewmaAlpha()));
@@ -82,6 +115,9 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     ValueStateDescriptor<HourOfDayPeaks> p = new ValueStateDescriptor<>("hour-of-day-peaks", HourOfDayPeaks.class);
     p.enableTimeToLive(ttl);
     peaks = getRuntimeContext().getState(p);
+    ValueStateDescriptor<Judged> j = new ValueStateDescriptor<>("judged-minutes", Judged.class);
+    j.enableTimeToLive(ttl);
+    judged = getRuntimeContext().getState(j);
   }
 
   @Override
@@ -98,6 +134,10 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     if (daily == null) {
       daily = new HourOfDayPeaks();
     }
+    Judged minutes = judged.value();
+    if (minutes == null) {
+      minutes = new Judged();
+    }
     int days = config.recurringMemoryDays();
     double up = w.bytesUp;
     // Usual at this time of day (a nightly job): as a single window no spike; as a held level not
@@ -105,8 +145,6 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     double usualPart = up * config.recurringFraction();
     boolean recurring = config.recurringDays() > 0
         && daily.earlierDaysWithAtLeast(usualPart, w.windowStart, days, false) >= config.recurringDays();
-    boolean recurringLevel = config.recurringDays() > 0
-        && daily.earlierDaysWithAtLeast(usualPart, w.windowStart, days, true) >= config.recurringDays();
     boolean warm = base.count >= config.warmupWindows();
     double p50 = past.quantile(0.5);
     double p99 = past.quantile(0.99);
@@ -116,6 +154,25 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     double hostBar = warm && !recurring ? Math.max(config.spikeP99Factor() * p99, spreadBar) : Double.POSITIVE_INFINITY;
     boolean spike = up >= Math.max(config.spikeFloorBytes(), hostBar)
         && up >= config.spikeFactor() * base.mean && score >= config.spikeScore();
+
+    if (w.windowStart < minutes.until) {
+      // A revision (a late part of a minute already judged or passed over): a spike it now shows
+      // alerts once; nothing is learned from it.
+      if (spike && !minutes.spiked(w.windowStart)) {
+        out.collect(spikeAlert(w, base, score));
+        minutes.spike(w.windowStart, minutes.until - revisableMillis);
+        judged.update(minutes);
+      }
+      return;
+    }
+    minutes.until = w.windowEnd;
+    if (spike) {
+      minutes.spike(w.windowStart, minutes.until - revisableMillis);
+    }
+    judged.update(minutes);
+
+    boolean recurringLevel = config.recurringDays() > 0
+        && daily.earlierDaysWithAtLeast(usualPart, w.windowStart, days, true) >= config.recurringDays();
     boolean above = warm && !recurringLevel && up >= Math.max(config.sustainedFloorBytes(), config.sustainedP99Factor() * p99)
         && up >= config.sustainedFactor() * base.mean && score >= config.sustainedScore();
     context.output(JUDGED, w.judged(hostBar));
@@ -123,18 +180,7 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     peaks.update(daily);
 
     if (spike) {
-      List<VendorShare> shares = Alerts.breakdown(w);
-      VendorShare top = shares.get(0);
-      String tag = policy.tag("", top.getVendor(), top.getService());
-      double strength = Math.min(score / Math.max(config.spikeScore(), 1e-9),
-          up / Math.max(config.spikeFactor() * base.mean, 1));
-      out.collect(Alerts.alert(Alerts.UPLOAD_SPIKE, w.host, top.getVendor(), top.getService(), w.windowStart,
-              w.windowEnd, up, base.mean, baselineKind, score, Severity.of(strength, tag),
-              Alerts.top(w.topKeys, w.topBytes), String.format(Locale.ROOT,
-                  "%s uploaded %s to %s in the minute from %s, %.0f× its usual %s (the %s; %.1f σ above it)",
-                  w.host, Alerts.bytes(up), Alerts.receivers(shares, w.bytesUp), Alerts.minute(w.windowStart),
-                  up / Math.max(base.mean, 1), Alerts.bytes(base.mean), baselineKind, score))
-          .setPolicy(tag).setTotalBytes(w.bytesUp).setPeakBytes(w.bytesUp).setVendorBreakdown(shares).build());
+      out.collect(spikeAlert(w, base, score));
     }
     int streakWindows = trackStreak(w, above, base, out);
     // A lone window above the baseline is the host's own tail (1 % of its windows are above its
@@ -148,6 +194,22 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
       history.update(past);
     }
     baseline.update(base);
+  }
+
+  private ExposureAlert spikeAlert(HostWindow w, Baseline base, double score) {
+    double up = w.bytesUp;
+    List<VendorShare> shares = Alerts.breakdown(w);
+    VendorShare top = shares.get(0);
+    String tag = policy.tag("", top.getVendor(), top.getService());
+    double strength = Math.min(score / Math.max(config.spikeScore(), 1e-9),
+        up / Math.max(config.spikeFactor() * base.mean, 1));
+    return Alerts.alert(Alerts.UPLOAD_SPIKE, w.host, top.getVendor(), top.getService(), w.windowStart,
+            w.windowEnd, up, base.mean, baselineKind, score, Severity.of(strength, tag),
+            Alerts.top(w.topKeys, w.topBytes), String.format(Locale.ROOT,
+                "%s uploaded %s to %s in the minute from %s, %.0f× its usual %s (the %s; %.1f σ above it)",
+                w.host, Alerts.bytes(up), Alerts.receivers(shares, w.bytesUp), Alerts.minute(w.windowStart),
+                up / Math.max(base.mean, 1), Alerts.bytes(base.mean), baselineKind, score))
+        .setPolicy(tag).setTotalBytes(w.bytesUp).setPeakBytes(w.bytesUp).setVendorBreakdown(shares).build();
   }
 
   /** Extends or ends the host's streak of windows above the baseline; returns its length (0: none). */

@@ -13,7 +13,7 @@ public final class HostWindow extends LargestUploads {
   public long windowEnd;
   public long bytesUp;
   public long bytesDown;
-  /** Upload per vendor × service in the window; parallel arrays, one entry per aggregated window. */
+  /** Upload per vendor × service in the window; parallel arrays, one entry per vendor × service. */
   public String[] vendors = new String[0];
   public String[] services = new String[0];
   public long[] vendorBytesUp = new long[0];
@@ -25,8 +25,23 @@ public final class HostWindow extends LargestUploads {
    */
   public double hostBar;
 
-  void addVendor(String vendor, String service, long up, long down) {
+  /**
+   * Sets the upload and download of one vendor × service in this window, replacing what an earlier
+   * firing of that vendor × service window said (a window fires again, with its complete totals,
+   * for every part that arrives within the allowed lateness): the host's totals change by the
+   * difference, so no byte is counted twice.
+   */
+  void setVendor(String vendor, String service, long up, long down) {
     int n = vendors.length;
+    for (int i = 0; i < n; i++) {
+      if (vendors[i].equals(vendor) && services[i].equals(service)) {
+        bytesUp += up - vendorBytesUp[i];
+        bytesDown += down - vendorBytesDown[i];
+        vendorBytesUp[i] = up;
+        vendorBytesDown[i] = down;
+        return;
+      }
+    }
     vendors = java.util.Arrays.copyOf(vendors, n + 1);
     services = java.util.Arrays.copyOf(services, n + 1);
     vendorBytesUp = java.util.Arrays.copyOf(vendorBytesUp, n + 1);
@@ -35,6 +50,34 @@ public final class HostWindow extends LargestUploads {
     services[n] = service;
     vendorBytesUp[n] = up;
     vendorBytesDown[n] = down;
+    bytesUp += up;
+    bytesDown += down;
+  }
+
+  /**
+   * Offers one of a vendor window's largest uploads; a flow already among the host's (from an
+   * earlier firing of the same window) is replaced by its newer, larger figure, not listed twice.
+   */
+  void offerUpload(String flowKey, long bytes) {
+    for (int i = 0; i < topKeys.length; i++) {
+      if (topKeys[i].equals(flowKey)) {
+        if (bytes <= topBytes[i]) {
+          return;
+        }
+        String[] keys = new String[topKeys.length - 1];
+        long[] values = new long[keys.length];
+        for (int j = 0, k = 0; j < topKeys.length; j++) {
+          if (j != i) {
+            keys[k] = topKeys[j];
+            values[k++] = topBytes[j];
+          }
+        }
+        topKeys = keys;
+        topBytes = values;
+        break;
+      }
+    }
+    offerTop(flowKey, bytes);
   }
 
   /** A copy with the host's bar (the input of an operator is not changed, see the README). */

@@ -5,7 +5,11 @@ import io.agentwatch.schema.FlowContribution;
 import io.agentwatch.schema.HostVendorWindow;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Adds up one host's vendor × service windows of one minute into the host's window. */
+/**
+ * Adds up one host's vendor × service windows of one minute into the host's window. A vendor ×
+ * service window that fires again (a late part within the allowed lateness) replaces its earlier
+ * firing: each firing carries that window's complete totals.
+ */
 final class HostWindowAccumulator implements AggregateFunction<HostVendorWindow, HostWindow, HostWindow> {
 
   static {
@@ -24,11 +28,9 @@ final class HostWindowAccumulator implements AggregateFunction<HostVendorWindow,
     host.host = w.getHost();
     host.windowStart = w.getWindowStart().toEpochMilli();
     host.windowEnd = w.getWindowEnd().toEpochMilli();
-    host.bytesUp += w.getBytesUp();
-    host.bytesDown += w.getBytesDown();
-    host.addVendor(w.getVendor(), w.getService(), w.getBytesUp(), w.getBytesDown());
+    host.setVendor(w.getVendor(), w.getService(), w.getBytesUp(), w.getBytesDown());
     for (FlowContribution flow : w.getTopUploads()) {
-      host.offerTop(flow.getFlowKey(), flow.getBytesUp());
+      host.offerUpload(flow.getFlowKey(), flow.getBytesUp());
     }
     return host;
   }
@@ -41,13 +43,11 @@ final class HostWindowAccumulator implements AggregateFunction<HostVendorWindow,
   @Override
   public HostWindow merge(HostWindow a, HostWindow b) {
     for (int i = 0; i < b.topKeys.length; i++) {
-      a.offerTop(b.topKeys[i], b.topBytes[i]);
+      a.offerUpload(b.topKeys[i], b.topBytes[i]);
     }
     for (int i = 0; i < b.vendors.length; i++) {
-      a.addVendor(b.vendors[i], b.services[i], b.vendorBytesUp[i], b.vendorBytesDown[i]);
+      a.setVendor(b.vendors[i], b.services[i], b.vendorBytesUp[i], b.vendorBytesDown[i]);
     }
-    a.bytesUp += b.bytesUp;
-    a.bytesDown += b.bytesDown;
     return a;
   }
 }

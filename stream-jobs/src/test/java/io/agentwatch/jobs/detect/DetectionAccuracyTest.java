@@ -2,7 +2,6 @@ package io.agentwatch.jobs.detect;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentwatch.jobs.aggregate.HostVendorWindows;
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.FlowRecord;
 import java.time.Duration;
@@ -12,14 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -103,26 +95,7 @@ class DetectionAccuracyTest {
   }
 
   private static List<ExposureAlert> runDetectors(SyntheticFleet fleet) throws Exception {
-    Configuration flink = new Configuration();
-    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-    env.setParallelism(2);
-    env.getConfig().enableObjectReuse(); // as AgentWatchJob runs
-    // One ordered reader: the records are sorted by event time, so no window sees a late record.
-    DataStream<FlowRecord> flows = env.fromSequence(0, fleet.records.size() - 1).setParallelism(1)
-        .map(new RecordAt(SEED), new AvroTypeInfo<>(FlowRecord.class)).setParallelism(1)
-        .assignTimestampsAndWatermarks(WatermarkStrategy
-            .<FlowRecord>forBoundedOutOfOrderness(Duration.ofSeconds(30))
-            .withTimestampAssigner((flow, previous) -> flow.getLastSeen().toEpochMilli()))
-        .setParallelism(1);
-    DataStream<ExposureAlert> alerts = Detection.alerts(
-        HostVendorWindows.of(flows, Duration.ofMinutes(1), Duration.ZERO),
-        Duration.ofMinutes(1), DetectionConfig.defaults());
-    List<ExposureAlert> collected = new ArrayList<>();
-    try (CloseableIterator<ExposureAlert> it = alerts.executeAndCollect("detection accuracy")) {
-      it.forEachRemaining(collected::add);
-    }
-    return collected;
+    return DetectionRun.alerts("detection accuracy", fleet.records.size(), new RecordAt(SEED), DetectionConfig.defaults());
   }
 
   /** Index → record of the fleet; the fleet is generated once per JVM from its seed. */

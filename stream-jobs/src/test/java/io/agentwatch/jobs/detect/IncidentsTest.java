@@ -216,13 +216,18 @@ class IncidentsTest {
 
   /** One flow whose whole life is within second 10..50 of minute {@code m}: its bytes belong to that minute. */
   private static FlowRecord flow(String host, String vendor, String service, int m, long up, long down) {
-    Instant last = at(m).plusSeconds(50);
+    return flow(host, vendor, service, at(m).plusSeconds(10), at(m).plusSeconds(50), up, down);
+  }
+
+  /** One flow of {@code host} to {@code vendor} (null: a host that is no AI vendor) from {@code first} to {@code last}. */
+  static FlowRecord flow(String host, String vendor, String service, Instant first, Instant last, long up, long down) {
     return FlowRecord.newBuilder()
         .setSensorId("test").setSequence(0).setHost(host)
-        .setSrcIp("10.0.0." + (Math.abs(host.hashCode()) % 250 + 1)).setSrcPort(40_000 + m % 20_000)
+        .setSrcIp("10.0.0." + (Math.abs(host.hashCode()) % 250 + 1))
+        .setSrcPort(40_000 + (int) Math.floorMod((last.toEpochMilli() - DAY.toEpochMilli()) / MINUTE, 20_000))
         .setDstIp(vendor == null ? "93.184.216.34" : "160.79.104.10").setDstPort(443)
         .setTransport(Transport.TCP)
-        .setFirstSeen(at(m).plusSeconds(10)).setLastSeen(last)
+        .setFirstSeen(first).setLastSeen(last)
         .setPacketsUp(up / 1200 + 1).setPacketsDown(down / 1200 + 1).setBytesUp(up).setBytesDown(down)
         .setSni(vendor == null ? "backup.example.com" : "api." + vendor + ".example")
         .setVendor(vendor).setService(service)
