@@ -36,6 +36,9 @@ import java.util.regex.Pattern;
  *       the Distributed {@code t} too, so both keep the same columns.</li>
  *   <li>{@code DROP TABLE t} drops {@code t} and {@code t_local} on the cluster ({@code SYNC}, so
  *       their Keeper paths are gone before a later migration might reuse the name).</li>
+ *   <li>{@code INSERT INTO t SELECT ...} (a new rollup filled from what is stored) runs once,
+ *       from the node that migrates, through the Distributed tables: it reads every shard and
+ *       writes each row to its shard, waiting for them ({@code distributed_foreground_insert}).</li>
  * </ul>
  *
  * Any other statement is refused with its migration's name: a migration in a new form must teach
@@ -74,6 +77,7 @@ public record ClusterSchema(String cluster, String database) {
   private static final Pattern COLUMN_COMMAND = Pattern.compile(
       "(ADD|DROP|MODIFY|RENAME|COMMENT) COLUMN\\b.*", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
   private static final Pattern DROP_TABLE = Pattern.compile("DROP TABLE (IF EXISTS )?(\\w+)", Pattern.CASE_INSENSITIVE);
+  private static final Pattern INSERT_SELECT = Pattern.compile("INSERT INTO (\\w+)\\s+SELECT\\s.*", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
   private static final Pattern DEDUPLICATION_WINDOW = Pattern.compile("\\bnon_replicated_deduplication_window\\b");
 
   public ClusterSchema {
@@ -194,6 +198,10 @@ public record ClusterSchema(String cluster, String database) {
         }
         return List.of("DROP TABLE IF EXISTS " + table + onCluster() + " SYNC",
             "DROP TABLE IF EXISTS " + table + LOCAL_SUFFIX + onCluster() + " SYNC");
+      }
+      if ((m = INSERT_SELECT.matcher(sql)).matches()) {
+        known(m.group(1), "INSERT INTO");
+        return List.of(sql + " SETTINGS distributed_foreground_insert = 1");
       }
       throw new IllegalArgumentException("no cluster form for this statement (teach io.agentwatch.store.ClusterSchema): " + sql);
     }
