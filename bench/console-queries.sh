@@ -14,6 +14,11 @@ rows="${1:-10000000}"
 rate="${2:-2000}"
 runs="${3:-11}"
 mkdir -p target/bench
+# The named queries before the panel rollups (060), for the "raw" column: the records as those read them.
+baseline="$PWD/target/bench/queries-before-060"
+before="$(git log --diff-filter=A --format=%H -1 -- sql/migrations/060_vendor_totals.sql)~1"
+rm -rf "$baseline" && mkdir -p "$baseline"
+git archive "$before" sql/queries | tar -x -C "$baseline" --strip-components=2
 out="$PWD/target/bench/console-queries-$rows.txt"
 log="$out.log"
 echo "load before: $(uptime)"
@@ -21,6 +26,7 @@ echo "load before: $(uptime)"
 if ! mvn -B ${MVN_FLAGS:-} -pl store -am test -Dtest=ConsoleQueryBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
     -Dagentwatch.bench=true -Dagentwatch.bench.rows="$rows" -Dagentwatch.bench.rate="$rate" -Dagentwatch.bench.runs="$runs" \
     -Dagentwatch.bench.dir="$PWD/target/bench/console-$rows" -Dagentwatch.bench.fill-only="${FILL_ONLY:+true}" \
+    -Dagentwatch.bench.baseline="$baseline" \
     > "$log" 2>&1; then
   tail -n 60 "$log" >&2
   echo "console-queries: the benchmark failed; the whole log is $log" >&2

@@ -19,8 +19,9 @@
 -- retention settings replace them at start (io.agentwatch.store.Retention).
 --
 -- The finer tiers are views of the same columns: vendor_totals_1m over flow_totals_1m and
--- vendor_totals_raw over flows, grouped per key with the hosts' states built as they are read
--- (a range that is not whole hours is short, or reads the records anyway).
+-- vendor_totals_raw over flows, a row each with its host as a state of one (a GROUP BY there
+-- would build a state per second and key: 20 times slower on a week of records, BENCHMARKS.md).
+-- They are what a range that is not whole hours reads, as flow_totals_1m and _raw are.
 --
 -- Existing rows: the two tables are filled from flows once, while empty, before their views
 -- exist (a rerun after a failure past that point finds them filled and inserts nothing). Run
@@ -96,20 +97,12 @@ FROM flows
 GROUP BY window_start, vendor, service, category, host_team;
 
 CREATE VIEW IF NOT EXISTS vendor_totals_1m AS
-SELECT window_start, vendor, service, category, host_team,
-       sum(flow_totals_1m.bytes_up) AS bytes_up, sum(flow_totals_1m.bytes_down) AS bytes_down,
-       sum(flow_totals_1m.packets_up) AS packets_up, sum(flow_totals_1m.packets_down) AS packets_down,
-       sum(flow_totals_1m.flows) AS flows, max(flow_totals_1m.max_upload) AS max_upload,
-       min(flow_totals_1m.first_seen) AS first_seen, max(flow_totals_1m.last_seen) AS last_seen,
-       max(flow_totals_1m.ingested_at) AS ingested_at, uniqExactState(toString(flow_totals_1m.host)) AS hosts
-FROM flow_totals_1m
-GROUP BY window_start, vendor, service, category, host_team;
+SELECT window_start, vendor, service, category, host_team, bytes_up, bytes_down, packets_up, packets_down, flows,
+       max_upload, first_seen, last_seen, ingested_at, arrayReduce('uniqExactState', [toString(host)]) AS hosts
+FROM flow_totals_1m;
 
 CREATE VIEW IF NOT EXISTS vendor_totals_raw AS
-SELECT toDateTime(flows.last_seen, 'UTC') AS window_start, vendor, service, category, host_team,
-       sum(flows.bytes_up) AS bytes_up, sum(flows.bytes_down) AS bytes_down,
-       sum(flows.packets_up) AS packets_up, sum(flows.packets_down) AS packets_down, count() AS flows,
-       max(flows.bytes_up) AS max_upload, min(flows.first_seen) AS first_seen, max(flows.last_seen) AS last_seen,
-       max(flows.ingested_at) AS ingested_at, uniqExactState(toString(flows.host)) AS hosts
+SELECT toDateTime(last_seen, 'UTC') AS window_start, vendor, service, category, host_team,
+       bytes_up, bytes_down, packets_up, packets_down, toUInt64(1) AS flows,
+       bytes_up AS max_upload, first_seen, last_seen, ingested_at, arrayReduce('uniqExactState', [toString(host)]) AS hosts
 FROM flows
-GROUP BY window_start, vendor, service, category, host_team

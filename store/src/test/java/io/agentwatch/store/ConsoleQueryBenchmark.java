@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * while a writer inserts flows at a steady rate as the stream job does (RowBinary batches through
  * {@link FlowRows}, one a second, with a deduplication token). For the console's time presets
  * (1 h, 24 h, 7 d, 30 d; the range ends on the next whole minute, hour for a day, UTC day for 7 d
- * and more, as state.js rounds it) it reports each query's p50/p95 and rows read, the same query
+ * and more, as state.js rounds it) it reports each query's p50/p95 and rows to read per table, the same query
  * on the raw records (every rollup it reads replaced by that family's {@code _raw} view) where it
- * reads a rollup, and the overview page's wall time with its seven queries sent at once as the
+ * reads a rollup (with {@code .baseline}, the query's file as it was before 060 instead: what
+ * the console asked of the records before the panel rollups), and the overview page's wall time with its seven queries sent at once as the
  * browser does; and bytes on disk per row of each table and per column of {@code flows}
  * (BENCHMARKS.md, Store). Queries run as the console's do: {@link EmbeddedChdbStore#queryReadOnly},
  * what {@code up}'s ClickHouse HTTP interface serves. {@code bench/console-queries.sh} runs it.
@@ -60,6 +61,9 @@ class ConsoleQueryBenchmark {
   private static final long FILL_SECONDS = Long.getLong("agentwatch.bench.fill-seconds", 780);
   private static final boolean FILL_ONLY = Boolean.getBoolean("agentwatch.bench.fill-only");
   private static final int RAW_RUNS = Integer.getInteger("agentwatch.bench.raw-runs", 5);
+  /** The named queries as they were before the panel rollups (060): the "raw" side reads flows as they did. */
+  private static final Path BASELINE = System.getProperty("agentwatch.bench.baseline") == null ? null
+      : Path.of(System.getProperty("agentwatch.bench.baseline"));
   private static final long BLOCK = 1_000_000;
   private static final long MONTH = 30 * 86_400L;
   private static final int FLOWS_PER_SESSION = 40;
@@ -105,7 +109,7 @@ class ConsoleQueryBenchmark {
       writer.start();
       try {
         Thread.sleep(3_000); // the writer's first batches are in, merges under way
-        System.out.println("bench: range\tquery\ttier\tp50 ms\tp95 ms\trows read\traw p50 ms\traw p95 ms\traw rows read\traw/tier p50");
+        System.out.println("bench: range\tquery\ttier\tp50 ms\tp95 ms\trows to read\traw p50 ms\traw p95 ms\traw rows to read\traw/tier p50");
         for (Map.Entry<String, Long> range : RANGES.entrySet()) {
           Map<String, String> parameters = parameters(range.getValue(), end);
           for (String name : concat(OVERVIEW, OTHERS)) {
@@ -311,7 +315,11 @@ class ConsoleQueryBenchmark {
 
   /** The query as the console sends it: its own parameters from {@code values}, a page's subject where it needs one. */
   private static String render(String name, Map<String, String> values, Instant now) {
-    NamedQuery query = NamedQueries.get(name);
+    return render(NamedQueries.get(name), values, now);
+  }
+
+  private static String render(NamedQuery query, Map<String, String> values, Instant now) {
+    String name = query.name();
     Map<String, String> given = new LinkedHashMap<>();
     for (NamedQuery.Parameter parameter : query.parameters()) {
       String value = values.get(parameter.name());
@@ -327,7 +335,7 @@ class ConsoleQueryBenchmark {
   }
 
   private static void measure(EmbeddedChdbStore store, String name, String range, Map<String, String> values)
-      throws StoreException {
+      throws StoreException, java.io.IOException {
     String sql = render(name, values, Instant.now());
     List<String> read = new ArrayList<>();
     String raw = sql;
@@ -341,13 +349,36 @@ class ConsoleQueryBenchmark {
     }
     long[] onTier = time(store, sql, RUNS);
     if (raw.equals(sql)) {
-      System.out.printf("bench: %s\t%s\t%s\t%.1f\t%.1f\t%d%n", range, name, read.isEmpty() ? "(own table)" : String.join(" + ", read),
-          onTier[0] / 1e6, onTier[1] / 1e6, onTier[2]);
+      System.out.printf("bench: %s\t%s\t%s\t%.1f\t%.1f\t%s%n", range, name, read.isEmpty() ? "(own table)" : String.join(" + ", read),
+          onTier[0] / 1e6, onTier[1] / 1e6, rowsToRead(store, sql));
       return;
     }
+    Path baseline = BASELINE == null ? null : BASELINE.resolve(name + ".sql");
+    if (baseline != null && Files.exists(baseline)) {
+      // The same panel on the records as the query read them before 060: uniqExact(host) over flows, no states.
+      raw = render(NamedQuery.parse(name, Files.readString(baseline)), values, Instant.now());
+      for (NamedQuery.Tier tier : NamedQuery.TIERS) {
+        raw = raw.replace("flow_totals" + tier.suffix(), "flow_totals_raw");
+      }
+    }
     long[] onRaw = time(store, raw, RAW_RUNS);
-    System.out.printf("bench: %s\t%s\t%s\t%.1f\t%.1f\t%d\t%.1f\t%.1f\t%d\t%.1f%n", range, name, String.join(" + ", read),
-        onTier[0] / 1e6, onTier[1] / 1e6, onTier[2], onRaw[0] / 1e6, onRaw[1] / 1e6, onRaw[2], (double) onRaw[0] / onTier[0]);
+    System.out.printf("bench: %s\t%s\t%s\t%.1f\t%.1f\t%s\t%.1f\t%.1f\t%s\t%.1f%n", range, name, String.join(" + ", read),
+        onTier[0] / 1e6, onTier[1] / 1e6, rowsToRead(store, sql), onRaw[0] / 1e6, onRaw[1] / 1e6, rowsToRead(store, raw),
+        (double) onRaw[0] / onTier[0]);
+  }
+
+  /**
+   * The rows the query reads per table, as the engine plans it after the primary keys and
+   * partitions pruned the parts ({@code EXPLAIN ESTIMATE}; chDB keeps no {@code system.query_log}):
+   * "table rows + table rows".
+   */
+  private static String rowsToRead(EmbeddedChdbStore store, String sql) throws StoreException {
+    String estimate = store.query("EXPLAIN ESTIMATE " + sql + " FORMAT TSV").strip();
+    if (estimate.isEmpty()) {
+      return "0";
+    }
+    return estimate.lines().map(line -> line.split("\t")).map(row -> row[1] + " " + row[3])
+        .collect(java.util.stream.Collectors.joining(" + "));
   }
 
   /** The overview page's wall time: its queries sent at once (as pages/overview.js does), p50 and p95 of {@link #RUNS} pages. */
@@ -376,21 +407,19 @@ class ConsoleQueryBenchmark {
   }
 
   /**
-   * p50 and p95 in nanoseconds of {@code runs} runs after two warm-up runs, and the rows the
-   * last run read; each run as the console's queries run ({@code queryReadOnly}).
+   * p50 and p95 in nanoseconds of {@code runs} runs after two warm-up runs, each run as the
+   * console's queries run ({@code queryReadOnly}).
    */
   private static long[] time(EmbeddedChdbStore store, String sql, int runs) throws StoreException {
     store.queryReadOnly(sql, "Null", "", Map.of());
     store.queryReadOnly(sql, "Null", "", Map.of());
     List<Long> times = new ArrayList<>();
-    long rowsRead = 0;
     for (int i = 0; i < runs; i++) {
       long start = System.nanoTime();
-      rowsRead = store.queryReadOnly(sql, "Null", "", Map.of()).rowsRead();
+      store.queryReadOnly(sql, "Null", "", Map.of());
       times.add(System.nanoTime() - start);
     }
-    long[] percentiles = percentiles(times);
-    return new long[] {percentiles[0], percentiles[1], rowsRead};
+    return percentiles(times);
   }
 
   private static long[] percentiles(List<Long> times) {
