@@ -1,5 +1,5 @@
 -- Rollups shaped for the console's fleet panels (issue 14): per vendor × service × category × team
--- and hour (vendor_totals_1h) or day (vendor_totals_1d), with the distinct hosts as a uniqExact
+-- and minute (vendor_totals_1m), hour (_1h) or day (_1d), with the distinct hosts as a uniqExact
 -- state. fleet_totals, fleet_overview, top_teams, top_vendors and vendor_detail read them through
 -- {vendor_totals:Rollup} (sql/README.md). flow_totals_* are keyed per host × vendor × service ×
 -- team × owner: on a real fleet a host's hour holds a few records per key, so those tiers are
@@ -15,15 +15,17 @@
 -- once, a re-sent tokened batch dropped: deduplicate_blocks_in_dependent_materialized_views and
 -- non_replicated_deduplication_window). Every row is kept, vendor '' too (vendor_detail may ask
 -- for it), as in flow_totals. The views name flows' columns as flows.x: an unqualified name would
--- be the alias of the same name. TTLs are the defaults of the hour and day tiers; the store's
+-- be the alias of the same name. TTLs are the defaults of the minute, hour and day tiers; the store's
 -- retention settings replace them at start (io.agentwatch.store.Retention).
 --
--- The finer tiers are views of the same columns: vendor_totals_1m over flow_totals_1m and
--- vendor_totals_raw over flows, a row each with its host as a state of one (a GROUP BY there
--- would build a state per second and key: 20 times slower on a week of records, BENCHMARKS.md).
--- They are what a range that is not whole hours reads, as flow_totals_1m and _raw are.
+-- The minute table too (a view over flow_totals_1m with a state per row was slower than the
+-- records at 1 h and 24 h, BENCHMARKS.md): its rows are bounded per minute by the vendors,
+-- services and teams, however fast flows arrive. vendor_totals_raw is a view of flows in the same
+-- columns, a row each with its host as a state of one (a GROUP BY there would build a state per
+-- second and key: 20 times slower on a week of records); it answers ranges that are not whole
+-- minutes, as flow_totals_raw does.
 --
--- Existing rows: the two tables are filled from flows once, while empty, before their views
+-- Existing rows: the three tables are filled from flows once, while empty, before their views
 -- exist (a rerun after a failure past that point finds them filled and inserts nothing). Run
 -- the migration while nothing writes flows (as `up` and the job do, before they start): a
 -- record inserted between the fill and the view would be missing from these tables.
@@ -51,12 +53,29 @@ ORDER BY (window_start, vendor, service, category, host_team)
 TTL ingested_at + INTERVAL 365 DAY
 SETTINGS non_replicated_deduplication_window = 10000;
 
+CREATE TABLE IF NOT EXISTS vendor_totals_1m AS vendor_totals_1h
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMMDD(window_start)
+ORDER BY (window_start, vendor, service, category, host_team)
+TTL ingested_at + INTERVAL 90 DAY
+SETTINGS non_replicated_deduplication_window = 10000;
+
 CREATE TABLE IF NOT EXISTS vendor_totals_1d AS vendor_totals_1h
 ENGINE = AggregatingMergeTree
 PARTITION BY toYear(window_start)
 ORDER BY (window_start, vendor, service, category, host_team)
 TTL ingested_at + INTERVAL 1095 DAY
 SETTINGS non_replicated_deduplication_window = 10000;
+
+INSERT INTO vendor_totals_1m
+SELECT toStartOfMinute(toDateTime(flows.last_seen, 'UTC')) AS window_start, vendor, service, category, host_team,
+       sum(flows.bytes_up) AS bytes_up, sum(flows.bytes_down) AS bytes_down,
+       sum(flows.packets_up) AS packets_up, sum(flows.packets_down) AS packets_down, count() AS flows,
+       max(flows.bytes_up) AS max_upload, min(flows.first_seen) AS first_seen, max(flows.last_seen) AS last_seen,
+       max(flows.ingested_at) AS ingested_at, uniqExactState(toString(flows.host)) AS hosts
+FROM flows
+WHERE (SELECT count() FROM vendor_totals_1m) = 0
+GROUP BY window_start, vendor, service, category, host_team;
 
 INSERT INTO vendor_totals_1h
 SELECT toStartOfHour(toDateTime(flows.last_seen, 'UTC')) AS window_start, vendor, service, category, host_team,
@@ -78,6 +97,15 @@ FROM flows
 WHERE (SELECT count() FROM vendor_totals_1d) = 0
 GROUP BY window_start, vendor, service, category, host_team;
 
+CREATE MATERIALIZED VIEW IF NOT EXISTS vendor_totals_1m_mv TO vendor_totals_1m AS
+SELECT toStartOfMinute(toDateTime(flows.last_seen, 'UTC')) AS window_start, vendor, service, category, host_team,
+       sum(flows.bytes_up) AS bytes_up, sum(flows.bytes_down) AS bytes_down,
+       sum(flows.packets_up) AS packets_up, sum(flows.packets_down) AS packets_down, count() AS flows,
+       max(flows.bytes_up) AS max_upload, min(flows.first_seen) AS first_seen, max(flows.last_seen) AS last_seen,
+       max(flows.ingested_at) AS ingested_at, uniqExactState(toString(flows.host)) AS hosts
+FROM flows
+GROUP BY window_start, vendor, service, category, host_team;
+
 CREATE MATERIALIZED VIEW IF NOT EXISTS vendor_totals_1h_mv TO vendor_totals_1h AS
 SELECT toStartOfHour(toDateTime(flows.last_seen, 'UTC')) AS window_start, vendor, service, category, host_team,
        sum(flows.bytes_up) AS bytes_up, sum(flows.bytes_down) AS bytes_down,
@@ -95,11 +123,6 @@ SELECT toStartOfDay(toDateTime(flows.last_seen, 'UTC')) AS window_start, vendor,
        max(flows.ingested_at) AS ingested_at, uniqExactState(toString(flows.host)) AS hosts
 FROM flows
 GROUP BY window_start, vendor, service, category, host_team;
-
-CREATE VIEW IF NOT EXISTS vendor_totals_1m AS
-SELECT window_start, vendor, service, category, host_team, bytes_up, bytes_down, packets_up, packets_down, flows,
-       max_upload, first_seen, last_seen, ingested_at, arrayReduce('uniqExactState', [toString(host)]) AS hosts
-FROM flow_totals_1m;
 
 CREATE VIEW IF NOT EXISTS vendor_totals_raw AS
 SELECT toDateTime(last_seen, 'UTC') AS window_start, vendor, service, category, host_team,

@@ -250,7 +250,14 @@ class ConsoleQueryBenchmark {
   /** Inserts {@link #RATE} flows a second, now-stamped, as the job's sink does, until interrupted. */
   private static void writeSteadily(ClickHouseStore store, AtomicLong written, AtomicReference<Throwable> failed) {
     RowBinaryWriter out = new RowBinaryWriter(RATE * 200);
-    long sequence = WRITER_SEQUENCE;
+    long sequence;
+    try {
+      // After an earlier run's rows: the same sequence would make the same tokens, which the store drops as re-sent.
+      sequence = Math.max(WRITER_SEQUENCE, 1 + Long.parseLong(store.query("SELECT max(sequence) FROM flows FORMAT TSV").strip()));
+    } catch (StoreException e) {
+      failed.set(e);
+      return;
+    }
     long next = System.nanoTime();
     try {
       while (!Thread.currentThread().isInterrupted()) {

@@ -29,6 +29,7 @@ class RetentionTest {
       assertTtl(store, "host_vendor_service_1m", "ingested_at + toIntervalDay(90)");
       assertTtl(store, "flow_totals_1h", "ingested_at + toIntervalDay(365)");
       assertTtl(store, "flow_totals_1d", "ingested_at + toIntervalDay(1095)");
+      assertTtl(store, "vendor_totals_1m", "ingested_at + toIntervalDay(90)");
       assertTtl(store, "vendor_totals_1h", "ingested_at + toIntervalDay(365)");
       assertTtl(store, "vendor_totals_1d", "ingested_at + toIntervalDay(1095)");
       assertEquals(List.of(), Retention.DEFAULTS.apply(store), "a second start changes nothing");
