@@ -234,7 +234,7 @@ class ConsoleQueryBenchmark {
     System.out.println("bench: table\trows\tbytes on disk\tbytes per row");
     System.out.print(store.query("SELECT 'bench: ' || table, sum(rows), sum(bytes_on_disk), round(sum(bytes_on_disk) / sum(rows), 1)"
         + " FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('flows', 'flow_totals_1m', 'flow_totals_1h',"
-        + " 'flow_totals_1d', 'vendor_totals_1h', 'vendor_totals_1d', 'host_vendor_contact', 'host_vendor_service_1m') GROUP BY table ORDER BY table FORMAT TSVRaw"));
+        + " 'flow_totals_1d', 'vendor_totals_1m', 'vendor_totals_1h', 'vendor_totals_1d', 'host_vendor_contact', 'host_vendor_service_1m') GROUP BY table ORDER BY table FORMAT TSVRaw"));
     System.out.println("bench: flows column\tcodec\tbytes per row (compressed)\tuncompressed");
     System.out.print(store.query("SELECT 'bench: ' || column, any(c.compression_codec),"
         + " round(sum(column_data_compressed_bytes) / sum(rows), 2), round(sum(column_data_uncompressed_bytes) / sum(rows), 2)"
