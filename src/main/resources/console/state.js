@@ -21,8 +21,9 @@ export function iso(date) {
 /**
  * The range asked for: a preset ending now (`range=24h`), or `since`/`until` (ISO-8601).
  * Returns {since, until, preset, seconds, bucket}: bucket is the time-series step, about 100
- * points over the range, on whole minutes/hours. A preset ends at the next whole minute (hour,
- * for a day or more), so both ends are whole and the store answers from its rollups.
+ * points over the range, on whole minutes/hours. A preset ends at the next whole minute, hour for
+ * a day, UTC day for 7 days or more, so both ends are whole and the store answers from its
+ * rollups: the coarsest one the ends align to (a week or a month from the daily tables).
  */
 export function range(now = new Date()) {
   const p = params();
@@ -34,7 +35,7 @@ export function range(now = new Date()) {
     until = p.has('until') ? new Date(p.get('until')) : now;
   } else {
     preset = PRESETS[p.get('range')] ? p.get('range') : DEFAULT_PRESET;
-    const whole = PRESETS[preset] >= 86400 ? 3600 * 1000 : 60 * 1000;
+    const whole = (PRESETS[preset] >= 7 * 86400 ? 86400 : PRESETS[preset] >= 86400 ? 3600 : 60) * 1000;
     until = new Date(Math.ceil(now.getTime() / whole) * whole);
     since = new Date(until.getTime() - PRESETS[preset] * 1000);
   }

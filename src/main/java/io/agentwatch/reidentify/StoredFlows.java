@@ -33,9 +33,10 @@ import java.util.Objects;
  * place, so the changed rows are copied with their new identification (every other column as it
  * was, {@code ingested_at} included, so retention is unchanged) and the originals deleted. The
  * copies pass through the rollups' materialized views like any insert; the rollup buckets
- * ({@code flow_totals_1m}, {@code _1h}, {@code _1d}) of the hosts and times concerned are then
- * rebuilt from {@code flows} with the views' own queries, so the totals per vendor move with the
- * rows instead of being counted twice.
+ * ({@code flow_totals_1m}, {@code _1h}, {@code _1d} of the hosts and times concerned; the whole
+ * minutes, hours and days of {@code vendor_totals_1m}, {@code _1h}, {@code _1d}, which keep no host) are then rebuilt
+ * from {@code flows} with the views' own queries, so the totals per vendor move with the rows
+ * instead of being counted twice.
  *
  * <p>What it cannot change: rows identified by an HTTP Host (the store keeps no Host), the
  * job's per-window table {@code host_vendor_service_1m} and the alerts (computed when the records
@@ -50,8 +51,10 @@ public final class StoredFlows {
   private static final String EVIDENCE = "sni, dns_name, ech, startsWith(ja4, 'q'), dst_ip";
   private static final String CHANGES = "_reidentify_changes";
   private static final String WINDOWS = "_reidentify_windows";
-  private static final List<String> ROLLUPS = List.of("flow_totals_1m", "flow_totals_1h", "flow_totals_1d");
-  private static final List<String> BUCKETS = List.of("toStartOfMinute", "toStartOfHour", "toStartOfDay");
+  private static final List<String> ROLLUPS =
+      List.of("flow_totals_1m", "flow_totals_1h", "flow_totals_1d", "vendor_totals_1m", "vendor_totals_1h", "vendor_totals_1d");
+  private static final List<String> BUCKETS =
+      List.of("toStartOfMinute", "toStartOfHour", "toStartOfDay", "toStartOfMinute", "toStartOfHour", "toStartOfDay");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter SQL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 
@@ -202,9 +205,12 @@ public final class StoredFlows {
     if (view.isEmpty()) {
       throw new StoreException("the rollup view " + rollup + "_mv is missing: run `agentwatch migrate` first", false);
     }
-    String buckets = "(host, window_start) IN (SELECT host, " + bucket + "(toDateTime(last_seen, 'UTC')) FROM " + WINDOWS + ")";
-    String columns = String.join(", ", store.query("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = "
+    List<String> names = List.of(store.query("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = "
         + quote(rollup) + " ORDER BY position FORMAT TSVRaw").strip().split("\n"));
+    String columns = String.join(", ", names);
+    String buckets = names.contains("host")
+        ? "(host, window_start) IN (SELECT host, " + bucket + "(toDateTime(last_seen, 'UTC')) FROM " + WINDOWS + ")"
+        : "window_start IN (SELECT " + bucket + "(toDateTime(last_seen, 'UTC')) FROM " + WINDOWS + ")";
     store.execute("DELETE FROM " + rollup + " WHERE " + buckets);
     store.execute("INSERT INTO " + rollup + " (" + columns + ") SELECT " + columns + " FROM (" + view + ") WHERE " + buckets
         + " SETTINGS insert_deduplicate = 0");

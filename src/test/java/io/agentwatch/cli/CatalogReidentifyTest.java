@@ -85,7 +85,7 @@ class CatalogReidentifyTest {
       assertEquals("8\tanthropic\t" + EndpointCatalog.builtin().version() + "\n", store.query(
           "SELECT count(), vendor, catalog_version FROM flows WHERE sni = 'api.anthropic.com' GROUP BY ALL"),
           "rows the new catalog names as before are left alone");
-      for (String tier : List.of("flow_totals_1m", "flow_totals_1h", "flow_totals_1d")) {
+      for (String tier : List.of("flow_totals_1m", "flow_totals_1h", "flow_totals_1d", "vendor_totals_1m", "vendor_totals_1h", "vendor_totals_1d")) {
         assertEquals(acmeBytes + "\t12\n", store.query("SELECT sum(bytes_up), sum(flows) FROM " + tier + " WHERE vendor = 'acme-ai'"), tier);
         assertEquals("0\n", store.query("SELECT count() FROM " + tier + " WHERE vendor = '' AND flows > 0"), tier);
         assertEquals(allBytes + "\t20\n", store.query("SELECT sum(bytes_up), sum(flows) FROM " + tier), tier + ": counted once");

@@ -12,6 +12,9 @@ import java.util.List;
  */
 public final class RandomRows {
 
+  private static final java.util.regex.Pattern AGGREGATE_STATE =
+      java.util.regex.Pattern.compile("AggregateFunction\\((\\w+), (.+)\\)");
+
   private RandomRows() {}
 
   /** {@code rows} random rows in each MergeTree table of the current database (materialized views fed as usual). */
@@ -33,6 +36,13 @@ public final class RandomRows {
         String name = "`" + nameAndType[0] + "`";
         String type = nameAndType[1];
         names.add(name);
+        // An aggregate state (AggregateFunction(f, T)), which generateRandom cannot make: the state of one random T.
+        java.util.regex.Matcher state = AGGREGATE_STATE.matcher(type);
+        if (state.matches()) {
+          structure.add(name + " " + state.group(2));
+          values.add("arrayReduce('" + state.group(1) + "State', [" + name + "])");
+          continue;
+        }
         structure.add(name + " " + type);
         // Random times span centuries (too many partitions, all past their TTL): the last week instead.
         values.add(type.contains("Date") ? "CAST(now() - rand() % 604800 AS " + type + ")" : name);

@@ -38,6 +38,9 @@ import java.util.regex.Pattern;
  *       their Keeper paths are gone before a later migration might reuse the name).</li>
  *   <li>{@code TRUNCATE TABLE t} empties {@code t_local} on the cluster: a Distributed table holds
  *       no rows of its own.</li>
+ *   <li>{@code INSERT INTO t SELECT ...} (a new rollup filled from what is stored) runs once,
+ *       from the node that migrates, through the Distributed tables: it reads every shard and
+ *       writes each row to its shard, waiting for them ({@code distributed_foreground_insert}).</li>
  * </ul>
  *
  * The same rules give the cluster form of a statement the application runs on those tables
@@ -80,6 +83,7 @@ public record ClusterSchema(String cluster, String database) {
       "(ADD|DROP|MODIFY|RENAME|COMMENT) COLUMN\\b.*", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
   private static final Pattern TRUNCATE_TABLE = Pattern.compile("TRUNCATE TABLE (IF EXISTS )?(\\w+)", Pattern.CASE_INSENSITIVE);
   private static final Pattern DROP_TABLE = Pattern.compile("DROP TABLE (IF EXISTS )?(\\w+)", Pattern.CASE_INSENSITIVE);
+  private static final Pattern INSERT_SELECT = Pattern.compile("INSERT INTO (\\w+)\\s+SELECT\\s.*", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
   private static final Pattern DEDUPLICATION_WINDOW = Pattern.compile("\\bnon_replicated_deduplication_window\\b");
 
   public ClusterSchema {
@@ -226,6 +230,10 @@ public record ClusterSchema(String cluster, String database) {
         }
         return List.of("DROP TABLE IF EXISTS " + table + onCluster() + " SYNC",
             "DROP TABLE IF EXISTS " + table + LOCAL_SUFFIX + onCluster() + " SYNC");
+      }
+      if ((m = INSERT_SELECT.matcher(sql)).matches()) {
+        known(m.group(1), "INSERT INTO");
+        return List.of(sql + " SETTINGS distributed_foreground_insert = 1");
       }
       throw new IllegalArgumentException("no cluster form for this statement (teach io.agentwatch.store.ClusterSchema): " + sql);
     }

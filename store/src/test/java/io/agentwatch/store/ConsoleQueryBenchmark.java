@@ -25,22 +25,31 @@ import org.junit.jupiter.api.io.TempDir;
  * Not a test: the console's named queries in the embedded engine over a month of fleet traffic,
  * while a writer inserts flows at a steady rate as the stream job does (RowBinary batches through
  * {@link FlowRows}, one a second, with a deduplication token). For the console's time presets
- * (1 h, 24 h, 7 d, 30 d; the range ends on the next whole minute, hour for a day or more, as the
- * console rounds it) it reports each query's p50/p95, the same query on the raw records
- * ({@code flow_totals_raw}) where it reads a rollup, and the overview page's wall time with its
- * seven queries sent at once as the browser does; and bytes on disk per row of each table and per
- * column of {@code flows} (BENCHMARKS.md, Store). {@code bench/console-queries.sh} runs it.
+ * (1 h, 24 h, 7 d, 30 d; the range ends on the next whole minute, hour for a day, UTC day for 7 d
+ * and more, as state.js rounds it) it reports each query's p50/p95 and rows to read per table, the same query
+ * on the raw records (every rollup it reads replaced by that family's {@code _raw} view) where it
+ * reads a rollup (with {@code .baseline}, the query's file as it was before 060 instead: what
+ * the console asked of the records before the panel rollups), and the overview page's wall time with its seven queries sent at once as the
+ * browser does; and bytes on disk per row of each table and per column of {@code flows}
+ * (BENCHMARKS.md, Store). Queries run as the console's do: {@link EmbeddedChdbStore#queryReadOnly},
+ * what {@code up}'s ClickHouse HTTP interface serves. {@code bench/console-queries.sh} runs it.
  *
  * <p>Settings (system properties): {@code agentwatch.bench.rows} (flows rows of the fill, 10 M),
- * {@code .runs} (timed runs per query, 11), {@code .rate} (rows a second the writer inserts, 2 000),
- * {@code .dir} (a data directory kept between runs: filled once, reused while it holds the rows).
+ * {@code .runs} (timed runs per query, 11), {@code .raw-runs} (of the same query on the records, 5),
+ * {@code .fill-only} (stop once filled: a run for the fill, another for the timings), {@code .rate} (rows a second the writer inserts, 2 000),
+ * {@code .hosts} (30 000), {@code .dir} (a data directory kept between runs), {@code .fill-seconds}
+ * (how long one run may fill, 780: a fill that needs longer stops there, says so, and the next run
+ * with the same directory goes on from where it stopped; the timings run once the fill is whole).
  *
- * <p>The fleet (made by the engine, INSERT ... SELECT in blocks of 1 M, so the materialized views
- * fill the rollups as the sink's inserts do): 2 000 hosts in 20 teams behind 40 sensors, each host
- * using 3 of 8 vendors with 2 services each; times to the microsecond, random ephemeral ports,
- * flow sizes spread over five decades, real-looking Community IDs (the SHA-1 of a number); the
- * job's minutes ({@code host_vendor_service_1m}) made from the flows, and one alert per 5 000 flows
- * naming a flow as its top flow.
+ * <p>The fleet (made by the engine, INSERT ... SELECT of 1 M rows from numbers(), so the
+ * materialized views fill the rollups as the sink's inserts do): {@code .hosts} hosts in 60 teams of
+ * skewed sizes behind 100 sensors; sessions of 40 flows 30–90 s apart, each of one host with one
+ * vendor × service: the host's usual vendor 7 times in 10, else any, vendors skewed as in a real
+ * fleet (Anthropic and OpenAI a quarter each, Copilot a sixth, then Gemini, Cursor and six more);
+ * times to the microsecond, random ephemeral ports, flow sizes spread over five decades,
+ * real-looking Community IDs (the SHA-1 of a number). While it fills, two views of the benchmark's
+ * own write what the job would: the job's minutes ({@code host_vendor_service_1m}) and one alert per
+ * 5 000 flows naming a flow as its top flow; they are dropped before the timings.
  */
 @EnabledIfSystemProperty(named = "agentwatch.bench", matches = "true")
 class ConsoleQueryBenchmark {
@@ -48,9 +57,23 @@ class ConsoleQueryBenchmark {
   private static final long ROWS = Long.getLong("agentwatch.bench.rows", 10_000_000L);
   private static final int RUNS = Integer.getInteger("agentwatch.bench.runs", 11);
   private static final int RATE = Integer.getInteger("agentwatch.bench.rate", 2_000);
+  private static final int HOSTS = Integer.getInteger("agentwatch.bench.hosts", 30_000);
+  private static final long FILL_SECONDS = Long.getLong("agentwatch.bench.fill-seconds", 780);
+  private static final boolean FILL_ONLY = Boolean.getBoolean("agentwatch.bench.fill-only");
+  private static final int RAW_RUNS = Integer.getInteger("agentwatch.bench.raw-runs", 5);
+  /** The named queries as they were before the panel rollups (060): the "raw" side reads flows as they did. */
+  private static final Path BASELINE = System.getProperty("agentwatch.bench.baseline") == null ? null
+      : Path.of(System.getProperty("agentwatch.bench.baseline"));
   private static final long BLOCK = 1_000_000;
   private static final long MONTH = 30 * 86_400L;
-  private static final int HOSTS = 2_000;
+  private static final int FLOWS_PER_SESSION = 40;
+  /** The writer's sequence numbers start here; the fill's are below. */
+  private static final long WRITER_SEQUENCE = 1L << 40;
+  /** Vendors weighted as a fleet uses them: one entry per 1/32 of the sessions. */
+  private static final List<String> VENDORS = weighted("anthropic 8, openai 8, github-copilot 5, google-gemini 3,"
+      + " cursor 2, mistral 1, deepseek 1, xai 1, openrouter 1, jetbrains-ai 1, amazon-q 1");
+  /** The rollup families a named query can read ({@code {NAME:Rollup}}). */
+  private static final List<String> FAMILIES = List.of("vendor_totals", "flow_totals");
 
   /** The console's presets (state.js), in seconds. */
   private static final Map<String, Long> RANGES = presets();
@@ -71,16 +94,11 @@ class ConsoleQueryBenchmark {
     Files.createDirectories(dir);
     try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dir)) {
       Migrations.bundled(store).apply();
-      long stored = Long.parseLong(store.query("SELECT count() FROM flows FORMAT TSV").trim());
-      Instant end;
-      if (stored < ROWS) {
-        assertEquals(0, stored, "a kept data directory with fewer rows than asked for: empty it first (" + dir + ")");
-        end = Instant.ofEpochSecond(-Math.floorDiv(-Instant.now().getEpochSecond(), 3600) * 3600);
-        fill(store, end);
-      } else {
-        end = Instant.parse(store.query("SELECT max(last_seen) FROM flows FORMAT TSV").trim().replace(' ', 'T') + "Z");
-        System.out.printf("bench: reusing %d flows rows in %s, the newest at %s%n", stored, dir, end);
+      Instant end = fillEnd(dir);
+      if (!fill(store, end) || FILL_ONLY) {
+        return;
       }
+      System.out.printf("bench: %d flows rows of the fill in %s, the newest at %s%n", filled(store), dir, end);
       bytesPerRow(store);
 
       AtomicLong written = new AtomicLong();
@@ -91,18 +109,18 @@ class ConsoleQueryBenchmark {
       writer.start();
       try {
         Thread.sleep(3_000); // the writer's first batches are in, merges under way
-        System.out.println("bench: range\tquery\ttier\tp50 ms\tp95 ms\traw p50 ms\traw p95 ms\traw/tier p50");
+        System.out.println("bench: range\tquery\ttier\tp50 ms\tp95 ms\trows to read\traw p50 ms\traw p95 ms\traw rows to read\traw/tier p50");
         for (Map.Entry<String, Long> range : RANGES.entrySet()) {
           Map<String, String> parameters = parameters(range.getValue(), end);
           for (String name : concat(OVERVIEW, OTHERS)) {
-            measure(store, name, range.getKey(), parameters, end);
+            measure(store, name, range.getKey(), parameters);
           }
-          long[] page = overviewPage(store, parameters, end);
+          long[] page = overviewPage(store, parameters);
           System.out.printf("bench: %s\toverview page (7 queries at once)\t-\t%.0f\t%.0f%n", range.getKey(), page[0] / 1e6, page[1] / 1e6);
         }
         Map<String, String> alert = Map.of("alert_id", store.query("SELECT alert_id FROM alerts ORDER BY window_start DESC LIMIT 1 FORMAT TSV").trim());
         for (String name : List.of("alert", "alert_flows")) {
-          measure(store, name, "one alert", alert, end);
+          measure(store, name, "one alert", alert);
         }
       } finally {
         writer.interrupt();
@@ -117,55 +135,97 @@ class ConsoleQueryBenchmark {
     }
   }
 
-  /** Fills a month of fleet traffic ending at {@code end}, the job's minutes and some alerts. */
-  private static void fill(ClickHouseStore store, Instant end) throws StoreException {
-    long start = System.nanoTime();
-    for (long offset = 0; offset < ROWS; offset += BLOCK) {
-      store.execute(fleetFlows(end, offset, Math.min(BLOCK, ROWS - offset)));
+  /** The end of the fill's month: the hour the fill began, kept in the directory so a later run goes on with the same month. */
+  private static Instant fillEnd(Path dir) throws java.io.IOException {
+    Path file = dir.resolve("bench-fill-end");
+    if (Files.exists(file)) {
+      return Instant.parse(Files.readString(file).strip());
     }
-    double flowsSeconds = (System.nanoTime() - start) / 1e9;
-    // What the job would have written per host x vendor x service x minute (host_minutes reads it).
-    store.execute("INSERT INTO host_vendor_service_1m (host, vendor, service, window_start, bytes_up, bytes_down,"
-        + " packets_up, packets_down, flows, distinct_destinations, max_upload)"
-        + " SELECT host, vendor, service, toStartOfMinute(toDateTime(last_seen, 'UTC')) AS minute, sum(bytes_up), sum(bytes_down),"
-        + " sum(packets_up), sum(packets_down), count(), uniqExact(dst_ip), max(bytes_up) FROM flows"
-        + " GROUP BY host, vendor, service, minute");
-    // One alert per 5 000 flows, its top flow that flow, as the detection job stores them.
-    store.execute("INSERT INTO alerts (alert_id, detector, host, vendor, service, window_start, window_end, observed,"
-        + " baseline, score, top_flows, reason, incident_id, state, version, host_team)"
-        + " SELECT 'bench-' || toString(sequence), 'upload-spike', host, vendor, service, toStartOfMinute(toDateTime(last_seen, 'UTC')),"
-        + " toStartOfMinute(toDateTime(last_seen, 'UTC')) + 60, bytes_up, bytes_up / 10, 10,"
-        + " [community_id || ' (' || toString(bytes_up) || ' B up)'], 'bench', 'bench-' || toString(sequence), 'open', 1, host_team"
-        + " FROM flows WHERE sequence % 5000 = 0");
-    System.out.printf("bench: filled %d flows rows ending %s in %.0f s (%.0f rows/s with the rollups' views), the job's"
-        + " minutes and alerts in %.0f s more%n", ROWS, end, flowsSeconds, ROWS / flowsSeconds, (System.nanoTime() - start) / 1e9 - flowsSeconds);
+    Instant end = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 3600 * 3600);
+    Files.writeString(file, end.toString());
+    return end;
+  }
+
+  /** Rows of the fill in flows (the writer's have sequence numbers from {@link #WRITER_SEQUENCE}). */
+  private static long filled(ClickHouseStore store) throws StoreException {
+    return Long.parseLong(store.query("SELECT count() FROM flows WHERE sequence < " + WRITER_SEQUENCE + " FORMAT TSV").trim());
   }
 
   /**
-   * {@code count} flows rows from row {@code offset} of the fleet's month ending at {@code end}:
-   * spread evenly in time (row n at n/ROWS of the month, plus up to a second), 0.05 s to 2 min long.
+   * Fills the month ending at {@code end} from where the directory's fill stopped, for at most
+   * {@link #FILL_SECONDS}; true when it holds {@link #ROWS} rows.
+   */
+  private static boolean fill(ClickHouseStore store, Instant end) throws StoreException {
+    long stored = filled(store);
+    if (stored >= ROWS) {
+      return true;
+    }
+    // What the job writes beside flows, made from each inserted block (dropped before the timings).
+    store.execute("CREATE MATERIALIZED VIEW IF NOT EXISTS bench_minutes_mv TO host_vendor_service_1m AS"
+        + " SELECT host, vendor, service, toStartOfMinute(toDateTime(flows.last_seen, 'UTC')) AS window_start,"
+        + " sum(flows.bytes_up) AS bytes_up, sum(flows.bytes_down) AS bytes_down, sum(flows.packets_up) AS packets_up,"
+        + " sum(flows.packets_down) AS packets_down, count() AS flows, uniqExact(flows.dst_ip) AS distinct_destinations,"
+        + " max(flows.bytes_up) AS max_upload FROM flows WHERE vendor != '' GROUP BY host, vendor, service, window_start");
+    store.execute("CREATE MATERIALIZED VIEW IF NOT EXISTS bench_alerts_mv TO alerts AS"
+        + " SELECT 'bench-' || toString(sequence) AS alert_id, 'upload-spike' AS detector, host, vendor, service,"
+        + " toStartOfMinute(toDateTime(last_seen, 'UTC')) AS window_start, window_start + 60 AS window_end,"
+        + " toFloat64(bytes_up) AS observed, bytes_up / 10 AS baseline, 10 AS score,"
+        + " [concat('1:', base64Encode(community_id_sha1)) || ' (' || toString(bytes_up) || ' B up)'] AS top_flows,"
+        + " 'bench' AS reason, alert_id AS incident_id, 'open' AS state, 1 AS version, host_team"
+        + " FROM flows WHERE sequence % 5000 = 0");
+    long start = System.nanoTime();
+    long offset = stored;
+    while (offset < ROWS && System.nanoTime() - start < FILL_SECONDS * 1_000_000_000L) {
+      store.execute(fleetFlows(end, offset, Math.min(BLOCK, ROWS - offset)));
+      offset = filled(store);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf("bench: filled %d flows rows (%d to %d of %d) in %.0f s: %.0f rows/s with the rollups' views%n",
+        offset - stored, stored, offset, ROWS, seconds, (offset - stored) / seconds);
+    if (offset < ROWS) {
+      System.out.printf("bench: the fill stopped after %d s at %d of %d rows: run again with the same directory to go on%n",
+          FILL_SECONDS, offset, ROWS);
+      return false;
+    }
+    store.execute("DROP VIEW IF EXISTS bench_minutes_mv");
+    store.execute("DROP VIEW IF EXISTS bench_alerts_mv");
+    return true;
+  }
+
+  /**
+   * {@code count} flows rows from row {@code offset} of the fleet's month ending at {@code end}
+   * (see the class comment): session s of the month's sessions starts s/sessions into the month
+   * plus up to an hour, so the rows come in time order, a day or so per block.
    */
   static String fleetFlows(Instant end, long offset, long count) {
-    long spanMicros = MONTH * 1_000_000L;
-    long startMicros = end.getEpochSecond() * 1_000_000L - spanMicros;
+    long sessions = Math.max(1, ROWS / FLOWS_PER_SESSION);
+    long span = MONTH - 2 * 3600; // the last sessions end before the month does
+    long start = end.getEpochSecond() - MONTH;
+    String vendors = VENDORS.stream().map(v -> "'" + v + "'").collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     return "INSERT INTO flows (sensor_id, sequence, host, host_team, host_owner, src_ip, src_port, dst_ip, dst_port, transport,"
         + " first_seen, last_seen, packets_up, packets_down, bytes_up, bytes_down, sni, alpn, ja4, dns_name, vendor, service,"
         + " category, identified_by, end_reason, ech, community_id_sha1, confidence, ingested_at)"
-        + " SELECT 'sensor-' || toString(h % 40), number, 'host-' || toString(h), 'team-' || toString(h % 20), 'owner-' || toString(h),"
+        + " SELECT 'sensor-' || toString(h % 100), number, 'host-' || toString(h),"
+        + " 'team-' || toString(toUInt32(60 * pow(h / " + HOSTS + ", 2))), 'owner-' || toString(h),"
         + " toIPv6(IPv4NumToString(toUInt32(167772160 + h))), toUInt16(32768 + cityHash64(number, 2) % 28232),"
-        + " toIPv6(IPv4NumToString(toUInt32(2689558528 + v * 256 + cityHash64(number, 3) % 4))), 443, if(v = 5, 'udp', 'tcp'),"
-        + " fromUnixTimestamp64Micro(toInt64(us - duration), 'UTC'), fromUnixTimestamp64Micro(toInt64(us), 'UTC'),"
-        + " packets, packets * 2 + cityHash64(number, 8) % 50, up, toUInt64(pow(10, 2 + (cityHash64(number, 9) % 10000) / 2000.0)),"
-        + " sni, if(v = 5, 'h3', 'h2'), ['t13d1516h2_8daaf6152771_e5627efa2ab1', 't13d1517h2_8daaf6152771_b0da82dd1658',"
-        + " 't13d311000_e8f1e7e78f70_d41ae481755e'][1 + (h + number % 2) % 3], if(number % 3 = 0, '', sni),"
-        + " 'vendor-' || toString(v), 'vendor-' || toString(v) || '-' || toString(s), 'llm-api', if(number % 50 = 0, 'dns', 'sni'),"
+        + " toIPv6(IPv4NumToString(toUInt32(2689558528 + cityHash64(v) % 65536 * 256 + cityHash64(number, 3) % 4))), 443,"
+        + " if(s = 'web', 'udp', 'tcp'), fromUnixTimestamp64Micro(toInt64(us - duration), 'UTC'),"
+        + " fromUnixTimestamp64Micro(toInt64(us), 'UTC'), packets, packets * 2 + cityHash64(number, 8) % 50, up,"
+        + " toUInt64(pow(10, 2 + (cityHash64(number, 9) % 10000) / 2000.0)), sni, if(s = 'web', 'h3', 'h2'),"
+        + " ['t13d1516h2_8daaf6152771_e5627efa2ab1', 't13d1517h2_8daaf6152771_b0da82dd1658',"
+        + " 't13d311000_e8f1e7e78f70_d41ae481755e'][1 + (h + session % 2) % 3], if(number % 3 = 0, '', sni),"
+        + " v, v || '-' || s, if(s = 'web', 'chat', 'llm-api'), if(number % 50 = 0, 'dns', 'sni'),"
         + " ['fin', 'fin', 'fin', 'rst', 'idle'][1 + number % 5], 0, SHA1(toString(number)), 'high',"
         + " toDateTime(intDiv(us, 1000000) + 2, 'UTC')"
-        + " FROM (SELECT number, cityHash64(number, 1) % " + HOSTS + " AS h, (h + number % 3) % 8 AS v, number % 2 AS s,"
-        + " ['api', 'chat'][1 + s] || '.vendor-' || toString(v) || '.com' AS sni,"
-        + " " + startMicros + " + intDiv(number * " + spanMicros + ", " + ROWS + ") + cityHash64(number, 4) % 1000000 AS us,"
+        + " FROM (SELECT number, intDiv(number, " + FLOWS_PER_SESSION + ") AS session, cityHash64(session, 1) % " + HOSTS + " AS h,"
+        + " " + vendors + " AS vendors,"
+        + " if(cityHash64(session, 3) % 10 < 7, vendors[1 + cityHash64(h, 2) % 32], vendors[1 + cityHash64(session, 4) % 32]) AS v,"
+        + " ['api', 'web'][1 + cityHash64(session, 5) % 2] AS s, if(s = 'web', 'chat.', 'api.') || v || '.com' AS sni,"
+        + " toInt64(" + start + " + intDiv(session * " + span + ", " + sessions + ") + cityHash64(session, 6) % 3600"
+        + " + (number % " + FLOWS_PER_SESSION + ") * (30 + cityHash64(number, 7) % 60)) * 1000000"
+        + " + cityHash64(number, 4) % 1000000 AS us,"
         + " 50000 + cityHash64(number, 5) % 120000000 AS duration, 5 + cityHash64(number, 6) % 200 AS packets,"
-        + " toUInt64(pow(10, 2 + (cityHash64(number, 7) % 10000) / 2000.0)) AS up"
+        + " toUInt64(pow(10, 2 + (cityHash64(number, 10) % 10000) / 2000.0)) AS up"
         + " FROM numbers(" + offset + ", " + count + "))";
   }
 
@@ -174,7 +234,7 @@ class ConsoleQueryBenchmark {
     System.out.println("bench: table\trows\tbytes on disk\tbytes per row");
     System.out.print(store.query("SELECT 'bench: ' || table, sum(rows), sum(bytes_on_disk), round(sum(bytes_on_disk) / sum(rows), 1)"
         + " FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('flows', 'flow_totals_1m', 'flow_totals_1h',"
-        + " 'flow_totals_1d', 'host_vendor_contact', 'host_vendor_service_1m') GROUP BY table ORDER BY table FORMAT TSVRaw"));
+        + " 'flow_totals_1d', 'vendor_totals_1m', 'vendor_totals_1h', 'vendor_totals_1d', 'host_vendor_contact', 'host_vendor_service_1m') GROUP BY table ORDER BY table FORMAT TSVRaw"));
     System.out.println("bench: flows column\tcodec\tbytes per row (compressed)\tuncompressed");
     System.out.print(store.query("SELECT 'bench: ' || column, any(c.compression_codec),"
         + " round(sum(column_data_compressed_bytes) / sum(rows), 2), round(sum(column_data_uncompressed_bytes) / sum(rows), 2)"
@@ -190,7 +250,14 @@ class ConsoleQueryBenchmark {
   /** Inserts {@link #RATE} flows a second, now-stamped, as the job's sink does, until interrupted. */
   private static void writeSteadily(ClickHouseStore store, AtomicLong written, AtomicReference<Throwable> failed) {
     RowBinaryWriter out = new RowBinaryWriter(RATE * 200);
-    long sequence = 1L << 40;
+    long sequence;
+    try {
+      // After an earlier run's rows: the same sequence would make the same tokens, which the store drops as re-sent.
+      sequence = Math.max(WRITER_SEQUENCE, 1 + Long.parseLong(store.query("SELECT max(sequence) FROM flows FORMAT TSV").strip()));
+    } catch (StoreException e) {
+      failed.set(e);
+      return;
+    }
     long next = System.nanoTime();
     try {
       while (!Thread.currentThread().isInterrupted()) {
@@ -199,13 +266,14 @@ class ConsoleQueryBenchmark {
         for (int i = 0; i < RATE; i++) {
           long n = sequence++;
           int host = (int) Long.remainderUnsigned(n * 0x9E3779B97F4A7C15L, HOSTS);
-          int vendor = (int) ((host + n % 3) % 8);
+          String vendor = VENDORS.get((int) Long.remainderUnsigned(n * 0xC2B2AE3D27D4EB4FL, VENDORS.size()));
           FlowRecord flow = FlowRecord.newBuilder(SampleRecords.anthropicOverIpv4(n))
-              .setSensorId("sensor-" + host % 40).setHost("host-" + host).setHostTeam("team-" + host % 20)
+              .setSensorId("sensor-" + host % 100).setHost("host-" + host)
+              .setHostTeam("team-" + (int) (60 * Math.pow((double) host / HOSTS, 2)))
               .setHostOwner("owner-" + host).setSrcPort(32768 + (int) (n % 28232))
               .setFirstSeen(now.minusMillis(50 + n % 120_000)).setLastSeen(now.minusNanos(i * 1_000L))
-              .setBytesUp(100 + n % 1_000_000).setVendor("vendor-" + vendor).setService("vendor-" + vendor + "-" + n % 2)
-              .setCategory("llm-api").setCommunityId(communityId(n)).build();
+              .setBytesUp(100 + n % 1_000_000).setVendor(vendor).setService(vendor + (n % 2 == 0 ? "-api" : "-web"))
+              .setCategory(n % 2 == 0 ? "llm-api" : "chat").setCommunityId(communityId(n)).build();
           FlowRows.encode(out, flow);
         }
         store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, out.toByteArray(), "bench-writer-" + sequence);
@@ -234,9 +302,12 @@ class ConsoleQueryBenchmark {
     }
   }
 
-  /** The console's parameters for a preset range of {@code seconds} ending now (state.js: range, bucketFor). */
+  /**
+   * The console's parameters for a preset range of {@code seconds} ending now (state.js: range,
+   * bucketFor): the next whole minute, hour for a day, UTC day for 7 days and more.
+   */
   private static Map<String, String> parameters(long seconds, Instant dataEnd) {
-    long whole = seconds >= 86_400 ? 3_600 : 60;
+    long whole = seconds >= 7 * 86_400 ? 86_400 : seconds >= 86_400 ? 3_600 : 60;
     long until = -Math.floorDiv(-Math.max(Instant.now().getEpochSecond(), dataEnd.getEpochSecond()), whole) * whole;
     long bucket = Arrays.stream(new long[] {60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 86400})
         .filter(step -> seconds / step <= 150).findFirst().orElse(86400);
@@ -245,13 +316,17 @@ class ConsoleQueryBenchmark {
     values.put("until", Instant.ofEpochSecond(until).toString());
     values.put("bucket_seconds", Long.toString(bucket));
     values.put("host", "host-7");
-    values.put("vendor", "vendor-3");
+    values.put("vendor", "cursor");
     return values;
   }
 
   /** The query as the console sends it: its own parameters from {@code values}, a page's subject where it needs one. */
   private static String render(String name, Map<String, String> values, Instant now) {
-    NamedQuery query = NamedQueries.get(name);
+    return render(NamedQueries.get(name), values, now);
+  }
+
+  private static String render(NamedQuery query, Map<String, String> values, Instant now) {
+    String name = query.name();
     Map<String, String> given = new LinkedHashMap<>();
     for (NamedQuery.Parameter parameter : query.parameters()) {
       String value = values.get(parameter.name());
@@ -266,34 +341,66 @@ class ConsoleQueryBenchmark {
     return query.render(given, now);
   }
 
-  private static void measure(ClickHouseStore store, String name, String range, Map<String, String> values, Instant end)
-      throws StoreException {
+  private static void measure(EmbeddedChdbStore store, String name, String range, Map<String, String> values)
+      throws StoreException, java.io.IOException {
     String sql = render(name, values, Instant.now());
-    String tier = NamedQuery.TIERS.stream().map(t -> "flow_totals" + t.suffix()).filter(sql::contains).findFirst().orElse(null);
-    long[] onTier = time(store, sql);
-    if (tier == null || tier.endsWith("_raw")) {
-      System.out.printf("bench: %s\t%s\t%s\t%.1f\t%.1f%n", range, name, tier == null ? "(own table)" : tier,
-          onTier[0] / 1e6, onTier[1] / 1e6);
+    List<String> read = new ArrayList<>();
+    String raw = sql;
+    for (String family : FAMILIES) {
+      for (NamedQuery.Tier tier : NamedQuery.TIERS) {
+        if (sql.contains(family + tier.suffix())) {
+          read.add(family + tier.suffix());
+          raw = raw.replace(family + tier.suffix(), family + "_raw");
+        }
+      }
+    }
+    long[] onTier = time(store, sql, RUNS);
+    if (raw.equals(sql)) {
+      System.out.printf("bench: %s\t%s\t%s\t%.1f\t%.1f\t%s%n", range, name, read.isEmpty() ? "(own table)" : String.join(" + ", read),
+          onTier[0] / 1e6, onTier[1] / 1e6, rowsToRead(store, sql));
       return;
     }
-    long[] onRaw = time(store, sql.replace(tier, "flow_totals_raw"));
-    System.out.printf("bench: %s\t%s\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f%n", range, name, tier, onTier[0] / 1e6,
-        onTier[1] / 1e6, onRaw[0] / 1e6, onRaw[1] / 1e6, (double) onRaw[0] / onTier[0]);
+    Path baseline = BASELINE == null ? null : BASELINE.resolve(name + ".sql");
+    if (baseline != null && Files.exists(baseline)) {
+      // The same panel on the records as the query read them before 060: uniqExact(host) over flows, no states.
+      raw = render(NamedQuery.parse(name, Files.readString(baseline)), values, Instant.now());
+      for (NamedQuery.Tier tier : NamedQuery.TIERS) {
+        raw = raw.replace("flow_totals" + tier.suffix(), "flow_totals_raw");
+      }
+    }
+    long[] onRaw = time(store, raw, RAW_RUNS);
+    System.out.printf("bench: %s\t%s\t%s\t%.1f\t%.1f\t%s\t%.1f\t%.1f\t%s\t%.1f%n", range, name, String.join(" + ", read),
+        onTier[0] / 1e6, onTier[1] / 1e6, rowsToRead(store, sql), onRaw[0] / 1e6, onRaw[1] / 1e6, rowsToRead(store, raw),
+        (double) onRaw[0] / onTier[0]);
+  }
+
+  /**
+   * The rows the query reads per table, as the engine plans it after the primary keys and
+   * partitions pruned the parts ({@code EXPLAIN ESTIMATE}; chDB keeps no {@code system.query_log}):
+   * "table rows + table rows".
+   */
+  private static String rowsToRead(EmbeddedChdbStore store, String sql) throws StoreException {
+    String estimate = store.query("EXPLAIN ESTIMATE " + sql + " FORMAT TSV").strip();
+    if (estimate.isEmpty()) {
+      return "0";
+    }
+    return estimate.lines().map(line -> line.split("\t")).map(row -> row[1] + " " + row[3])
+        .collect(java.util.stream.Collectors.joining(" + "));
   }
 
   /** The overview page's wall time: its queries sent at once (as pages/overview.js does), p50 and p95 of {@link #RUNS} pages. */
-  private static long[] overviewPage(ClickHouseStore store, Map<String, String> values, Instant end) throws Exception {
+  private static long[] overviewPage(EmbeddedChdbStore store, Map<String, String> values) throws Exception {
     List<String> sqls = OVERVIEW.stream().map(name -> render(name, values, Instant.now())).toList();
     ExecutorService browser = Executors.newFixedThreadPool(sqls.size());
     try {
       List<Long> times = new ArrayList<>();
       for (int run = -2; run < RUNS; run++) {
         long start = System.nanoTime();
-        List<Future<String>> answers = new ArrayList<>();
+        List<Future<StatementResult>> answers = new ArrayList<>();
         for (String sql : sqls) {
-          answers.add(browser.submit(() -> store.query(sql + " FORMAT Null")));
+          answers.add(browser.submit(() -> store.queryReadOnly(sql, "Null", "", Map.of())));
         }
-        for (Future<String> answer : answers) {
+        for (Future<StatementResult> answer : answers) {
           answer.get();
         }
         if (run >= 0) {
@@ -306,14 +413,17 @@ class ConsoleQueryBenchmark {
     }
   }
 
-  /** p50 and p95 in nanoseconds of {@link #RUNS} runs after two warm-up runs. */
-  private static long[] time(ClickHouseStore store, String sql) throws StoreException {
-    store.query(sql + " FORMAT Null");
-    store.query(sql + " FORMAT Null");
+  /**
+   * p50 and p95 in nanoseconds of {@code runs} runs after two warm-up runs, each run as the
+   * console's queries run ({@code queryReadOnly}).
+   */
+  private static long[] time(EmbeddedChdbStore store, String sql, int runs) throws StoreException {
+    store.queryReadOnly(sql, "Null", "", Map.of());
+    store.queryReadOnly(sql, "Null", "", Map.of());
     List<Long> times = new ArrayList<>();
-    for (int i = 0; i < RUNS; i++) {
+    for (int i = 0; i < runs; i++) {
       long start = System.nanoTime();
-      store.query(sql + " FORMAT Null");
+      store.queryReadOnly(sql, "Null", "", Map.of());
       times.add(System.nanoTime() - start);
     }
     return percentiles(times);
@@ -337,5 +447,15 @@ class ConsoleQueryBenchmark {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
+  }
+
+  /** Each name as many times as its weight ("name weight, ..."), in the order given. */
+  private static List<String> weighted(String weights) {
+    List<String> names = new ArrayList<>();
+    for (String entry : weights.split(",\\s*")) {
+      String[] nameAndWeight = entry.strip().split(" ");
+      names.addAll(java.util.Collections.nCopies(Integer.parseInt(nameAndWeight[1]), nameAndWeight[0]));
+    }
+    return List.copyOf(names);
   }
 }

@@ -2,6 +2,7 @@ package io.agentwatch.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentwatch.schema.FlowRecord;
 import java.nio.file.Path;
@@ -21,6 +22,12 @@ class FlowTotalsTest {
 
   private static final String PER_KEY = "SELECT host, host_team, host_owner, vendor, service, sum(bytes_up), sum(bytes_down),"
       + " sum(packets_up), sum(packets_down), sum(flows), max(max_upload), min(first_seen), max(last_seen) FROM %s"
+      + " WHERE window_start >= toDateTime('%s 00:00:00', 'UTC') AND window_start < toDateTime('%s 00:00:00', 'UTC')"
+      + " GROUP BY ALL ORDER BY ALL FORMAT TabSeparated";
+
+  private static final String PER_VENDOR = "SELECT vendor, service, category, host_team, sum(bytes_up), sum(bytes_down),"
+      + " sum(packets_up), sum(packets_down), sum(flows), max(max_upload), min(first_seen), max(last_seen),"
+      + " uniqExactMerge(hosts) FROM %s"
       + " WHERE window_start >= toDateTime('%s 00:00:00', 'UTC') AND window_start < toDateTime('%s 00:00:00', 'UTC')"
       + " GROUP BY ALL ORDER BY ALL FORMAT TabSeparated";
 
@@ -47,6 +54,16 @@ class FlowTotalsTest {
       assertEquals(12, raw.lines().count(), "3 hosts × 2 vendors × 2 services on the day\n" + raw);
       for (String tier : List.of("flow_totals_1d", "flow_totals_1h", "flow_totals_1m", "flow_totals_raw")) {
         assertEquals(raw, store.query(String.format(PER_KEY, tier, day, next)), tier + " against the day's flows");
+      }
+      // The fleet panels' tiers (060): per vendor × service × team, the hosts as a uniqExact state.
+      String perVendor = store.query("SELECT vendor, service, category, host_team, sum(bytes_up), sum(bytes_down),"
+          + " sum(packets_up), sum(packets_down), count(), max(bytes_up), min(first_seen), max(last_seen), uniqExact(host)"
+          + " FROM flows WHERE last_seen >= toDateTime('" + day + " 00:00:00', 'UTC') AND last_seen < toDateTime('" + next
+          + " 00:00:00', 'UTC') GROUP BY ALL ORDER BY ALL FORMAT TabSeparated");
+      assertEquals(8, perVendor.lines().count(), "2 vendors × 2 services × 2 teams on the day\n" + perVendor);
+      assertTrue(perVendor.contains("\t2\n"), "a team of two hosts\n" + perVendor);
+      for (String tier : List.of("vendor_totals_1d", "vendor_totals_1h", "vendor_totals_1m", "vendor_totals_raw")) {
+        assertEquals(perVendor, store.query(String.format(PER_VENDOR, tier, day, next)), tier + " against the day's flows");
       }
       // The record that ends just after midnight belongs to the next day in every tier.
       assertFalse(store.query(String.format(PER_KEY, "flow_totals_1d", next, SampleRecords.NEXT_DAY.plusDays(1))).isEmpty());

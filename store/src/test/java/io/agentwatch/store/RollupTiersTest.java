@@ -19,8 +19,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A named query over {@code {flow_totals:Rollup}} reads the coarsest table its range and bucket
- * width align to, and answers exactly as the raw records do, whichever table that is: flows
+ * A named query over {@code {flow_totals:Rollup}} or {@code {vendor_totals:Rollup}} reads the
+ * coarsest table its range and bucket width align to, and answers exactly as the raw records do
+ * (each family's {@code _raw}, over flows), whichever table that is: flows
  * inserted through the sink's path over two days (one batch sent twice, as a restored job would).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -28,6 +29,8 @@ class RollupTiersTest {
 
   private static final List<String> ROLLUP_QUERIES = List.of("fleet_totals", "fleet_overview", "top_hosts", "top_teams",
       "top_vendors", "host_vendors", "vendor_detail", "new_vendor_pairs");
+  /** The rollup families the queries read ({@code {NAME:Rollup}}): the same figures, shaped per host or per vendor. */
+  private static final List<String> FAMILIES = List.of("flow_totals", "vendor_totals");
   private static final String[] VENDORS = {"anthropic", "openai", "deepseek"};
   private static final String[] TEAMS = {"payments", "ml", ""};
   private static final LocalDate DAY = SampleRecords.DAY;
@@ -80,6 +83,9 @@ class RollupTiersTest {
     check("_1d", "_1h", Map.of("since", DAY.minusDays(1).toString(), "until", DAY.plusDays(1).toString(), "bucket_seconds", "7200"));
     check("_1m", "_1m", Map.of("since", DAY + "T05:07:00Z", "until", DAY + "T17:31:00Z", "bucket_seconds", "300"));
     check("_raw", "_raw", Map.of("since", DAY + "T05:07:13Z", "until", DAY + "T17:31:00Z"));
+    // One host: fleet_overview and top_vendors read flow_totals for it (vendor_totals has no host).
+    check("_1h", "_1h", Map.of("since", DAY + "T05:00:00Z", "until", DAY + "T17:00:00Z", "host", "host-1"));
+    check("_1d", "_1d", Map.of("since", DAY.toString(), "until", DAY.plusDays(1).toString(), "bucket_seconds", "86400", "host", "host-1"));
   }
 
   @Test
@@ -95,7 +101,8 @@ class RollupTiersTest {
 
   /**
    * Runs every rollup query with {@code range} (what it declares of it): it reads {@code tier}
-   * ({@code bucketedTier} for fleet_overview, whose buckets count too) and agrees with flow_totals_raw.
+   * ({@code bucketedTier} for fleet_overview, whose buckets count too) and agrees with the records:
+   * the same SQL with each family's {@code _raw} view of flows in place of its tier.
    */
   private void check(String tier, String bucketedTier, Map<String, String> range) throws Exception {
     for (String name : ROLLUP_QUERIES) {
@@ -116,12 +123,15 @@ class RollupTiersTest {
         }
       }
       String sql = query.render(values, NOW);
-      String table = "flow_totals" + (name.equals("fleet_overview") ? bucketedTier : tier);
-      assertTrue(sql.contains(table), name + " " + range + " reads " + table + ":\n" + sql);
-      String raw = sql.replace(table, "flow_totals_raw");
+      String suffix = name.equals("fleet_overview") ? bucketedTier : tier;
+      String raw = sql;
+      for (String family : FAMILIES) {
+        raw = raw.replace(family + suffix, family + "_raw");
+      }
+      assertTrue(!raw.equals(sql) || suffix.equals("_raw"), name + " " + range + " reads a " + suffix + " table:\n" + sql);
       String expected = store.query(raw + " FORMAT TabSeparatedWithNamesAndTypes");
       assertFalse(expected.lines().count() <= 2 && !name.equals("new_vendor_pairs"), name + " " + range + " has rows:\n" + expected);
-      assertEquals(expected, store.query(sql + " FORMAT TabSeparatedWithNamesAndTypes"), name + " on " + table + " " + range);
+      assertEquals(expected, store.query(sql + " FORMAT TabSeparatedWithNamesAndTypes"), name + " on " + suffix + " " + range);
     }
   }
 
