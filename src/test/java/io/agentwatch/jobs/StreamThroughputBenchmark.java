@@ -279,22 +279,18 @@ class StreamThroughputBenchmark {
 
   /** The embedded engine alone: the job's {@code flows} rows inserted as its committer inserts them. */
   private String storeAlone() throws Exception {
-    if (WARM_UP % STORE_BATCH != 0 || SATURATED % STORE_BATCH != 0) {
-      throw new IllegalArgumentException("agentwatch.bench.batch: " + STORE_BATCH + " must divide the warm-up ("
-          + WARM_UP + ") and the records (" + SATURATED + ")");
-    }
     List<byte[]> batches = new ArrayList<>();
     RowBinaryWriter rows = new RowBinaryWriter(STORE_BATCH * 300);
-    int[] inBatch = {0};
+    int[] encoded = {0};
     records(WARM_UP + SATURATED, record -> {
       AgentWatchJob.FLOW_ROWS.encoding().encode(rows, record);
-      if (++inBatch[0] == STORE_BATCH) {
+      // Batches end at the warm-up's last row too, so the timed inserts hold exactly the saturated rows.
+      if (++encoded[0] % STORE_BATCH == 0 || encoded[0] == WARM_UP || encoded[0] == WARM_UP + SATURATED) {
         batches.add(rows.toByteArray());
         rows.reset();
-        inBatch[0] = 0;
       }
     });
-    int warmUpBatches = WARM_UP / STORE_BATCH;
+    int warmUpBatches = (WARM_UP + STORE_BATCH - 1) / STORE_BATCH;
     try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dir.resolve("clickhouse"))) {
       Migrations.bundled(store).apply();
       for (byte[] batch : batches.subList(0, warmUpBatches)) {
