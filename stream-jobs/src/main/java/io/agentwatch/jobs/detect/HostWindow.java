@@ -13,7 +13,7 @@ public final class HostWindow extends LargestUploads {
   public long windowEnd;
   public long bytesUp;
   public long bytesDown;
-  /** Upload per vendor × service in the window; parallel arrays, one entry per aggregated window. */
+  /** Upload per vendor × service in the window; parallel arrays, one entry per aggregated window (its newest firing). */
   public String[] vendors = new String[0];
   public String[] services = new String[0];
   public long[] vendorBytesUp = new long[0];
@@ -35,6 +35,16 @@ public final class HostWindow extends LargestUploads {
     services[n] = service;
     vendorBytesUp[n] = up;
     vendorBytesDown[n] = down;
+  }
+
+  /** Index of the vendor × service in this window; -1 when it has none yet. */
+  int vendorIndex(String vendor, String service) {
+    for (int i = 0; i < vendors.length; i++) {
+      if (java.util.Objects.equals(vendors[i], vendor) && java.util.Objects.equals(services[i], service)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** A copy with the host's bar (the input of an operator is not changed, see the README). */

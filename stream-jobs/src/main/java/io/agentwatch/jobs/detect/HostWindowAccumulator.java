@@ -5,7 +5,7 @@ import io.agentwatch.schema.FlowContribution;
 import io.agentwatch.schema.HostVendorWindow;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Adds up one host's vendor × service windows of one minute into the host's window. */
+/** Adds up one host's vendor × service windows of one minute into the host's window, each window's newest firing once. */
 final class HostWindowAccumulator implements AggregateFunction<HostVendorWindow, HostWindow, HostWindow> {
 
   static {
@@ -24,9 +24,19 @@ final class HostWindowAccumulator implements AggregateFunction<HostVendorWindow,
     host.host = w.getHost();
     host.windowStart = w.getWindowStart().toEpochMilli();
     host.windowEnd = w.getWindowEnd().toEpochMilli();
+    // A window that fires again before the host's minute closes (a late record within the allowed
+    // lateness) carries its complete totals: it replaces its earlier firing instead of adding to it.
+    int earlier = host.vendorIndex(w.getVendor(), w.getService());
+    if (earlier >= 0) {
+      host.bytesUp -= host.vendorBytesUp[earlier];
+      host.bytesDown -= host.vendorBytesDown[earlier];
+      host.vendorBytesUp[earlier] = w.getBytesUp();
+      host.vendorBytesDown[earlier] = w.getBytesDown();
+    } else {
+      host.addVendor(w.getVendor(), w.getService(), w.getBytesUp(), w.getBytesDown());
+    }
     host.bytesUp += w.getBytesUp();
     host.bytesDown += w.getBytesDown();
-    host.addVendor(w.getVendor(), w.getService(), w.getBytesUp(), w.getBytesDown());
     for (FlowContribution flow : w.getTopUploads()) {
       host.offerTop(flow.getFlowKey(), flow.getBytesUp());
     }
