@@ -251,12 +251,14 @@ class StreamThroughputBenchmark {
                 () -> waitForRows(stack, WARM_UP, null, process));
             String uptimeBefore = uptime();
             long job0 = processCpuNanos(process.toHandle());
+            Map<String, Long> threads0 = threadCpuTicks(process.pid());
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             long produced = produceAll(producer, stack.flowsTopic(), all.subList(WARM_UP, all.size()));
             waitForRows(stack, WARM_UP + SATURATED, null, process);
             long done = System.nanoTime();
             long jobCpu = processCpuNanos(process.toHandle()) - job0;
+            Map<String, Long> threads = threadCpuTicks(process.pid());
             long cpu = processCpuNanos() - cpu0;
             assertEquals(String.valueOf(WARM_UP + SATURATED), stack.store().query("SELECT count() FROM flows").strip(),
                 "every produced record is stored exactly once");
@@ -265,7 +267,8 @@ class StreamThroughputBenchmark {
                     + " load before: %s, after: %s%n", SATURATED, (produced - t0) / 1e9, (done - t0) / 1e9,
                     SATURATED / ((done - t0) / 1e9), uptimeBefore, uptime())
                 + cpuLine("the job's JVM (MiniCluster, parallelism " + PARALLELISM + ")", jobCpu, done - t0, SATURATED)
-                + cpuLine("the other JVM (broker, producer, store through its HTTP interface)", cpu, done - t0, SATURATED);
+                + cpuLine("the other JVM (broker, producer, store through its HTTP interface)", cpu, done - t0, SATURATED)
+                + threadLines(threads0, threads, SATURATED);
           }
         } finally {
           process.destroy();
@@ -483,6 +486,40 @@ class StreamThroughputBenchmark {
   private static long processCpuNanos(ProcessHandle process) {
     return process.info().totalCpuDuration()
         .orElseThrow(() -> new IllegalStateException("no CPU time for process " + process.pid())).toNanos();
+  }
+
+  /**
+   * CPU clock ticks of another process's threads, summed by name with digits dropped (Linux keeps a
+   * thread's first 15 bytes: "Source: flows t", "C2 CompilerThre", "GC Thread#"), from /proc.
+   */
+  private static Map<String, Long> threadCpuTicks(long pid) throws IOException {
+    Map<String, Long> ticks = new HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]", "");
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum); // utime, stime
+        } catch (IOException | RuntimeException ended) {
+          // the thread ended between the listing and the read
+        }
+      }
+    }
+    return ticks;
+  }
+
+  /** Where a process's CPU went between two snapshots: µs per flow by thread name, largest first. */
+  private static String threadLines(Map<String, Long> before, Map<String, Long> after, long flows) {
+    double microsPerTick = 1e6 / 100; // USER_HZ
+    StringBuilder out = new StringBuilder();
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> out.append(String.format("cpu by thread: %-16s %6.2f µs per flow%n", e.getKey(),
+            e.getValue() * microsPerTick / flows)));
+    return out.toString();
   }
 
   private static Map<Long, Long> threadCpuNanos() {
