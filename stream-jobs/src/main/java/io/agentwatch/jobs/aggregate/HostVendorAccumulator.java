@@ -12,11 +12,7 @@ public final class HostVendorAccumulator implements AggregateFunction<FlowPart, 
 
   @Override
   public WindowTotals add(FlowPart part, WindowTotals totals) {
-    if (part.combined != null) {
-      totals.addAll(part.combined);
-    } else {
-      totals.add(part);
-    }
+    totals.add(part);
     return totals;
   }
 
