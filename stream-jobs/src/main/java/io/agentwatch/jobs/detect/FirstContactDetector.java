@@ -3,8 +3,12 @@ package io.agentwatch.jobs.detect;
 import io.agentwatch.schema.ExposureAlert;
 import io.agentwatch.schema.HostVendorWindow;
 import io.agentwatch.schema.VendorShare;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -25,6 +29,11 @@ import org.apache.flink.util.Collector;
  *       the policy tags unsanctioned; no warm-up (the policy needs no history).</li>
  * </ul>
  *
+ * <p>Windows are judged in event-time order: a host's windows come from every subtask of the
+ * window operator, interleaved in any order when many fire at once (a backlog read quickly fires
+ * its minutes together at one watermark), and a later window judged first would make the host
+ * look younger than it is. So each window waits in state until the watermark passes it.
+ *
  * <p>The memory is enforced on event time (the last-seen time is kept per vendor); the state's TTL
  * (processing time, all Flink offers) only bounds how long a silent host's state lives.
  */
@@ -37,6 +46,8 @@ final class FirstContactDetector extends KeyedProcessFunction<String, HostVendor
   private transient MapState<String, Long> lastSeenByVendor;
   private transient MapState<String, Long> policyAlertDay;
   private transient ValueState<Long> hostFirstSeen;
+  /** Windows that came before the watermark passed them, judged in order when it does. */
+  private transient ListState<HostVendorWindow> waiting;
 
   FirstContactDetector(DetectionConfig config) {
     this.config = config;
@@ -55,10 +66,31 @@ final class FirstContactDetector extends KeyedProcessFunction<String, HostVendor
     ValueStateDescriptor<Long> first = new ValueStateDescriptor<>("host-first-seen", Long.class);
     first.enableTimeToLive(ttl);
     hostFirstSeen = getRuntimeContext().getState(first);
+    waiting = getRuntimeContext().getListState(
+        new ListStateDescriptor<>("waiting-windows", new AvroTypeInfo<>(HostVendorWindow.class)));
   }
 
   @Override
   public void processElement(HostVendorWindow w, Context context, Collector<ExposureAlert> out) throws Exception {
+    waiting.add(w);
+    context.timerService().registerEventTimeTimer(w.getWindowEnd().toEpochMilli() - 1);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext context, Collector<ExposureAlert> out) throws Exception {
+    List<HostVendorWindow> due = new ArrayList<>();
+    List<HostVendorWindow> later = new ArrayList<>();
+    for (HostVendorWindow w : waiting.get()) {
+      (w.getWindowEnd().toEpochMilli() - 1 <= timestamp ? due : later).add(w);
+    }
+    waiting.update(later);
+    due.sort(java.util.Comparator.comparing(HostVendorWindow::getWindowStart));
+    for (HostVendorWindow w : due) {
+      judge(w, out);
+    }
+  }
+
+  private void judge(HostVendorWindow w, Collector<ExposureAlert> out) throws Exception {
     long start = w.getWindowStart().toEpochMilli();
     Long firstSeen = hostFirstSeen.value();
     if (firstSeen == null) {
