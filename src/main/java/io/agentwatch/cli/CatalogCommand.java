@@ -215,6 +215,12 @@ final class CatalogCommand implements Runnable {
       store.set.putIfAbsent(StoreConfig.EMBEDDED_PATH, dir.clickhouse().toString());
       StoreConfig config = store.load(false).store();
       boolean embedded = config.kind() == StoreConfig.Kind.EMBEDDED;
+      if (config.cluster() != null && !dryRun) {
+        // The rewrite deletes and rebuilds rows table by table on one server; on a cluster those are
+        // the shards' _local tables, each with its own part of the rows and views. Not built yet.
+        throw new UserError(StoreConfig.CLUSTER + "=" + config.cluster() + ": catalog reidentify cannot rewrite stored flows on"
+            + " a cluster yet (only on one server or the embedded store); --dry-run lists what would change", 2, null);
+      }
       if (embedded && !dir.hasStore()) {
         throw new UserError("no AgentWatch data in " + dir + ": give --data-dir, or a ClickHouse server with --set store.kind=remote", 1, null);
       }

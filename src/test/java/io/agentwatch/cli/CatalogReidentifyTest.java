@@ -105,6 +105,16 @@ class CatalogReidentifyTest {
     assertTrue(run.err().contains(bad + ": line ") && run.err().contains("'chatbot'"), run.err());
   }
 
+  @Test
+  void onAClusterItRefusesToRewriteAndNamesTheKey() throws Exception {
+    Path acme = Files.writeString(dir.resolve("acme.yaml"), ACME);
+    // Refused before connecting: nothing listens on port 9.
+    Run run = agentwatch("catalog", "reidentify", "--since", "7d", "--catalog", acme.toString(), "--set", "store.kind=remote",
+        "--set", "store.remote.url=http://127.0.0.1:9", "--set", "store.cluster=fleet");
+    assertEquals(2, run.exitCode(), run.out() + run.err());
+    assertTrue(run.err().contains("store.cluster=fleet") && run.err().contains("--dry-run"), run.err());
+  }
+
   /** 12 TLS flows to api.acme.example, 8 to api.anthropic.com, from {@code start} on. */
   private static Path capture(Path dir, Instant start) throws Exception {
     List<TcpSession> sessions = new ArrayList<>();
