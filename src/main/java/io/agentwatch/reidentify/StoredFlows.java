@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentwatch.capture.identify.CatalogHit;
 import io.agentwatch.capture.identify.EndpointCatalog;
 import io.agentwatch.capture.identify.Identifier;
+import io.agentwatch.schema.AddressLiterals;
 import io.agentwatch.schema.FlowColumns;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.FlowText;
@@ -16,8 +17,8 @@ import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -115,7 +116,7 @@ public final class StoredFlows {
 
   /** What the sensor would name this evidence with the catalog, as the store spells it ('' for absent). */
   private List<String> identify(CatalogHit hit, String sni, String dnsName, boolean ech, boolean quic, String dst) {
-    InetAddress address = RowBinaryWriter.parseAddressLiteral(dst);
+    InetAddress address = AddressLiterals.parse(dst);
     int version = address instanceof Inet4Address ? 4 : 6;
     byte[] bytes = address.getAddress();
     long hi = 0;

@@ -57,7 +57,7 @@ public final class FlowColumns {
 
   /** How a column's value comes from a record. */
   public sealed interface Value permits Count, Text, Address, Time, Flag, FilledByStore, Derived, CommunityIdHash,
-      CommunityIdOther {}
+      CommunityIdOther, CommunityIdFromTuple {}
 
   /** A count or port: UInt16/UInt64 in the store, a number in text. */
   public record Count(ToLongFunction<FlowRecord> of) implements Value {}
@@ -92,6 +92,12 @@ public final class FlowColumns {
   /** A Community ID that is not canonical, as text ('' when the hash column holds it). */
   public record CommunityIdOther(Function<FlowRecord, String> of) implements Value {}
 
+  /**
+   * Whether the row's own addresses, ports and transport give its Community ID back
+   * ({@link TupleCommunityId}): UInt8 1, and then neither the hash nor the text is stored.
+   */
+  public record CommunityIdFromTuple(Predicate<FlowRecord> of) implements Value {}
+
   public record Column(String name, ClickHouseType type, Value value) {
 
     /** Whether the store's inserts name this column (every column but those the store fills or derives). */
@@ -101,7 +107,8 @@ public final class FlowColumns {
 
     /** Whether this is a field of the record (what text outputs and reads of the store show). */
     public boolean ofTheRecord() {
-      return !(value instanceof FilledByStore) && !(value instanceof CommunityIdHash) && !(value instanceof CommunityIdOther);
+      return !(value instanceof FilledByStore) && !(value instanceof CommunityIdHash) && !(value instanceof CommunityIdOther)
+          && !(value instanceof CommunityIdFromTuple);
     }
   }
 
@@ -140,9 +147,9 @@ public final class FlowColumns {
       // 003_flows_identification.sql
       column("ech", ClickHouseType.UINT8, new Flag(FlowRecord::getEch)),
       // 012_flows_compact.sql: the text as 20 bytes, any other text beside, the text an ALIAS of both
-      column("community_id_sha1", ClickHouseType.FIXED_STRING_20, new CommunityIdHash(FlowRecord::getCommunityId)),
+      column("community_id_sha1", ClickHouseType.FIXED_STRING_20, new CommunityIdHash(FlowColumns::storedCommunityId)),
       column("community_id", ClickHouseType.STRING, new Derived(FlowRecord::getCommunityId)),
-      column("community_id_other", ClickHouseType.STRING, new CommunityIdOther(FlowRecord::getCommunityId)),
+      column("community_id_other", ClickHouseType.STRING, new CommunityIdOther(FlowColumns::storedCommunityId)),
       column("confidence", LC, text(FlowRecord::getConfidence)),
       // 005_flows_host_owner_team.sql
       column("host_owner", LC, text(FlowRecord::getHostOwner)),
@@ -152,7 +159,9 @@ public final class FlowColumns {
       // 030_flows_resource.sql
       column("resource", LC, text(FlowRecord::getResource)),
       // 031_flows_catalog_version.sql
-      column("catalog_version", LC, text(FlowRecord::getCatalogVersion)));
+      column("catalog_version", LC, text(FlowRecord::getCatalogVersion)),
+      // 085_flows_community_id_from_tuple.sql: neither hash nor text when the row's 5-tuple gives it back
+      column("community_id_from_tuple", ClickHouseType.UINT8, new CommunityIdFromTuple(TupleCommunityId::matches)));
 
   private static final Map<String, Column> BY_NAME = byName(ALL);
 
@@ -190,6 +199,26 @@ public final class FlowColumns {
     }
     // 27 digits carry 162 bits: the last digit's low two bits are padding, zero in the canonical text.
     return !zero && (base64Digit(text.charAt(COMMUNITY_ID_LENGTH - 2)) & 3) == 0;
+  }
+
+  /** The 20 bytes a canonical Community ID's base64 spells ({@link #isCanonicalCommunityId}), into {@code into}. */
+  public static void communityIdHash(String canonical, byte[] into) {
+    int bits = 0;
+    int pending = 0;
+    int written = 0;
+    for (int i = COMMUNITY_ID_PREFIX.length(); written < CommunityId.HASH_BYTES; i++) {
+      bits = (bits << 6) | base64Digit(canonical.charAt(i));
+      pending += 6;
+      if (pending >= 8) {
+        pending -= 8;
+        into[written++] = (byte) (bits >>> pending);
+      }
+    }
+  }
+
+  /** The Community ID the hash and text columns keep: none (null) when the row's 5-tuple gives it back. */
+  private static String storedCommunityId(FlowRecord record) {
+    return TupleCommunityId.matches(record) ? null : record.getCommunityId();
   }
 
   /** The value of a standard base64 digit, -1 for any other character. */
@@ -237,6 +266,7 @@ public final class FlowColumns {
         : value instanceof Text || value instanceof Derived || value instanceof CommunityIdOther
             ? type == ClickHouseType.STRING || type == LC
         : value instanceof CommunityIdHash ? type == ClickHouseType.FIXED_STRING_20
+        : value instanceof CommunityIdFromTuple ? type == ClickHouseType.UINT8
         : value instanceof Address ? type == ClickHouseType.IPV6
         : value instanceof Time ? type == ClickHouseType.DATETIME64_MICROS
         : value instanceof Flag ? type == ClickHouseType.UINT8

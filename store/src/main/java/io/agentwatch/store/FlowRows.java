@@ -1,8 +1,11 @@
 package io.agentwatch.store;
 
+import io.agentwatch.schema.AddressLiterals;
+import io.agentwatch.schema.CommunityId;
 import io.agentwatch.schema.FlowColumns;
 import io.agentwatch.schema.FlowColumns.Address;
 import io.agentwatch.schema.FlowColumns.Column;
+import io.agentwatch.schema.FlowColumns.CommunityIdFromTuple;
 import io.agentwatch.schema.FlowColumns.CommunityIdHash;
 import io.agentwatch.schema.FlowColumns.CommunityIdOther;
 import io.agentwatch.schema.FlowColumns.Count;
@@ -10,6 +13,7 @@ import io.agentwatch.schema.FlowColumns.Flag;
 import io.agentwatch.schema.FlowColumns.Text;
 import io.agentwatch.schema.FlowColumns.Time;
 import io.agentwatch.schema.FlowRecord;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -22,8 +26,9 @@ import java.util.function.Function;
  * <p>Absent text (null SNI, vendor, ...) is stored as '' (the columns are not Nullable: see
  * 001_flows.sql for why), addresses as IPv6 (IPv4 mapped to ::ffff:a.b.c.d; a host pseudonym as
  * '::', the pseudonym itself in src_pseudonym), times with microseconds. A canonical Community ID
- * ("1:" and base64 of a SHA-1) is stored as its 20 bytes and any other text as text (012_flows_compact.sql);
- * the table's {@code community_id} gives the text back.
+ * ("1:" and base64 of a SHA-1) is stored as its 20 bytes and any other text as text (012_flows_compact.sql),
+ * unless the row's own addresses, ports and transport give it back ({@code community_id_from_tuple},
+ * 085): then neither. The table's {@code community_id} gives the text back in every case.
  */
 public final class FlowRows {
 
@@ -34,7 +39,7 @@ public final class FlowRows {
   public static final List<String> COLUMNS = INSERTED.stream().map(Column::name).toList();
 
   /** '::', the address a pseudonymised host's row holds. */
-  private static final java.net.InetAddress UNSPECIFIED = RowBinaryWriter.parseAddressLiteral("::");
+  private static final java.net.InetAddress UNSPECIFIED = AddressLiterals.parse("::");
 
   /** One column's value of one record into the batch. */
   private interface ColumnEncoder {
@@ -99,32 +104,25 @@ public final class FlowRows {
         out.string(text == null || FlowColumns.isCanonicalCommunityId(text) ? "" : text);
       };
     }
+    if (value instanceof CommunityIdFromTuple fromTuple) {
+      var of = fromTuple.of();
+      return (out, flow) -> out.uint8(of.test(flow) ? 1 : 0);
+    }
     throw unsupported(column);
   }
 
-  private static final int SHA1_BYTES = 20;
-
-  /** The SHA-1 a canonical Community ID's base64 spells, decoded into the row; 20 zero bytes for any other text. */
+  /** The 20-byte SHA-1 a canonical Community ID's base64 spells; 20 zero bytes for any other text (or none). */
   private static void communityIdHash(RowBinaryWriter out, String text) {
-    if (!FlowColumns.isCanonicalCommunityId(text)) {
-      for (int i = 0; i < SHA1_BYTES; i++) {
-        out.uint8(0);
-      }
-      return;
+    byte[] hash = HASH.get();
+    if (FlowColumns.isCanonicalCommunityId(text)) {
+      FlowColumns.communityIdHash(text, hash);
+    } else {
+      Arrays.fill(hash, (byte) 0);
     }
-    int bits = 0;
-    int pending = 0;
-    int written = 0;
-    for (int i = FlowColumns.COMMUNITY_ID_PREFIX.length(); written < SHA1_BYTES; i++) {
-      bits = (bits << 6) | FlowColumns.base64Digit(text.charAt(i));
-      pending += 6;
-      if (pending >= 8) {
-        pending -= 8;
-        out.uint8((bits >>> pending) & 0xFF);
-        written++;
-      }
-    }
+    out.fixedString(hash);
   }
+
+  private static final ThreadLocal<byte[]> HASH = ThreadLocal.withInitial(() -> new byte[CommunityId.HASH_BYTES]);
 
   private static IllegalStateException unsupported(Column column) {
     return new IllegalStateException("flow column '" + column.name() + "': no RowBinary encoding for a "

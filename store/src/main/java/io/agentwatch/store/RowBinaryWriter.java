@@ -1,13 +1,11 @@
 package io.agentwatch.store;
 
+import io.agentwatch.schema.AddressLiterals;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.regex.Pattern;
 
 /**
  * Encodes values in ClickHouse's RowBinary format (little-endian, no framing: a batch is the values
@@ -21,8 +19,6 @@ public final class RowBinaryWriter {
   private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L,
       10_000_000L, 100_000_000L, 1_000_000_000L};
 
-  private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern IPV6_LITERAL_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]+");
 
   private byte[] buffer;
   private int size;
@@ -133,6 +129,14 @@ public final class RowBinaryWriter {
     return this;
   }
 
+  /** FixedString(N): the N bytes as they are, no length. */
+  public RowBinaryWriter fixedString(byte[] value) {
+    ensure(value.length);
+    System.arraycopy(value, 0, buffer, size, value.length);
+    size += value.length;
+    return this;
+  }
+
   /** Array(String): LEB128 element count, then each string. */
   public RowBinaryWriter stringArray(java.util.List<String> values) {
     varUInt(values.size());
@@ -187,7 +191,7 @@ public final class RowBinaryWriter {
 
   /** IPv6 from an address literal (IPv4 or IPv6 text); never resolves a name. */
   public RowBinaryWriter ipv6(String literal) {
-    long ipv4 = plainIpv4(literal);
+    long ipv4 = AddressLiterals.plainIpv4(literal);
     if (ipv4 >= 0) {
       ensure(16);
       Arrays.fill(buffer, size, size + 10, (byte) 0);
@@ -200,50 +204,7 @@ public final class RowBinaryWriter {
       size += 16;
       return this;
     }
-    return ipv6(parseAddressLiteral(literal));
-  }
-
-  /**
-   * The common case without a regex or an InetAddress: four decimal octets 0-255 without leading
-   * zeros, as the sensor writes them. -1 for anything else, which {@link #parseAddressLiteral} judges.
-   */
-  private static long plainIpv4(String literal) {
-    if (literal == null || literal.length() < 7 || literal.length() > 15) {
-      return -1;
-    }
-    long address = 0;
-    int octets = 0;
-    int i = 0;
-    int length = literal.length();
-    while (i < length) {
-      int start = i;
-      int octet = 0;
-      while (i < length && i - start < 3) {
-        char c = literal.charAt(i);
-        if (c < '0' || c > '9') {
-          break;
-        }
-        octet = octet * 10 + (c - '0');
-        i++;
-      }
-      int digits = i - start;
-      if (digits == 0 || octet > 255 || (digits > 1 && literal.charAt(start) == '0')) {
-        return -1;
-      }
-      address = (address << 8) | octet;
-      octets++;
-      if (i == length) {
-        break;
-      }
-      if (literal.charAt(i) != '.' || octets == 4) {
-        return -1;
-      }
-      i++;
-      if (i == length) {
-        return -1;
-      }
-    }
-    return octets == 4 ? address : -1;
+    return ipv6(AddressLiterals.parse(literal));
   }
 
   /** DateTime64(precision, tz): Int64 ticks of 10^-precision s since the epoch; finer parts are cut. */
@@ -260,28 +221,6 @@ public final class RowBinaryWriter {
   /** DateTime: UInt32 seconds since the epoch (1970 to 2106); fractions of a second are cut. */
   public RowBinaryWriter dateTime(Instant instant) {
     return uint32(instant.getEpochSecond());
-  }
-
-  /**
-   * Parses an IPv4 or IPv6 address literal. {@link InetAddress#getByName} resolves anything that is
-   * not a literal through DNS, which must never happen on the write path, so only the characters
-   * of address literals get that far.
-   */
-  public static InetAddress parseAddressLiteral(String literal) {
-    boolean ipv4 = literal != null && IPV4_LITERAL.matcher(literal).matches();
-    boolean ipv6 = literal != null && literal.indexOf(':') >= 0 && IPV6_LITERAL_CHARACTERS.matcher(literal).matches();
-    if (!ipv4 && !ipv6) {
-      throw new IllegalArgumentException("not an IP address literal: '" + literal + "'");
-    }
-    try {
-      InetAddress address = InetAddress.getByName(literal);
-      if (!(address instanceof Inet4Address) && !(address instanceof Inet6Address)) {
-        throw new IllegalArgumentException("not an IP address literal: '" + literal + "'");
-      }
-      return address;
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("not an IP address literal: '" + literal + "'", e);
-    }
   }
 
   private void varUInt(long value) {

@@ -170,7 +170,7 @@ class ConsoleQueryBenchmark {
         + " SELECT 'bench-' || toString(sequence) AS alert_id, 'upload-spike' AS detector, host, vendor, service,"
         + " toStartOfMinute(toDateTime(last_seen, 'UTC')) AS window_start, window_start + 60 AS window_end,"
         + " toFloat64(bytes_up) AS observed, bytes_up / 10 AS baseline, 10 AS score,"
-        + " [concat('1:', base64Encode(community_id_sha1)) || ' (' || toString(bytes_up) || ' B up)'] AS top_flows,"
+        + " [community_id || ' (' || toString(bytes_up) || ' B up)'] AS top_flows,"
         + " 'bench' AS reason, alert_id AS incident_id, 'open' AS state, 1 AS version, host_team"
         + " FROM flows WHERE sequence % 5000 = 0");
     long start = System.nanoTime();
@@ -204,7 +204,7 @@ class ConsoleQueryBenchmark {
     String vendors = VENDORS.stream().map(v -> "'" + v + "'").collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     return "INSERT INTO flows (sensor_id, sequence, host, host_team, host_owner, src_ip, src_port, dst_ip, dst_port, transport,"
         + " first_seen, last_seen, packets_up, packets_down, bytes_up, bytes_down, sni, alpn, ja4, dns_name, vendor, service,"
-        + " category, identified_by, end_reason, ech, community_id_sha1, confidence, ingested_at)"
+        + " category, identified_by, end_reason, ech, community_id_from_tuple, confidence, ingested_at)"
         + " SELECT 'sensor-' || toString(h % 100), number, 'host-' || toString(h),"
         + " 'team-' || toString(toUInt32(60 * pow(h / " + HOSTS + ", 2))), 'owner-' || toString(h),"
         + " toIPv6(IPv4NumToString(toUInt32(167772160 + h))), toUInt16(32768 + cityHash64(number, 2) % 28232),"
@@ -215,7 +215,7 @@ class ConsoleQueryBenchmark {
         + " ['t13d1516h2_8daaf6152771_e5627efa2ab1', 't13d1517h2_8daaf6152771_b0da82dd1658',"
         + " 't13d311000_e8f1e7e78f70_d41ae481755e'][1 + (h + session % 2) % 3], if(number % 3 = 0, '', sni),"
         + " v, v || '-' || s, if(s = 'web', 'chat', 'llm-api'), if(number % 50 = 0, 'dns', 'sni'),"
-        + " ['fin', 'fin', 'fin', 'rst', 'idle'][1 + number % 5], 0, SHA1(toString(number)), 'high',"
+        + " ['fin', 'fin', 'fin', 'rst', 'idle'][1 + number % 5], 0, 1, 'high',"
         + " toDateTime(intDiv(us, 1000000) + 2, 'UTC')"
         + " FROM (SELECT number, intDiv(number, " + FLOWS_PER_SESSION + ") AS session, cityHash64(session, 1) % " + HOSTS + " AS h,"
         + " " + vendors + " AS vendors,"
@@ -273,7 +273,8 @@ class ConsoleQueryBenchmark {
               .setHostOwner("owner-" + host).setSrcPort(32768 + (int) (n % 28232))
               .setFirstSeen(now.minusMillis(50 + n % 120_000)).setLastSeen(now.minusNanos(i * 1_000L))
               .setBytesUp(100 + n % 1_000_000).setVendor(vendor).setService(vendor + (n % 2 == 0 ? "-api" : "-web"))
-              .setCategory(n % 2 == 0 ? "llm-api" : "chat").setCommunityId(communityId(n)).build();
+              .setCategory(n % 2 == 0 ? "llm-api" : "chat").build();
+          flow.setCommunityId(sensorsCommunityId(flow));
           FlowRows.encode(out, flow);
         }
         store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, out.toByteArray(), "bench-writer-" + sequence);
@@ -293,14 +294,12 @@ class ConsoleQueryBenchmark {
     }
   }
 
-  private static String communityId(long n) {
-    try {
-      byte[] sha1 = java.security.MessageDigest.getInstance("SHA-1").digest(Long.toString(n).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      return "1:" + java.util.Base64.getEncoder().encodeToString(sha1);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  /** The Community ID a sensor gives this IPv4 TCP flow (as the fill's rows have, from their own columns). */
+  private static String sensorsCommunityId(FlowRecord flow) {
+    return io.agentwatch.schema.CommunityId.of(4, 0, io.agentwatch.schema.AddressLiterals.plainIpv4(flow.getSrcIp()),
+        flow.getSrcPort(), 0, io.agentwatch.schema.AddressLiterals.plainIpv4(flow.getDstIp()), flow.getDstPort(), 6);
   }
+
 
   /**
    * The console's parameters for a preset range of {@code seconds} ending now (state.js: range,

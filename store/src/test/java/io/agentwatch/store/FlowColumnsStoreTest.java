@@ -121,6 +121,92 @@ class FlowColumnsStoreTest {
     }
   }
 
+  /**
+   * What sensors write: Community IDs of the flow's own 5-tuple (IPv4 and IPv6, TCP and UDP, equal
+   * addresses, ports at their limits, addresses ending in zero bytes), stored as a flag and read
+   * back as the sensor's text; IDs the row cannot give back keep their bytes or text.
+   */
+  @Test
+  void aCommunityIdTheRowsOwnTupleGivesIsStoredAsAFlagAndReadBackAsTheSensorsText() throws Exception {
+    java.util.Random random = new java.util.Random(85);
+    List<FlowRecord> fromTuple = new java.util.ArrayList<>();
+    List<FlowRecord> kept = new java.util.ArrayList<>();
+    int[] ports = {0, 1, 255, 256, 443, 32768, 65535};
+    for (int i = 0; i < 4000; i++) {
+      boolean v6 = i % 2 == 1;
+      String src = v6 ? ipv6(random, i) : ipv4(random, i);
+      String dst = i % 7 == 0 ? src : v6 ? ipv6(random, i + 1) : ipv4(random, i + 1);
+      int srcPort = i % 5 == 0 ? ports[random.nextInt(ports.length)] : random.nextInt(65536);
+      int dstPort = i % 3 == 0 ? ports[random.nextInt(ports.length)] : random.nextInt(65536);
+      io.agentwatch.schema.Transport transport = i % 4 == 0 ? io.agentwatch.schema.Transport.UDP
+          : io.agentwatch.schema.Transport.TCP;
+      FlowRecord.Builder record = FlowRecord.newBuilder(SampleRecords.anthropicOverIpv4(i)).setSrcIp(src).setDstIp(dst)
+          .setSrcPort(srcPort).setDstPort(dstPort).setTransport(transport)
+          .setCommunityId(sensorsCommunityId(src, srcPort, dst, dstPort, transport == io.agentwatch.schema.Transport.TCP ? 6 : 17));
+      if (i % 10 == 9) {
+        // Not the tuple's: another transport, a pseudonymised host, a hash made with another seed.
+        switch (i % 3) {
+          case 0 -> record.setTransport(io.agentwatch.schema.Transport.OTHER);
+          case 1 -> record.setSrcIp("h-49f4a8a11c6283d1");
+          default -> record.setCommunityId(sensorsCommunityId(dst, dstPort, src, srcPort, 1));
+        }
+        kept.add(record.build());
+      } else {
+        fromTuple.add(record.build());
+      }
+    }
+    List<FlowRecord> all = new java.util.ArrayList<>(fromTuple);
+    all.addAll(kept);
+    all.sort(java.util.Comparator.comparingLong(FlowRecord::getSequence));
+    try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dataDir)) {
+      Migrations.bundled(store).apply();
+      RowBinaryWriter out = new RowBinaryWriter();
+      all.forEach(flow -> FlowRows.encode(out, flow));
+      store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, out.toByteArray());
+
+      assertEquals(all.stream().map(r -> r.getSequence() + "\t" + r.getCommunityId()).collect(Collectors.joining("\n", "", "\n")),
+          store.query("SELECT sequence, community_id FROM flows ORDER BY sequence FORMAT TabSeparatedRaw"));
+      assertEquals(fromTuple.size() + "\t" + fromTuple.size() + "\n",
+          store.query("SELECT countIf(community_id_from_tuple = 1), countIf(community_id_from_tuple = 1"
+              + " AND community_id_sha1 = toFixedString('', 20) AND community_id_other = '') FROM flows FORMAT TSV"),
+          "the rows whose tuple gives their ID back keep neither its bytes nor its text");
+      assertEquals(kept.size() + "\n", store.query("SELECT count() FROM flows WHERE community_id_from_tuple = 0"
+          + " AND community_id_sha1 != toFixedString('', 20) FORMAT TSV"), "the others keep their 20 bytes");
+      String one = fromTuple.get(17).getCommunityId();
+      assertEquals(fromTuple.get(17).getSequence() + "\n",
+          store.query("SELECT sequence FROM flows WHERE community_id = '" + one + "' FORMAT TSV"), "a query can match on the text");
+    }
+  }
+
+  /** The Community ID as the sensor computes it (capture's Identifier), from the address literals. */
+  private static String sensorsCommunityId(String src, int srcPort, String dst, int dstPort, int protocol) throws Exception {
+    byte[] s = java.net.InetAddress.getByName(src).getAddress();
+    byte[] d = java.net.InetAddress.getByName(dst).getAddress();
+    int version = s.length == 4 ? 4 : 6;
+    return io.agentwatch.schema.CommunityId.of(version, word(s, 0, version), word(s, 1, version), srcPort,
+        word(d, 0, version), word(d, 1, version), dstPort, protocol);
+  }
+
+  /** The high (0) or low (1) 64 bits of an address as CommunityId takes them (IPv4 in the low 32). */
+  private static long word(byte[] address, int which, int version) {
+    if (version == 4) {
+      return which == 0 ? 0 : new java.math.BigInteger(1, address).longValue();
+    }
+    return new java.math.BigInteger(1, java.util.Arrays.copyOfRange(address, 8 * which, 8 * which + 8)).longValue();
+  }
+
+  private static String ipv4(java.util.Random random, int i) {
+    // Small and large first octets: the canonical order compares them unsigned.
+    return (i % 3 == 0 ? 10 : 128 + random.nextInt(128)) + "." + random.nextInt(256) + "." + random.nextInt(256) + "."
+        + (i % 11 == 0 ? 0 : random.nextInt(256));
+  }
+
+  private static String ipv6(java.util.Random random, int i) {
+    // Some end in zero bytes (a cast that trims them would change the hash), some start above 0x7fff.
+    return (i % 3 == 0 ? "2001:db8:" : Integer.toHexString(0x8000 + random.nextInt(0x8000)) + ":" + Integer.toHexString(random.nextInt(0x10000)) + ":")
+        + Integer.toHexString(random.nextInt(0x10000)) + (i % 5 == 0 ? "::" : "::" + Integer.toHexString(1 + random.nextInt(0xffff)));
+  }
+
   @Test
   void communityIdsStoredBeforeTheyWereBytesAreConvertedAndReadTheSame() throws Exception {
     List<Migration> all = Migrations.load(Migrations.class.getClassLoader(), Migrations.RESOURCE_FOLDER);

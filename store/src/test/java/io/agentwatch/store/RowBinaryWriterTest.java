@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.agentwatch.schema.AddressLiterals;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -25,14 +26,14 @@ class RowBinaryWriterTest {
       RowBinaryWriter out = new RowBinaryWriter(16);
       out.uint8(255).uint16(65535).uint32(4_294_967_295L).uint64(-1L).int64(Long.MIN_VALUE).float64(-0.125)
           .string("Grüße\ttab " + "x".repeat(200)).nullableString(null).lowCardinalityString("anthropic")
-          .ipv4((java.net.Inet4Address) RowBinaryWriter.parseAddressLiteral("192.168.0.1"))
+          .ipv4((java.net.Inet4Address) AddressLiterals.parse("192.168.0.1"))
           .ipv6("10.1.2.3")
           .dateTime64(Instant.parse("2025-03-04T05:06:07.123999Z"), 3)
           .dateTime64(Instant.parse("1969-12-31T23:59:59.999999Z"), 6)
           .dateTime(Instant.parse("2106-02-07T06:28:15Z"));
       out.uint8(0).uint16(0).uint32(0).uint64(42).int64(-42).float64(1e300)
           .string("").nullableString("").lowCardinalityString("")
-          .ipv4((java.net.Inet4Address) RowBinaryWriter.parseAddressLiteral("0.0.0.1"))
+          .ipv4((java.net.Inet4Address) AddressLiterals.parse("0.0.0.1"))
           .ipv6("2001:db8::ff00:42:8329")
           .dateTime64(Instant.EPOCH, 3)
           .dateTime64(Instant.parse("2025-03-04T05:06:07.000001Z"), 6)
@@ -106,8 +107,8 @@ class RowBinaryWriterTest {
   @Test
   void addressTextThatIsNotALiteralIsRefusedWithoutALookup() {
     IllegalArgumentException error =
-        assertThrows(IllegalArgumentException.class, () -> RowBinaryWriter.parseAddressLiteral("api.anthropic.com"));
+        assertThrows(IllegalArgumentException.class, () -> AddressLiterals.parse("api.anthropic.com"));
     assertEquals("not an IP address literal: 'api.anthropic.com'", error.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> RowBinaryWriter.parseAddressLiteral("1234"));
+    assertThrows(IllegalArgumentException.class, () -> AddressLiterals.parse("1234"));
   }
 }

@@ -3,6 +3,7 @@ package io.agentwatch.capture.identify;
 import io.agentwatch.capture.decode.DecodedPacket;
 import io.agentwatch.capture.flow.Flow;
 import io.agentwatch.capture.flow.InitiatorStream;
+import io.agentwatch.schema.CommunityId;
 import io.agentwatch.schema.Evidence;
 import io.agentwatch.schema.FlowRecord;
 

@@ -1,5 +1,6 @@
-package io.agentwatch.capture.identify;
+package io.agentwatch.schema;
 
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -8,7 +9,9 @@ import java.util.Base64;
  * Community ID v1 flow hash (github.com/corelight/community-id-spec), seed 0: "1:" + base64 of the
  * SHA-1 over seed, both addresses, protocol, a zero pad byte and both ports, with the endpoints in
  * a canonical order (smaller address first, or on equal addresses the smaller port first), so
- * both directions of a connection, and Zeek, Suricata and tshark, agree on the value.
+ * both directions of a connection, and Zeek, Suricata and tshark, agree on the value. The sensor
+ * computes it (capture's Identifier); the store computes it back from a row's own columns
+ * ({@link TupleCommunityId}, migration 085), so both must follow this one definition.
  */
 public final class CommunityId {
 
@@ -20,6 +23,26 @@ public final class CommunityId {
    * @param ipVersion 4 or 6; IPv4 addresses are in {@code lo} (hi is 0)
    */
   public static String of(int ipVersion, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort, int protocol) {
+    return "1:" + Base64.getEncoder().encodeToString(
+        hashed(ipVersion, srcHi, srcLo, srcPort, dstHi, dstLo, dstPort, protocol).digest());
+  }
+
+  /** The 20 bytes {@link #of} spells in base64, into {@code into} from index 0; allocates nothing. */
+  public static void hash(int ipVersion, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort, int protocol,
+      byte[] into) {
+    try {
+      hashed(ipVersion, srcHi, srcLo, srcPort, dstHi, dstLo, dstPort, protocol).digest(into, 0, HASH_BYTES);
+    } catch (DigestException e) {
+      throw new IllegalArgumentException("a Community ID hash needs " + HASH_BYTES + " bytes, got " + into.length, e);
+    }
+  }
+
+  /** The length of the hash: SHA-1. */
+  public static final int HASH_BYTES = 20;
+
+  /** The thread's digest, fed the canonical input of this flow. */
+  private static MessageDigest hashed(int ipVersion, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort,
+      int protocol) {
     boolean v4 = ipVersion == 4;
     int byAddress = v4
         ? Integer.compareUnsigned((int) srcLo, (int) dstLo)
@@ -37,7 +60,7 @@ public final class CommunityId {
     at = port(input, at, swap ? srcPort : dstPort);
     MessageDigest sha1 = SHA1.get();
     sha1.update(input, 0, at);
-    return "1:" + Base64.getEncoder().encodeToString(sha1.digest());
+    return sha1;
   }
 
   /** The hash input, at most 2 + 16 + 16 + 2 + 4 bytes; reused, as the digest is. */
