@@ -6,23 +6,25 @@ import io.agentwatch.capture.export.ExportScope;
 import io.agentwatch.capture.export.InMemoryFlowSink;
 import io.agentwatch.capture.source.DirectFileSource;
 import io.agentwatch.demo.DemoFleet;
+import io.agentwatch.schema.CommunityId;
 import io.agentwatch.schema.FlowRecord;
 import io.agentwatch.schema.HostTrafficMinute;
 import io.agentwatch.schema.SingleObjectCodec;
+import io.agentwatch.schema.Transport;
 import io.agentwatch.store.EmbeddedChdbStore;
 import io.agentwatch.store.FlowRows;
 import io.agentwatch.store.HostTrafficRows;
 import io.agentwatch.store.Migrations;
 import io.agentwatch.store.RowBinaryWriter;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       only), and zstd-compressed in batches as the producer sends them (level 3, Kafka's default;
  *       batches of up to 256 KiB, the sensor's batch.size).</li>
  *   <li>Bytes per row on disk: the demo fleet's records copied to {@code agentwatch.bench.hosts}
- *       hosts (each copy with its own host, address, sequence and community id), inserted into the
+ *       hosts (each copy with its own host, address, sequence and the Community ID of its 5-tuple), inserted into the
  *       embedded engine as the sink does, every table merged (OPTIMIZE FINAL), then
  *       system.parts_columns per table and per flows column.</li>
  * </ol>
@@ -191,20 +193,43 @@ class SizingBenchmark {
     return sink;
   }
 
-  /** {@code times} copies of each record, copy k on its own hosts (10.(20+k/250).(k%250).x), own sequence and community id. */
+  /**
+   * {@code times} copies of each record, copy k on its own hosts (10.(20+k/250).(k%250).x), with its
+   * own sequence and the Community ID a sensor on that host would give it (of its own 5-tuple).
+   */
   private static List<FlowRecord> copies(List<FlowRecord> records, int times) throws Exception {
-    MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
     List<FlowRecord> copies = new ArrayList<>(records.size() * times);
     for (int k = 0; k < times; k++) {
       for (FlowRecord record : records) {
         String host = copyHost(record.getHost(), k);
-        String communityId = "1:" + Base64.getEncoder().encodeToString(
-            sha1.digest((k + "/" + record.getCommunityId()).getBytes(StandardCharsets.UTF_8)));
-        copies.add(FlowRecord.newBuilder(record).setHost(host).setSrcIp(host).setSequence(k * 1_000_000L + record.getSequence())
-            .setCommunityId(communityId).build());
+        FlowRecord copy = FlowRecord.newBuilder(record).setHost(host).setSrcIp(host)
+            .setSequence(k * 1_000_000L + record.getSequence()).build();
+        copy.setCommunityId(sensorsCommunityId(copy));
+        copies.add(copy);
       }
     }
     return copies;
+  }
+
+  /** As capture's Identifier computes it; the record's own text for a transport other than TCP and UDP. */
+  private static String sensorsCommunityId(FlowRecord record) throws Exception {
+    int protocol = record.getTransport() == Transport.TCP ? 6 : record.getTransport() == Transport.UDP ? 17 : -1;
+    if (protocol < 0) {
+      return record.getCommunityId();
+    }
+    byte[] src = InetAddress.getByName(record.getSrcIp()).getAddress();
+    byte[] dst = InetAddress.getByName(record.getDstIp()).getAddress();
+    int version = src.length == 4 && dst.length == 4 ? 4 : 6;
+    return CommunityId.of(version, word(src, 0), word(src, 1), record.getSrcPort(), word(dst, 0), word(dst, 1),
+        record.getDstPort(), protocol);
+  }
+
+  /** The high (0) or low (1) 64 bits of an address as CommunityId takes them (IPv4 in the low 32 bits). */
+  private static long word(byte[] address, int which) {
+    if (address.length == 4) {
+      return which == 0 ? 0 : new BigInteger(1, address).longValue();
+    }
+    return new BigInteger(1, Arrays.copyOfRange(address, 8 * which, 8 * which + 8)).longValue();
   }
 
   private static List<HostTrafficMinute> minuteCopies(List<HostTrafficMinute> minutes, int times) {
