@@ -4,25 +4,15 @@
 -- bytes from the smallest flow_totals table that answers the range (sql/README.md). The pairs are
 -- cut to the {limit} shown before their bytes are summed, for those pairs only: the join adds no
 -- row, so the page is the same, and a month of a fleet's pairs is not summed to show twenty.
--- Only the pairs with a contact row first seen in the range are grouped (the row that holds a
--- pair's first contact is one of them): a range reads its candidates, not every pair stored.
 -- @param since DateTime 1970-01-01 first contact at or after this time
 -- @param until DateTime 2106-01-01 first contact before this time
 -- @param team String '' only hosts of this team ('' for every team)
 -- @param limit UInt64 20 at most this many pairs
 WITH pairs AS
 (
-    SELECT host, vendor, max(host_team) AS team, toDateTime(min(c.first_seen)) AS first_seen
-    FROM host_vendor_contact AS c
+    SELECT host, vendor, max(host_team) AS team, toDateTime(min(first_seen)) AS first_seen
+    FROM host_vendor_contact
     WHERE ({team:String} = '' OR host_team = {team:String})
-      AND c.first_seen < {until:DateTime}
-      AND (host, vendor) IN
-      (
-          SELECT host, vendor
-          FROM host_vendor_contact
-          WHERE ({team:String} = '' OR host_team = {team:String})
-            AND first_seen >= {since:DateTime} AND first_seen < {until:DateTime}
-      )
     GROUP BY host, vendor
     HAVING first_seen >= {since:DateTime} AND first_seen < {until:DateTime}
     ORDER BY first_seen DESC, host, vendor

@@ -322,8 +322,9 @@ class ConsoleQueryBenchmark {
   private static Map<String, String> parameters(long seconds, Instant dataEnd) {
     long whole = seconds >= 7 * 86_400 ? 86_400 : seconds >= 86_400 ? 3_600 : 60;
     long until = -Math.floorDiv(-Math.max(Instant.now().getEpochSecond(), dataEnd.getEpochSecond()), whole) * whole;
+    long least = seconds >= 30 * 86_400 ? 86_400 : seconds >= 86_400 ? 3_600 : 60;
     long bucket = Arrays.stream(new long[] {60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 86400})
-        .filter(step -> seconds / step <= 150).findFirst().orElse(86400);
+        .filter(step -> step >= least && seconds / step <= 150).findFirst().orElse(86400);
     Map<String, String> values = new LinkedHashMap<>();
     values.put("since", Instant.ofEpochSecond(until - seconds).toString());
     values.put("until", Instant.ofEpochSecond(until).toString());
