@@ -101,6 +101,25 @@ class RollupTiersTest {
         "team", "payments", "limit", "2"));
   }
 
+  /**
+   * A short page of top_hosts or host_exposure is the top of the long one (which holds every host):
+   * the hosts ranked on host_rollup are those the full figures rank first, with the same figures.
+   */
+  @Test
+  void aShortPageOfHostsIsTheTopOfTheWholeList() throws Exception {
+    Map<String, String> day = Map.of("since", DAY.minusDays(1).toString(), "until", DAY.plusDays(1).toString());
+    for (String name : List.of("top_hosts", "host_exposure")) {
+      NamedQuery query = NamedQueries.get(name);
+      Map<String, String> all = new HashMap<>(day);
+      all.put("limit", "1000");
+      Map<String, String> two = new HashMap<>(day);
+      two.put("limit", "2");
+      List<String> whole = store.query(query.render(all, NOW) + " FORMAT TabSeparated").lines().toList();
+      assertEquals(7, whole.size(), name + ": the seven hosts\n" + whole);
+      assertEquals(String.join("\n", whole.subList(0, 2)) + "\n", store.query(query.render(two, NOW) + " FORMAT TabSeparated"), name);
+    }
+  }
+
   @Test
   void aRelativeRangeReadsTheRecordsAndABucketNarrowerThanTheTierReadsAFinerOne() {
     NamedQuery overview = NamedQueries.get("fleet_overview");
