@@ -104,6 +104,7 @@ class RollupTiersTest {
   /**
    * A short page of top_hosts or host_exposure is the top of the long one (which holds every host):
    * the hosts ranked on host_rollup are those the full figures rank first, with the same figures.
+   * (host_exposure weighs ten hosts more than its page, all seven here: its ranking is not seen.)
    */
   @Test
   void aShortPageOfHostsIsTheTopOfTheWholeList() throws Exception {
