@@ -7,7 +7,8 @@
 # next run goes on with the fill, and times the queries once the store holds ROWS rows. FILL_ONLY=1:
 # stop once filled (a run for the fill, another for the timings, each under 15 minutes). Figures go to target/bench/console-queries-ROWS.txt; the whole
 # log beside it. Extra Maven flags from MVN_FLAGS (e.g. -o). Run `uptime` beside it: other work on
-# the machine changes the result.
+# the machine changes the result. RANGES=24h,30d and QUERIES=top_hosts,new_vendor_pairs time only
+# those (the overview page is timed for each range); RAW_RUNS=0 skips the same queries on the records.
 set -eu
 cd "$(dirname "$0")/.."
 rows="${1:-10000000}"
@@ -26,7 +27,8 @@ echo "load before: $(uptime)"
 if ! mvn -B ${MVN_FLAGS:-} -pl store -am test -Dtest=ConsoleQueryBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
     -Dagentwatch.bench=true -Dagentwatch.bench.rows="$rows" -Dagentwatch.bench.rate="$rate" -Dagentwatch.bench.runs="$runs" \
     -Dagentwatch.bench.dir="$PWD/target/bench/console-$rows" -Dagentwatch.bench.fill-only="${FILL_ONLY:+true}" \
-    -Dagentwatch.bench.baseline="$baseline" \
+    -Dagentwatch.bench.baseline="$baseline" -Dagentwatch.bench.ranges="${RANGES:-}" -Dagentwatch.bench.queries="${QUERIES:-}" \
+    -Dagentwatch.bench.raw-runs="${RAW_RUNS:-5}" \
     > "$log" 2>&1; then
   tail -n 60 "$log" >&2
   echo "console-queries: the benchmark failed; the whole log is $log" >&2

@@ -20,8 +20,8 @@ export function iso(date) {
 
 /**
  * The range asked for: a preset ending now (`range=24h`), or `since`/`until` (ISO-8601).
- * Returns {since, until, preset, seconds, bucket}: bucket is the time-series step, about 100
- * points over the range, on whole minutes/hours. A preset ends at the next whole minute, hour for
+ * Returns {since, until, preset, seconds, bucket}: bucket is the time-series step, at most 150
+ * points over the range, on whole minutes/hours, at least an hour from a day and a day from 30 days. A preset ends at the next whole minute, hour for
  * a day, UTC day for 7 days or more, so both ends are whole and the store answers from its
  * rollups: the coarsest one the ends align to (a week or a month from the daily tables).
  */
@@ -44,8 +44,11 @@ export function range(now = new Date()) {
 }
 
 function bucketFor(seconds) {
+  // At least an hour from a day and a day from a month: the chart then reads the hourly or daily
+  // rollup, not 1 440 minutes of a day or 720 hours of a month (BENCHMARKS.md, Console queries at 100 M rows).
+  const least = seconds >= 30 * 86400 ? 86400 : seconds >= 86400 ? 3600 : 60;
   const steps = [60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 86400];
-  return steps.find((step) => seconds / step <= 150) || 86400;
+  return steps.find((step) => step >= least && seconds / step <= 150) || 86400;
 }
 
 /** The filters set in the address, e.g. {host: 'build-42'}. */

@@ -35,7 +35,8 @@ import java.util.Objects;
  * was, {@code ingested_at} included, so retention is unchanged) and the originals deleted. The
  * copies pass through the rollups' materialized views like any insert; the rollup buckets
  * ({@code flow_totals_1m}, {@code _1h}, {@code _1d} of the hosts and times concerned; the whole
- * minutes, hours and days of {@code vendor_totals_1m}, {@code _1h}, {@code _1d}, which keep no host) are then rebuilt
+ * minutes, hours and days of {@code vendor_totals_1m}, {@code _1h}, {@code _1d}, which keep no host; {@code host_rollup_1h},
+ * {@code _1d} of the hosts and times concerned) are then rebuilt
  * from {@code flows} with the views' own queries, so the totals per vendor move with the rows
  * instead of being counted twice.
  *
@@ -53,9 +54,10 @@ public final class StoredFlows {
   private static final String CHANGES = "_reidentify_changes";
   private static final String WINDOWS = "_reidentify_windows";
   private static final List<String> ROLLUPS =
-      List.of("flow_totals_1m", "flow_totals_1h", "flow_totals_1d", "vendor_totals_1m", "vendor_totals_1h", "vendor_totals_1d");
-  private static final List<String> BUCKETS =
-      List.of("toStartOfMinute", "toStartOfHour", "toStartOfDay", "toStartOfMinute", "toStartOfHour", "toStartOfDay");
+      List.of("flow_totals_1m", "flow_totals_1h", "flow_totals_1d", "vendor_totals_1m", "vendor_totals_1h", "vendor_totals_1d",
+          "host_rollup_1h", "host_rollup_1d");
+  private static final List<String> BUCKETS = List.of("toStartOfMinute", "toStartOfHour", "toStartOfDay", "toStartOfMinute",
+      "toStartOfHour", "toStartOfDay", "toStartOfHour", "toStartOfDay");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter SQL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 

@@ -90,6 +90,10 @@ class CatalogReidentifyTest {
         assertEquals("0\n", store.query("SELECT count() FROM " + tier + " WHERE vendor = '' AND flows > 0"), tier);
         assertEquals(allBytes + "\t20\n", store.query("SELECT sum(bytes_up), sum(flows) FROM " + tier), tier + ": counted once");
       }
+      for (String tier : List.of("host_rollup_1h", "host_rollup_1d")) { // the per-host panels' ranking (061)
+        assertEquals(acmeBytes + "\n", store.query("SELECT sum(service_up['acme-ai/api']) FROM " + tier), tier);
+        assertEquals(allBytes + "\t20\n", store.query("SELECT sum(bytes_up), sum(flows) FROM " + tier), tier + ": counted once");
+      }
     }
 
     Run again = agentwatch("catalog", "reidentify", "--data-dir", data.path().toString(), "--since", "7d", "--catalog", acme.toString());

@@ -20,8 +20,8 @@ import java.util.Map;
  *
  * @param raw {@value #RAW}: flows and late_flows
  * @param minutes {@value #MINUTES}: host_vendor_service_1m, flow_totals_1m, vendor_totals_1m, host_traffic_1m
- * @param hours {@value #HOURS}: flow_totals_1h, vendor_totals_1h
- * @param days {@value #DAYS}: flow_totals_1d, vendor_totals_1d, host_vendor_contact
+ * @param hours {@value #HOURS}: flow_totals_1h, vendor_totals_1h, host_rollup_1h
+ * @param days {@value #DAYS}: flow_totals_1d, vendor_totals_1d, host_rollup_1d, host_vendor_contact
  */
 public record Retention(Duration raw, Duration minutes, Duration hours, Duration days) implements Serializable {
 
@@ -39,17 +39,17 @@ public record Retention(Duration raw, Duration minutes, Duration hours, Duration
   private static final Map<String, List<String>> TABLES_BY_KEY = Map.of(
       RAW, List.of("flows", "late_flows"),
       MINUTES, List.of("host_vendor_service_1m", "flow_totals_1m", "vendor_totals_1m", "host_traffic_1m"),
-      HOURS, List.of("flow_totals_1h", "vendor_totals_1h"),
-      DAYS, List.of("flow_totals_1d", "vendor_totals_1d", "host_vendor_contact"));
+      HOURS, List.of("flow_totals_1h", "vendor_totals_1h", "host_rollup_1h"),
+      DAYS, List.of("flow_totals_1d", "vendor_totals_1d", "host_rollup_1d", "host_vendor_contact"));
 
   public static final List<Setting> SETTINGS = List.of(
       Setting.value(RAW, "DURATION", ValueParsers.text(DEFAULTS.raw),
           "how long flow records are kept (flows, late_flows), from arrival"),
       Setting.value(MINUTES, "DURATION", ValueParsers.text(DEFAULTS.minutes),
           "how long per-minute rows are kept (host_vendor_service_1m, flow_totals_1m, vendor_totals_1m, host_traffic_1m)"),
-      Setting.value(HOURS, "DURATION", ValueParsers.text(DEFAULTS.hours), "how long per-hour rows are kept (flow_totals_1h, vendor_totals_1h)"),
+      Setting.value(HOURS, "DURATION", ValueParsers.text(DEFAULTS.hours), "how long per-hour rows are kept (flow_totals_1h, vendor_totals_1h, host_rollup_1h)"),
       Setting.value(DAYS, "DURATION", ValueParsers.text(DEFAULTS.days),
-          "how long per-day rows are kept (flow_totals_1d, vendor_totals_1d, host_vendor_contact)"));
+          "how long per-day rows are kept (flow_totals_1d, vendor_totals_1d, host_rollup_1d, host_vendor_contact)"));
 
   /** From loaded settings (which must know {@link #SETTINGS}); a bad value is recorded as a problem of {@code settings}. */
   public static Retention from(Settings settings) {

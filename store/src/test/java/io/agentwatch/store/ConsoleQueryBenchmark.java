@@ -35,9 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  * what {@code up}'s ClickHouse HTTP interface serves. {@code bench/console-queries.sh} runs it.
  *
  * <p>Settings (system properties): {@code agentwatch.bench.rows} (flows rows of the fill, 10 M),
- * {@code .runs} (timed runs per query, 11), {@code .raw-runs} (of the same query on the records, 5),
+ * {@code .runs} (timed runs per query, 11), {@code .raw-runs} (of the same query on the records, 5; 0: not timed),
  * {@code .fill-only} (stop once filled: a run for the fill, another for the timings), {@code .rate} (rows a second the writer inserts, 2 000),
- * {@code .hosts} (30 000), {@code .dir} (a data directory kept between runs), {@code .fill-seconds}
+ * {@code .hosts} (30 000), {@code .dir} (a data directory kept between runs), {@code .ranges} and
+ * {@code .queries} (comma-separated presets and query names to time, e.g. "24h,30d"; the overview page is
+ * timed for each range whatever the queries), {@code .fill-seconds}
  * (how long one run may fill, 780: a fill that needs longer stops there, says so, and the next run
  * with the same directory goes on from where it stopped; the timings run once the fill is whole).
  *
@@ -73,7 +75,10 @@ class ConsoleQueryBenchmark {
   private static final List<String> VENDORS = weighted("anthropic 8, openai 8, github-copilot 5, google-gemini 3,"
       + " cursor 2, mistral 1, deepseek 1, xai 1, openrouter 1, jetbrains-ai 1, amazon-q 1");
   /** The rollup families a named query can read ({@code {NAME:Rollup}}). */
-  private static final List<String> FAMILIES = List.of("vendor_totals", "flow_totals");
+  private static final List<String> FAMILIES = List.of("vendor_totals", "flow_totals", "host_rollup");
+  /** Only these presets ({@code .ranges}, e.g. "24h,30d") and queries ({@code .queries}), for a run under 15 minutes; all when unset. */
+  private static final List<String> ONLY_RANGES = listProperty("agentwatch.bench.ranges");
+  private static final List<String> ONLY_QUERIES = listProperty("agentwatch.bench.queries");
 
   /** The console's presets (state.js), in seconds. */
   private static final Map<String, Long> RANGES = presets();
@@ -111,16 +116,23 @@ class ConsoleQueryBenchmark {
         Thread.sleep(3_000); // the writer's first batches are in, merges under way
         System.out.println("bench: range\tquery\ttier\tp50 ms\tp95 ms\trows to read\traw p50 ms\traw p95 ms\traw rows to read\traw/tier p50");
         for (Map.Entry<String, Long> range : RANGES.entrySet()) {
+          if (!ONLY_RANGES.isEmpty() && !ONLY_RANGES.contains(range.getKey())) {
+            continue;
+          }
           Map<String, String> parameters = parameters(range.getValue(), end);
           for (String name : concat(OVERVIEW, OTHERS)) {
-            measure(store, name, range.getKey(), parameters);
+            if (ONLY_QUERIES.isEmpty() || ONLY_QUERIES.contains(name)) {
+              measure(store, name, range.getKey(), parameters);
+            }
           }
           long[] page = overviewPage(store, parameters);
           System.out.printf("bench: %s\toverview page (7 queries at once)\t-\t%.0f\t%.0f%n", range.getKey(), page[0] / 1e6, page[1] / 1e6);
         }
         Map<String, String> alert = Map.of("alert_id", store.query("SELECT alert_id FROM alerts ORDER BY window_start DESC LIMIT 1 FORMAT TSV").trim());
         for (String name : List.of("alert", "alert_flows")) {
-          measure(store, name, "one alert", alert);
+          if (ONLY_QUERIES.isEmpty() || ONLY_QUERIES.contains(name)) {
+            measure(store, name, "one alert", alert);
+          }
         }
       } finally {
         writer.interrupt();
@@ -234,7 +246,8 @@ class ConsoleQueryBenchmark {
     System.out.println("bench: table\trows\tbytes on disk\tbytes per row");
     System.out.print(store.query("SELECT 'bench: ' || table, sum(rows), sum(bytes_on_disk), round(sum(bytes_on_disk) / sum(rows), 1)"
         + " FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('flows', 'flow_totals_1m', 'flow_totals_1h',"
-        + " 'flow_totals_1d', 'vendor_totals_1m', 'vendor_totals_1h', 'vendor_totals_1d', 'host_vendor_contact', 'host_vendor_service_1m') GROUP BY table ORDER BY table FORMAT TSVRaw"));
+        + " 'flow_totals_1d', 'vendor_totals_1m', 'vendor_totals_1h', 'vendor_totals_1d', 'host_rollup_1h', 'host_rollup_1d',"
+        + " 'host_vendor_contact', 'host_vendor_service_1m') GROUP BY table ORDER BY table FORMAT TSVRaw"));
     System.out.println("bench: flows column\tcodec\tbytes per row (compressed)\tuncompressed");
     System.out.print(store.query("SELECT 'bench: ' || column, any(c.compression_codec),"
         + " round(sum(column_data_compressed_bytes) / sum(rows), 2), round(sum(column_data_uncompressed_bytes) / sum(rows), 2)"
@@ -308,8 +321,9 @@ class ConsoleQueryBenchmark {
   private static Map<String, String> parameters(long seconds, Instant dataEnd) {
     long whole = seconds >= 7 * 86_400 ? 86_400 : seconds >= 86_400 ? 3_600 : 60;
     long until = -Math.floorDiv(-Math.max(Instant.now().getEpochSecond(), dataEnd.getEpochSecond()), whole) * whole;
+    long least = seconds >= 30 * 86_400 ? 86_400 : seconds >= 86_400 ? 3_600 : 60;
     long bucket = Arrays.stream(new long[] {60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 86400})
-        .filter(step -> seconds / step <= 150).findFirst().orElse(86400);
+        .filter(step -> step >= least && seconds / step <= 150).findFirst().orElse(86400);
     Map<String, String> values = new LinkedHashMap<>();
     values.put("since", Instant.ofEpochSecond(until - seconds).toString());
     values.put("until", Instant.ofEpochSecond(until).toString());
@@ -354,7 +368,7 @@ class ConsoleQueryBenchmark {
       }
     }
     long[] onTier = time(store, sql, RUNS);
-    if (raw.equals(sql)) {
+    if (raw.equals(sql) || RAW_RUNS == 0) {
       System.out.printf("bench: %s\t%s\t%s\t%.1f\t%.1f\t%s%n", range, name, read.isEmpty() ? "(own table)" : String.join(" + ", read),
           onTier[0] / 1e6, onTier[1] / 1e6, rowsToRead(store, sql));
       return;
@@ -440,6 +454,11 @@ class ConsoleQueryBenchmark {
     presets.put("7d", 7 * 86_400L);
     presets.put("30d", MONTH);
     return presets;
+  }
+
+  private static List<String> listProperty(String name) {
+    String value = System.getProperty(name, "").strip();
+    return value.isEmpty() ? List.of() : List.of(value.split("\\s*,\\s*"));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The rollups of migration 010 hold what flows holds: after batches inserted through the sink's
  * path (RowBinary with a deduplication token), one of them sent twice as a restored job would,
  * each tier's figures per host × vendor × service equal those of the day's raw flows, and the
- * re-sent batch counts once everywhere.
+ * re-sent batch counts once everywhere. The per-host panels' tiers (061) likewise, filled by
+ * their migration from a store's earlier rows and by their views since.
  */
 class FlowTotalsTest {
 
@@ -73,6 +74,44 @@ class FlowTotalsTest {
           store.query("SELECT host, vendor, min(first_seen), max(last_seen) FROM host_vendor_contact"
               + " GROUP BY ALL ORDER BY ALL FORMAT TabSeparated"),
           "first and last contact per host × vendor");
+    }
+  }
+
+  private static final String PER_HOST = "SELECT host, host_team, sum(bytes_up), sum(bytes_down), sum(flows), sumMap(service_up) FROM %s"
+      + " WHERE window_start >= toDateTime('%s 00:00:00', 'UTC') AND window_start < toDateTime('%s 00:00:00', 'UTC')"
+      + " GROUP BY ALL ORDER BY ALL FORMAT TabSeparated";
+
+  /**
+   * The per-host panels' tiers (061) hold each host's flows to identified vendors, with its bytes up
+   * per vendor/service, whether the migration filled them from a store's earlier flow_totals or
+   * their views from flows inserted since (a re-sent batch counting once).
+   */
+  @Test
+  void theHostRollupHoldsEachHostsFlowsFilledByItsMigrationAndByItsViews() throws Exception {
+    try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dataDir)) {
+      List<Migration> all = Migrations.load(Migrations.class.getClassLoader(), Migrations.RESOURCE_FOLDER);
+      new Migrations(store, all.stream().filter(m -> m.version() < 61).toList()).apply();
+      List<byte[]> batches = batches();
+      for (int i = 0; i < 3; i++) {
+        store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, batches.get(i), "flows-" + i);
+      }
+      new Migrations(store, all).apply();
+      for (int i = 3; i < batches.size(); i++) {
+        store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, batches.get(i), "flows-" + i);
+      }
+      store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, batches.get(batches.size() - 1), "flows-" + (batches.size() - 1));
+
+      String day = SampleRecords.DAY.toString();
+      String next = SampleRecords.NEXT_DAY.toString();
+      String perHost = store.query("SELECT host, host_team, sum(bytes_up), sum(bytes_down), count(),"
+          + " sumMap(map(vendor || '/' || service, bytes_up)) FROM flows WHERE vendor != ''"
+          + " AND last_seen >= toDateTime('" + day + " 00:00:00', 'UTC') AND last_seen < toDateTime('" + next + " 00:00:00', 'UTC')"
+          + " GROUP BY ALL ORDER BY ALL FORMAT TabSeparated");
+      assertEquals(3, perHost.lines().count(), "3 hosts on the day\n" + perHost);
+      assertTrue(perHost.contains("'openai/openai-chat':"), perHost);
+      for (String tier : List.of("host_rollup_1d", "host_rollup_1h", "host_rollup_1m", "host_rollup_raw")) {
+        assertEquals(perHost, store.query(String.format(PER_HOST, tier, day, next)), tier + " against the day's flows");
+      }
     }
   }
 

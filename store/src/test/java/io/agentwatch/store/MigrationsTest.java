@@ -30,7 +30,8 @@ class MigrationsTest {
       assertTrue(names.containsAll(List.of("001_flows.sql", "002_host_vendor_1m.sql", "004_stream_jobs.sql")), names.toString());
       assertEquals(names.stream().sorted().toList(), names, "applied in version order");
       assertEquals("alerts\nclients\ndead_letters\nexposure_factors\nflow_totals_1d\nflow_totals_1d_mv\nflow_totals_1h\nflow_totals_1h_mv\n"
-              + "flow_totals_1m\nflow_totals_1m_mv\nflow_totals_raw\nflows\nhost_traffic_1m\nhost_vendor_contact\n"
+              + "flow_totals_1m\nflow_totals_1m_mv\nflow_totals_raw\nflows\nhost_rollup_1d\nhost_rollup_1d_mv\nhost_rollup_1h\n"
+              + "host_rollup_1h_mv\nhost_rollup_1m\nhost_rollup_raw\nhost_traffic_1m\nhost_vendor_contact\n"
               + "host_vendor_contact_mv\nhost_vendor_service_1m\nlate_flows\nschema_migrations\nvendor_totals_1d\n"
               + "vendor_totals_1d_mv\nvendor_totals_1h\nvendor_totals_1h_mv\nvendor_totals_1m\nvendor_totals_1m_mv\nvendor_totals_raw\nvendors\n",
           store.query("SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name"));

@@ -32,13 +32,16 @@ class RetentionTest {
       assertTtl(store, "vendor_totals_1m", "ingested_at + toIntervalDay(90)");
       assertTtl(store, "vendor_totals_1h", "ingested_at + toIntervalDay(365)");
       assertTtl(store, "vendor_totals_1d", "ingested_at + toIntervalDay(1095)");
+      assertTtl(store, "host_rollup_1h", "ingested_at + toIntervalDay(365)");
+      assertTtl(store, "host_rollup_1d", "ingested_at + toIntervalDay(1095)");
       assertEquals(List.of(), Retention.DEFAULTS.apply(store), "a second start changes nothing");
 
       Map<String, Object> given = new HashMap<>(Map.of(Retention.RAW, "7d", Retention.DAYS, "3650d"));
       Settings settings = Settings.load(StoreConfig.SETTINGS, null, Map.of(), given);
       Retention configured = Retention.from(settings);
       settings.throwIfProblems();
-      assertEquals(List.of("flows", "late_flows", "flow_totals_1d", "vendor_totals_1d", "host_vendor_contact"), configured.apply(store));
+      assertEquals(List.of("flows", "late_flows", "flow_totals_1d", "vendor_totals_1d", "host_rollup_1d", "host_vendor_contact"),
+          configured.apply(store));
       assertTtl(store, "flows", "ingested_at + toIntervalDay(7)");
       assertTtl(store, "host_vendor_contact", "ingested_at + toIntervalDay(3650)");
       assertTtl(store, "vendor_totals_1d", "ingested_at + toIntervalDay(3650)");

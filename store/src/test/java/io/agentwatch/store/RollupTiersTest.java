@@ -28,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RollupTiersTest {
 
   private static final List<String> ROLLUP_QUERIES = List.of("fleet_totals", "fleet_overview", "top_hosts", "top_teams",
-      "top_vendors", "host_vendors", "vendor_detail", "new_vendor_pairs");
+      "top_vendors", "host_vendors", "vendor_detail", "new_vendor_pairs", "host_exposure");
   /** The rollup families the queries read ({@code {NAME:Rollup}}): the same figures, shaped per host or per vendor. */
-  private static final List<String> FAMILIES = List.of("flow_totals", "vendor_totals");
+  private static final List<String> FAMILIES = List.of("flow_totals", "vendor_totals", "host_rollup");
   private static final String[] VENDORS = {"anthropic", "openai", "deepseek"};
   private static final String[] TEAMS = {"payments", "ml", ""};
   private static final LocalDate DAY = SampleRecords.DAY;
@@ -86,6 +86,39 @@ class RollupTiersTest {
     // One host: fleet_overview and top_vendors read flow_totals for it (vendor_totals has no host).
     check("_1h", "_1h", Map.of("since", DAY + "T05:00:00Z", "until", DAY + "T17:00:00Z", "host", "host-1"));
     check("_1d", "_1d", Map.of("since", DAY.toString(), "until", DAY.plusDays(1).toString(), "bucket_seconds", "86400", "host", "host-1"));
+  }
+
+  /**
+   * top_hosts and host_exposure rank the hosts on host_rollup, then read flow_totals for those
+   * shown: a page of two of the seven hosts is the same two, with the same figures, on every tier.
+   */
+  @Test
+  void aPageOfAFewHostsIsTheSameOnEveryTier() throws Exception {
+    check("_1d", "_1h", Map.of("limit", "2"));
+    check("_1h", "_1h", Map.of("since", DAY + "T05:00:00Z", "until", DAY + "T17:00:00Z", "limit", "2"));
+    check("_1m", "_1m", Map.of("since", DAY + "T05:07:00Z", "until", DAY + "T17:31:00Z", "bucket_seconds", "300", "limit", "2"));
+    check("_1d", "_1d", Map.of("since", DAY.toString(), "until", DAY.plusDays(1).toString(), "bucket_seconds", "86400",
+        "team", "payments", "limit", "2"));
+  }
+
+  /**
+   * A short page of top_hosts or host_exposure is the top of the long one (which holds every host):
+   * the hosts ranked on host_rollup are those the full figures rank first, with the same figures.
+   * (host_exposure weighs ten hosts more than its page, all seven here: its ranking is not seen.)
+   */
+  @Test
+  void aShortPageOfHostsIsTheTopOfTheWholeList() throws Exception {
+    Map<String, String> day = Map.of("since", DAY.minusDays(1).toString(), "until", DAY.plusDays(1).toString());
+    for (String name : List.of("top_hosts", "host_exposure")) {
+      NamedQuery query = NamedQueries.get(name);
+      Map<String, String> all = new HashMap<>(day);
+      all.put("limit", "1000");
+      Map<String, String> two = new HashMap<>(day);
+      two.put("limit", "2");
+      List<String> whole = store.query(query.render(all, NOW) + " FORMAT TabSeparated").lines().toList();
+      assertEquals(7, whole.size(), name + ": the seven hosts\n" + whole);
+      assertEquals(String.join("\n", whole.subList(0, 2)) + "\n", store.query(query.render(two, NOW) + " FORMAT TabSeparated"), name);
+    }
   }
 
   @Test
