@@ -90,7 +90,8 @@ class FlowTotalsTest {
   void theHostRollupHoldsEachHostsFlowsFilledByItsMigrationAndByItsViews() throws Exception {
     try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dataDir)) {
       List<Migration> all = Migrations.load(Migrations.class.getClassLoader(), Migrations.RESOURCE_FOLDER);
-      new Migrations(store, all.stream().filter(m -> m.version() < 61).toList()).apply();
+      // Every migration but 061: today's flows rows need the later columns (085), and 061 fills from flow_totals.
+      new Migrations(store, all.stream().filter(m -> m.version() != 61).toList()).apply();
       List<byte[]> batches = batches();
       for (int i = 0; i < 3; i++) {
         store.insertRowBinary(FlowRows.TABLE, FlowRows.COLUMNS, batches.get(i), "flows-" + i);
