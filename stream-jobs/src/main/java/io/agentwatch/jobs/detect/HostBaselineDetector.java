@@ -21,7 +21,9 @@ import org.apache.flink.util.OutputTag;
  *       scales with the host: the largest of an absolute minimum, a multiple of its own 99th
  *       percentile and its median × (p99 / median)^{@code spikeSpreadPower} — as many of its own
  *       spreads above its median, so a host whose minutes vary a lot needs a larger spike than a
- *       steady one, and a host that sends tens of kB a minute alerts on a few MB;</li>
+ *       steady one, and a host that sends tens of kB a minute alerts on a few MB — the last at most
+ *       {@code spikeMedianCap} × its median, or {@code spikeTailFactor} × its own 99.9th percentile
+ *       if higher (the extrapolation outgrows a volatile host's real tail);</li>
  *   <li>sustained-upload: {@code sustainedWindows} consecutive windows above the baseline (a
  *       lower bar than a spike, held for long: the slow exfiltration a spike detector misses), then
  *       every further window of the streak, so its incident spans its whole length.</li>
@@ -149,7 +151,14 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     double p50 = past.quantile(0.5);
     double p99 = past.quantile(0.99);
     // The host's own spread: a host whose minutes vary a lot needs a larger spike than a steady one.
+    // Extrapolated from its p99 the bar outgrows a volatile host's real tail (at a log-normal spread
+    // of 1 it is ~100× its median, above anything it sent in a week): capped at a multiple of its
+    // median, or of its own 99.9th percentile where that is higher (a tail heavier than its spread says).
     double spreadBar = p50 > 0 ? p50 * Math.pow(Math.max(1, p99 / p50), config.spikeSpreadPower()) : 0;
+    if (config.spikeMedianCap() > 0) {
+      spreadBar = Math.min(spreadBar,
+          Math.max(config.spikeMedianCap() * p50, config.spikeTailFactor() * past.quantile(0.999)));
+    }
     double score = base.score(up, config.stdFloorFraction());
     double hostBar = warm && !recurring ? Math.max(config.spikeP99Factor() * p99, spreadBar) : Double.POSITIVE_INFINITY;
     boolean spike = up >= Math.max(config.spikeFloorBytes(), hostBar)
