@@ -38,9 +38,13 @@ import org.apache.flink.util.OutputTag;
  * window leaves by {@link #JUDGED} with the host's bar, for the upload-heavy and fleet detectors.
  * Windows arrive in event-time order per host, except revisions: a minute already judged (or
  * passed over, having had no traffic when it closed) that fires again with a late part. A revision
- * is judged for a spike only, against the host's bar as it is now; it alerts if that minute has not
- * alerted yet (so its bytes reach the incident once), and it teaches nothing and leaves no
- * {@link #JUDGED} window (the upload-heavy and fleet detectors judge a minute once).
+ * is judged for a spike, against the host's bar as it is now; it alerts if that minute has not
+ * alerted yet (so its bytes reach the incident once). A revision of the last judged minute that
+ * puts it above the baseline also joins the streak (a long connection reported every minute
+ * completes each minute only after it closed). A revision teaches nothing and leaves no
+ * {@link #JUDGED} window (the upload-heavy and fleet detectors judge a minute once); and a minute
+ * teaches the baseline and history only when the host's next minute is judged, so one a late part
+ * made anomalous never does.
  */
 final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow, ExposureAlert> {
 
@@ -140,6 +144,11 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     if (minutes == null) {
       minutes = new Judged();
     }
+    boolean revision = w.windowStart < minutes.until;
+    if (!revision && base.pendingLearn) {
+      learn(base.pendingBytes, base.pendingStart, base, past);
+      base.pendingLearn = false;
+    }
     int days = config.recurringMemoryDays();
     double up = w.bytesUp;
     // Usual at this time of day (a nightly job): as a single window no spike; as a held level not
@@ -164,13 +173,33 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     boolean spike = up >= Math.max(config.spikeFloorBytes(), hostBar)
         && up >= config.spikeFactor() * base.mean && score >= config.spikeScore();
 
-    if (w.windowStart < minutes.until) {
+    boolean recurringLevel = config.recurringDays() > 0
+        && daily.earlierDaysWithAtLeast(usualPart, w.windowStart, days, true) >= config.recurringDays();
+    boolean above = warm && !recurringLevel && up >= Math.max(config.sustainedFloorBytes(), config.sustainedP99Factor() * p99)
+        && up >= config.sustainedFactor() * base.mean && score >= config.sustainedScore();
+
+    if (revision) {
       // A revision (a late part of a minute already judged or passed over): a spike it now shows
       // alerts once; nothing is learned from it.
+      boolean anomalous = false;
       if (spike && !minutes.spiked(w.windowStart)) {
         out.collect(spikeAlert(w, base, score));
         minutes.spike(w.windowStart, minutes.until - revisableMillis);
         judged.update(minutes);
+        anomalous = true;
+      }
+      // The last judged minute completed by its late part (a long connection is reported after the
+      // minute it began in): now above, it joins the streak, or a slow upload over one connection
+      // would break its streak whenever a minute closed before the record arrived.
+      Streak s = streak.value();
+      if (above && w.windowEnd == minutes.until && (s == null || s.end != w.windowEnd)) {
+        anomalous |= trackStreak(w, true, base, out) >= 2;
+      }
+      // ... and then it does not teach the baselines (it has not yet: learning waits for the next minute).
+      if (anomalous && base.pendingLearn && base.pendingStart == w.windowStart
+          && base.elevatedRun < config.newNormalWindows()) {
+        base.pendingLearn = false;
+        baseline.update(base);
       }
       return;
     }
@@ -179,11 +208,6 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
       minutes.spike(w.windowStart, minutes.until - revisableMillis);
     }
     judged.update(minutes);
-
-    boolean recurringLevel = config.recurringDays() > 0
-        && daily.earlierDaysWithAtLeast(usualPart, w.windowStart, days, true) >= config.recurringDays();
-    boolean above = warm && !recurringLevel && up >= Math.max(config.sustainedFloorBytes(), config.sustainedP99Factor() * p99)
-        && up >= config.sustainedFactor() * base.mean && score >= config.sustainedScore();
     context.output(JUDGED, w.judged(hostBar));
     daily.add(w.bytesUp, w.windowStart, w.windowEnd, days, config.recurringWindows());
     peaks.update(daily);
@@ -198,11 +222,17 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     boolean elevated = p50 > 0 && up >= config.newNormalFactor() * p50;
     base.elevatedRun = elevated ? base.elevatedRun + 1 : Math.max(0, base.elevatedRun - 1);
     if (!anomalous || base.elevatedRun >= config.newNormalWindows()) {
-      base.update(up, config.ewmaAlpha());
-      past.add(w.bytesUp, w.windowStart, config.history().toMillis());
-      history.update(past);
+      base.pendingLearn = true;
+      base.pendingBytes = w.bytesUp;
+      base.pendingStart = w.windowStart;
     }
     baseline.update(base);
+  }
+
+  private void learn(long bytes, long windowStart, Baseline base, UploadHistory past) throws Exception {
+    base.update(bytes, config.ewmaAlpha());
+    past.add(bytes, windowStart, config.history().toMillis());
+    history.update(past);
   }
 
   private ExposureAlert spikeAlert(HostWindow w, Baseline base, double score) {
@@ -225,8 +255,7 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
   private int trackStreak(HostWindow w, boolean above, Baseline base, Collector<ExposureAlert> out)
       throws Exception {
     if (!above) {
-      streak.clear();
-      return 0;
+      return 0; // kept: the minute may still join it when its late part comes (a gap ends it anyway)
     }
     Streak s = streak.value();
     if (s == null || s.end != w.windowStart) {
