@@ -16,6 +16,13 @@ public final class Baseline {
    * because a host whose level rose still has ordinary minutes between its anomalous ones.
    */
   public int elevatedRun;
+  /**
+   * The host's last judged window, learned (by the EWMA and the history) only when its next one is
+   * judged: until then a late part may still make it anomalous (part of a streak, a spike).
+   */
+  public boolean pendingLearn;
+  public long pendingBytes;
+  public long pendingStart;
 
   public void update(double value, double alpha) {
     count++;

@@ -58,6 +58,14 @@ import java.util.Map;
  * @param recurringFraction {@code detect.recurring.fraction}: see {@code recurringDays}
  * @param recurringWindows {@code detect.recurring.windows}: "uploaded" for {@code recurringDays}
  *     means held for this many consecutive windows (a job, not the busy minute any host has)
+ * @param spikeMedianCap {@code detect.spike.median-cap}: the spread bar ({@code spikeSpreadPower}) is
+ *     at most this many times the host's median window, or {@code spikeTailFactor} × its own 99.9th
+ *     percentile window where that is higher (0: no cap). Extrapolated from the p99, the spread bar
+ *     grows faster with the host's spread than its real tail does (at a log-normal spread of 1 it is
+ *     about 100× the median, several times the largest minute such a host sends in a week), so a
+ *     volatile host's burst had to be far larger than a steady one's
+ * @param spikeTailFactor {@code detect.spike.tail-factor}: see {@code spikeMedianCap}: a host whose
+ *     real tail is heavier than its median and p99 suggest keeps a bar above it
  * @param policyVendors {@code detect.policy.vendors}: VENDOR or VENDOR/SERVICE → sanctioned,
  *     tolerated, unsanctioned or unreviewed (the default)
  * @param policyTeams {@code detect.policy.teams}: TEAM/VENDOR or TEAM/VENDOR/SERVICE → tag, for the
@@ -96,6 +104,8 @@ public record DetectionConfig(
     int recurringDays,
     double recurringFraction,
     int recurringWindows,
+    double spikeMedianCap,
+    double spikeTailFactor,
     Map<String, String> policyVendors,
     Map<String, String> policyTeams) implements Serializable {
 
@@ -114,7 +124,7 @@ public record DetectionConfig(
         10, 10, 50 * MB, 10,
         Duration.ofDays(30), Duration.ofDays(1), Duration.ofMinutes(30), Duration.ofDays(35),
         3, 1, Duration.ofMinutes(15), Duration.ofDays(7), 120, 2,
-        2, 2, 0.5, 5, Map.of(), Map.of());
+        2, 2, 0.5, 5, 100, 3, Map.of(), Map.of());
   }
 
   private static final DetectionConfig DEFAULTS = defaults();
@@ -150,6 +160,8 @@ public record DetectionConfig(
       count("detect.recurring.days", DEFAULTS.recurringDays, "a window is usual when the host uploaded as much at that time of day on this many earlier days (0: off)"),
       number("detect.recurring.fraction", DEFAULTS.recurringFraction, "\"as much\" for detect.recurring.days: at least this fraction of the window"),
       count("detect.recurring.windows", DEFAULTS.recurringWindows, "\"as much\" for detect.recurring.days: held for this many consecutive windows"),
+      number("detect.spike.median-cap", DEFAULTS.spikeMedianCap, "upload spike: the spread bar is at most this many times the host's median, or detect.spike.tail-factor × its 99.9th percentile if higher (0: no cap)"),
+      number("detect.spike.tail-factor", DEFAULTS.spikeTailFactor, "upload spike: see detect.spike.median-cap: this many times the host's own 99.9th percentile per active window"),
       Setting.map("detect.policy.vendors", "VENDOR or VENDOR/SERVICE: sanctioned | tolerated | unsanctioned | unreviewed (default)"),
       Setting.map("detect.policy.teams", "TEAM/VENDOR or TEAM/VENDOR/SERVICE: a policy tag for that team's hosts"),
       duration("detect.state-ttl", DEFAULTS.stateTtl, "state of a host silent this long (processing time) is dropped"));
@@ -177,6 +189,7 @@ public record DetectionConfig(
         whole(s, "detect.new-normal-windows"), decimal(s, "detect.new-normal-factor"),
         decimal(s, "detect.spike.spread-power"), whole(s, "detect.recurring.days"),
         decimal(s, "detect.recurring.fraction"), whole(s, "detect.recurring.windows"),
+        decimal(s, "detect.spike.median-cap"), decimal(s, "detect.spike.tail-factor"),
         s.map("detect.policy.vendors"), s.map("detect.policy.teams"));
     s.check(config::validate);
     return config;
@@ -252,6 +265,8 @@ public record DetectionConfig(
     atLeast("detect.new-normal-windows", newNormalWindows, 1);
     nonNegative("detect.new-normal-factor", newNormalFactor);
     nonNegative("detect.spike.spread-power", spikeSpreadPower);
+    nonNegative("detect.spike.median-cap", spikeMedianCap);
+    nonNegative("detect.spike.tail-factor", spikeTailFactor);
     nonNegative("detect.recurring.days", recurringDays);
     atLeast("detect.recurring.windows", recurringWindows, 1);
     if (!(recurringFraction > 0 && recurringFraction <= 1)) {

@@ -21,7 +21,9 @@ import org.apache.flink.util.OutputTag;
  *       scales with the host: the largest of an absolute minimum, a multiple of its own 99th
  *       percentile and its median × (p99 / median)^{@code spikeSpreadPower} — as many of its own
  *       spreads above its median, so a host whose minutes vary a lot needs a larger spike than a
- *       steady one, and a host that sends tens of kB a minute alerts on a few MB;</li>
+ *       steady one, and a host that sends tens of kB a minute alerts on a few MB — the last at most
+ *       {@code spikeMedianCap} × its median, or {@code spikeTailFactor} × its own 99.9th percentile
+ *       if higher (the extrapolation outgrows a volatile host's real tail);</li>
  *   <li>sustained-upload: {@code sustainedWindows} consecutive windows above the baseline (a
  *       lower bar than a spike, held for long: the slow exfiltration a spike detector misses), then
  *       every further window of the streak, so its incident spans its whole length.</li>
@@ -36,9 +38,13 @@ import org.apache.flink.util.OutputTag;
  * window leaves by {@link #JUDGED} with the host's bar, for the upload-heavy and fleet detectors.
  * Windows arrive in event-time order per host, except revisions: a minute already judged (or
  * passed over, having had no traffic when it closed) that fires again with a late part. A revision
- * is judged for a spike only, against the host's bar as it is now; it alerts if that minute has not
- * alerted yet (so its bytes reach the incident once), and it teaches nothing and leaves no
- * {@link #JUDGED} window (the upload-heavy and fleet detectors judge a minute once).
+ * is judged for a spike, against the host's bar as it is now; it alerts if that minute has not
+ * alerted yet (so its bytes reach the incident once). A revision of the last judged minute that
+ * puts it above the baseline also joins the streak (a long connection reported every minute
+ * completes each minute only after it closed). A revision teaches nothing and leaves no
+ * {@link #JUDGED} window (the upload-heavy and fleet detectors judge a minute once); and a minute
+ * teaches the baseline and history only when the host's next minute is judged, so one a late part
+ * made anomalous never does.
  */
 final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow, ExposureAlert> {
 
@@ -138,6 +144,11 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     if (minutes == null) {
       minutes = new Judged();
     }
+    boolean revision = w.windowStart < minutes.until;
+    if (!revision && base.pendingLearn) {
+      learn(base.pendingBytes, base.pendingStart, base, past);
+      base.pendingLearn = false;
+    }
     int days = config.recurringMemoryDays();
     double up = w.bytesUp;
     // Usual at this time of day (a nightly job): as a single window no spike; as a held level not
@@ -149,19 +160,46 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     double p50 = past.quantile(0.5);
     double p99 = past.quantile(0.99);
     // The host's own spread: a host whose minutes vary a lot needs a larger spike than a steady one.
+    // Extrapolated from its p99 the bar outgrows a volatile host's real tail (at a log-normal spread
+    // of 1 it is ~100× its median, above anything it sent in a week): capped at a multiple of its
+    // median, or of its own 99.9th percentile where that is higher (a tail heavier than its spread says).
     double spreadBar = p50 > 0 ? p50 * Math.pow(Math.max(1, p99 / p50), config.spikeSpreadPower()) : 0;
+    if (config.spikeMedianCap() > 0) {
+      spreadBar = Math.min(spreadBar,
+          Math.max(config.spikeMedianCap() * p50, config.spikeTailFactor() * past.quantile(0.999)));
+    }
     double score = base.score(up, config.stdFloorFraction());
     double hostBar = warm && !recurring ? Math.max(config.spikeP99Factor() * p99, spreadBar) : Double.POSITIVE_INFINITY;
     boolean spike = up >= Math.max(config.spikeFloorBytes(), hostBar)
         && up >= config.spikeFactor() * base.mean && score >= config.spikeScore();
 
-    if (w.windowStart < minutes.until) {
+    boolean recurringLevel = config.recurringDays() > 0
+        && daily.earlierDaysWithAtLeast(usualPart, w.windowStart, days, true) >= config.recurringDays();
+    boolean above = warm && !recurringLevel && up >= Math.max(config.sustainedFloorBytes(), config.sustainedP99Factor() * p99)
+        && up >= config.sustainedFactor() * base.mean && score >= config.sustainedScore();
+
+    if (revision) {
       // A revision (a late part of a minute already judged or passed over): a spike it now shows
       // alerts once; nothing is learned from it.
+      boolean anomalous = false;
       if (spike && !minutes.spiked(w.windowStart)) {
         out.collect(spikeAlert(w, base, score));
         minutes.spike(w.windowStart, minutes.until - revisableMillis);
         judged.update(minutes);
+        anomalous = true;
+      }
+      // The last judged minute completed by its late part (a long connection is reported after the
+      // minute it began in): now above, it joins the streak, or a slow upload over one connection
+      // would break its streak whenever a minute closed before the record arrived.
+      Streak s = streak.value();
+      if (above && w.windowEnd == minutes.until && (s == null || s.end != w.windowEnd)) {
+        anomalous |= trackStreak(w, true, base, out) >= 2;
+      }
+      // ... and then it does not teach the baselines (it has not yet: learning waits for the next minute).
+      if (anomalous && base.pendingLearn && base.pendingStart == w.windowStart
+          && base.elevatedRun < config.newNormalWindows()) {
+        base.pendingLearn = false;
+        baseline.update(base);
       }
       return;
     }
@@ -170,11 +208,6 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
       minutes.spike(w.windowStart, minutes.until - revisableMillis);
     }
     judged.update(minutes);
-
-    boolean recurringLevel = config.recurringDays() > 0
-        && daily.earlierDaysWithAtLeast(usualPart, w.windowStart, days, true) >= config.recurringDays();
-    boolean above = warm && !recurringLevel && up >= Math.max(config.sustainedFloorBytes(), config.sustainedP99Factor() * p99)
-        && up >= config.sustainedFactor() * base.mean && score >= config.sustainedScore();
     context.output(JUDGED, w.judged(hostBar));
     daily.add(w.bytesUp, w.windowStart, w.windowEnd, days, config.recurringWindows());
     peaks.update(daily);
@@ -189,11 +222,17 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
     boolean elevated = p50 > 0 && up >= config.newNormalFactor() * p50;
     base.elevatedRun = elevated ? base.elevatedRun + 1 : Math.max(0, base.elevatedRun - 1);
     if (!anomalous || base.elevatedRun >= config.newNormalWindows()) {
-      base.update(up, config.ewmaAlpha());
-      past.add(w.bytesUp, w.windowStart, config.history().toMillis());
-      history.update(past);
+      base.pendingLearn = true;
+      base.pendingBytes = w.bytesUp;
+      base.pendingStart = w.windowStart;
     }
     baseline.update(base);
+  }
+
+  private void learn(long bytes, long windowStart, Baseline base, UploadHistory past) throws Exception {
+    base.update(bytes, config.ewmaAlpha());
+    past.add(bytes, windowStart, config.history().toMillis());
+    history.update(past);
   }
 
   private ExposureAlert spikeAlert(HostWindow w, Baseline base, double score) {
@@ -216,8 +255,7 @@ final class HostBaselineDetector extends KeyedProcessFunction<String, HostWindow
   private int trackStreak(HostWindow w, boolean above, Baseline base, Collector<ExposureAlert> out)
       throws Exception {
     if (!above) {
-      streak.clear();
-      return 0;
+      return 0; // kept: the minute may still join it when its late part comes (a gap ends it anyway)
     }
     Streak s = streak.value();
     if (s == null || s.end != w.windowStart) {

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * The detectors and their incidents on one small fleet of hosts, each with its own story over 12
  * hours of one-minute traffic (every host active every minute, so the warm-up is long past when
  * its story starts), run through the real window aggregate and detectors in a Flink MiniCluster:
- * a 90-minute sustained upload, a short burst, a quiet host uploading tens of MB at night, a host
+ * a 90-minute sustained upload, a short burst, a quiet host uploading tens of MB at night, a burst
+ * on a host whose minutes vary widely (with a day of history before the others start), a host
  * whose level steps up for good, a host that starts using an unsanctioned vendor, and two decoys
  * (large downloads; large uploads to a host that is no AI vendor).
  */
@@ -55,6 +56,16 @@ class IncidentsTest {
   static void runTheDetectors() throws Exception {
     List<FlowRecord> flows = new ArrayList<>();
     Random random = new Random(42);
+    // A host whose minutes vary widely (log-normal, σ 1: its p99 ~10× its median of 185 kB), a day
+    // of history before the others start ...
+    Random volatility = new Random(8);
+    for (int m = -1400; m < 720; m++) {
+      flows.add(flow("volatile-8", "github-copilot", "copilot", m,
+          (long) (185 * KB * Math.exp(volatility.nextGaussian())), 100 * KB));
+      if (m >= 600 && m < 604) { // ... uploads 21 MB a minute for 4 minutes: ~115× its median, 3× its largest minute
+        flows.add(flow("volatile-8", "github-copilot", "copilot", m, 21 * MB, 20 * KB));
+      }
+    }
     for (int m = 0; m < 720; m++) {
       normal(flows, random, "build-42", "openai", "api", m, 100 * KB);
       normal(flows, random, "burst-7", "anthropic", "api", m, 200 * KB);
@@ -145,6 +156,15 @@ class IncidentsTest {
     assertTrue(first.getWindowEnd().compareTo(at(182)) <= 0, "alerted at " + first.getWindowEnd());
     assertTrue(first.getReason().startsWith("small-3 uploaded 20.0 MB to anthropic (api) in the minute from 03:00 UTC"),
         first.getReason());
+  }
+
+  @Test
+  void aBurstOnAHostWhoseMinutesVaryWidelyAlertsOnItsFirstMinute() {
+    List<ExposureAlert> spike = of("volatile-8", Alerts.UPLOAD_SPIKE);
+    assertEquals(1, incidents(spike), "the burst, and none of the host's own wide minutes: " + spike);
+    assertEquals(at(600), spike.get(0).getWindowStart(), spike.get(0).getReason());
+    assertEquals("github-copilot", spike.get(0).getVendor());
+    assertEquals(at(604), last(spike).getWindowEnd());
   }
 
   @Test

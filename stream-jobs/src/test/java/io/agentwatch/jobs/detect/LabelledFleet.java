@@ -80,6 +80,11 @@ final class LabelledFleet {
   static final Map<String, String> POLICY = Map.of(UNSANCTIONED.name(), "unsanctioned");
 
   static final int WARMUP_DAYS = 2;
+  /**
+   * The widest log-normal spread of an office or always-on host's minutes (1.0;
+   * {@code -Dagentwatch.fleet.max-spread} draws fleets of more volatile hosts from the same seeds).
+   */
+  static final double MAX_SPREAD = Double.parseDouble(System.getProperty("agentwatch.fleet.max-spread", "1.0"));
   static final Instant START = Instant.parse("2026-11-04T00:00:00Z"); // a Wednesday
   private static final int START_WEEKDAY = 2; // Monday = 0
   private static final long MINUTE = 60_000;
@@ -195,7 +200,8 @@ final class LabelledFleet {
     double p = random.nextDouble();
     Profile profile = p < 0.12 ? Profile.HEAVY : p < 0.22 ? Profile.ALWAYS_ON : Profile.OFFICE;
     double level = profile == Profile.HEAVY ? logUniform(4 * MB, 40 * MB) : logUniform(15 * KB, 8 * MB);
-    double spread = profile == Profile.HEAVY ? 0.25 + 0.2 * random.nextDouble() : 0.4 + 0.6 * random.nextDouble();
+    double spread = profile == Profile.HEAVY ? 0.25 + 0.2 * random.nextDouble()
+        : 0.4 + (MAX_SPREAD - 0.4) * random.nextDouble();
     List<Vendor> vendors = new ArrayList<>(USUAL);
     Collections.shuffle(vendors, random);
     return new Host(String.format("host-%02d", index), index, level, spread, random.nextInt(4) - 1, profile,

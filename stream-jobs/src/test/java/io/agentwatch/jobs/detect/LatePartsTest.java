@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * out-of-orderness, window and allowed lateness, {@link DetectionRun}): a burst record delivered
  * 90 s late, and a 90-second burst record that straddles a minute (its first part is late because
  * the record is reported only when it ends). Each alerts as soon as its record arrives, once, and
- * its incident holds the burst's bytes once.
+ * its incident holds the burst's bytes once. And a slow upload over one long connection whose
+ * minutes are each complete only after they closed is one sustained upload.
  */
 class LatePartsTest {
 
@@ -30,6 +31,7 @@ class LatePartsTest {
   private static final long MB = 1_000_000;
   private static final int LATE_BURST = 200;
   private static final int STRADDLING_BURST = 210;
+  private static final int SLOW_UPLOAD = 120;
 
   /** In arrival order; the sources read it by index. */
   private static final List<FlowRecord> RECORDS = new ArrayList<>();
@@ -43,7 +45,7 @@ class LatePartsTest {
     List<Arrival> arrivals = new ArrayList<>();
     Random random = new Random(7);
     for (int m = 0; m < 240; m++) {
-      for (String host : List.of("late-1", "straddle-2", "steady-3", "steady-4")) {
+      for (String host : List.of("late-1", "straddle-2", "steady-3", "steady-4", "slow-5")) {
         long up = (long) ((host.startsWith("steady") ? 300 * KB : 30 * KB) * (0.8 + 0.4 * random.nextDouble()));
         arrive(arrivals, IncidentsTest.flow(host, "anthropic", "api", at(m).plusSeconds(10), at(m).plusSeconds(50),
             up, 3 * up), 0);
@@ -57,6 +59,15 @@ class LatePartsTest {
     // into a minute that closed 30 s before the record arrived.
     arrive(arrivals, IncidentsTest.flow("straddle-2", "anthropic", "api", at(STRADDLING_BURST).plusSeconds(20),
         at(STRADDLING_BURST + 1).plusSeconds(50), 30 * MB, 30 * KB), 0);
+    // 1.2 MB a minute for 30 minutes over one long connection reported every minute, each record
+    // from second 40 of a minute to second 40 of the next, arriving 15 s later: when a minute
+    // closes (the others' records of second 50 move the watermark past it) it holds only the 0.8 MB
+    // of the record reported in it, below the sustained floor of 1 MB; its other 0.4 MB come with
+    // the next record, after it closed.
+    for (int m = SLOW_UPLOAD; m < SLOW_UPLOAD + 30; m++) {
+      arrive(arrivals, IncidentsTest.flow("slow-5", "openai", "api", at(m).plusSeconds(40), at(m + 1).plusSeconds(40),
+          1_200 * KB, 20 * KB), 15_000);
+    }
     arrivals.sort(Comparator.comparingLong(Arrival::at));
     arrivals.forEach(a -> RECORDS.add(a.record()));
     alerts = DetectionRun.alerts("late parts", RECORDS.size(), new RecordAt(), DetectionConfig.defaults());
@@ -92,6 +103,21 @@ class LatePartsTest {
     assertEquals("closed", closed.getState());
     assertEquals(at(STRADDLING_BURST + 2), closed.getWindowEnd());
     assertBurstOnce(closed, 30 * MB, 2);
+  }
+
+  @Test
+  void aSlowUploadOverOneLongConnectionIsOneSustainedIncidentThoughEachMinuteClosesBeforeItsLastPart() {
+    List<ExposureAlert> sustained = alerts.stream()
+        .filter(a -> a.getHost().equals("slow-5") && a.getDetector().equals(Alerts.SUSTAINED_UPLOAD))
+        .sorted(Comparator.comparingInt(ExposureAlert::getVersion)).toList();
+    assertEquals(1, sustained.stream().map(ExposureAlert::getIncidentId).distinct().count(), sustained.toString());
+    assertEquals("openai", sustained.get(0).getVendor());
+    // Its first minute holds only 0.4 MB, its last 0.8 MB: the 29 minutes between are the upload.
+    assertEquals(at(SLOW_UPLOAD + 1), sustained.get(0).getWindowStart());
+    ExposureAlert closed = sustained.get(sustained.size() - 1);
+    assertEquals("closed", closed.getState());
+    assertEquals(at(SLOW_UPLOAD + 30), closed.getWindowEnd());
+    assertEquals(29, closed.getWindows());
   }
 
   /** The incident holds exactly what its host uploaded in its minutes (the burst and its usual traffic), each byte once. */
