@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -104,6 +106,51 @@ class ExactlyOnceTest {
     }
   }
 
+  /**
+   * A bounded job (a replay) whose Kafka partitions end far apart: one holds a single host's
+   * records, the other everyone else's. After the short partition's reader has finished, the job
+   * must keep completing checkpoints (committing its rows), and a failure then must restore from
+   * one of them and still store every record once.
+   */
+  @Test
+  void aBoundedJobKeepsCheckpointingAfterItsShortestPartitionEndsAndStaysExactlyOnce() throws Exception {
+    KnownStream stream = new KnownStream(20_000, 12, 20, 11);
+    int records = stream.records.size();
+    String shortHost = "host-0";
+    int shortRecords = (int) stream.records.stream().filter(r -> r.getHost().equals(shortHost)).count();
+    try (OneMachineStack stack = OneMachineStack.start(OneMachineStack.Config.embedded(dir))) {
+      KnownStream.produce(stack.bootstrapServers(), stack.flowsTopic(), stream.records, false,
+          flow -> flow.getHost().equals(shortHost) ? 1 : 0);
+      stack.store().execute("SYSTEM STOP MERGES host_vendor_service_1m");
+
+      AgentWatchJobConfig job = stack.jobConfig().withBounded(true)
+          .withCheckpoints(Duration.ofMillis(500), stack.jobConfig().checkpointDirectory());
+      Configuration flink = AgentWatchJob.flinkSettings(job);
+      flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+      flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+      flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+      env.setParallelism(2);
+      FailOnceAfterTheShortPartitionEnds.reset(shortHost, shortRecords);
+      AgentWatchJob.build(env, job, flows -> flows
+          .map(new FailOnceAfterTheShortPartitionEnds(), new AvroTypeInfo<>(FlowRecord.class)).name("fail once after the short partition"));
+      env.execute("bounded exactly-once test");
+      System.out.printf("bounded exactly-once: %d records (%d in the short partition), job failed %s, %d read in all%n",
+          records, shortRecords, FailOnceAfterTheShortPartitionEnds.failed.get()
+              ? "after " + FailOnceAfterTheShortPartitionEnds.seenAtFailure.get() + " records" : "never",
+          FailOnceAfterTheShortPartitionEnds.seen.get());
+
+      assertTrue(FailOnceAfterTheShortPartitionEnds.failed.get(), "checkpoints completed while the long partition was"
+          + " still read after the short one ended, and the job failed after two of them; completed then: "
+          + FailOnceAfterTheShortPartitionEnds.completedAfterShortEnded);
+      assertEquals(stream.truth(), KnownStream.windowsIn(stack.store()), "per-window sums equal the truth");
+      assertEquals(stream.truth().size() + "\n", stack.store().query("SELECT count() FROM host_vendor_service_1m"),
+          "one row per window, none written twice (rows as inserted, without FINAL)");
+      assertEquals(records + "\n", stack.store().query("SELECT count() FROM flows"), "one raw row per record");
+      assertEquals(records + "\n", stack.store().query("SELECT uniqExact(sequence) FROM flows"));
+    }
+  }
+
   /** Every alert in committed transactions on {@code topic}, read to its end. */
   private static List<ExposureAlert> committedAlerts(String bootstrapServers, String topic) throws Exception {
     List<ExposureAlert> alerts = new ArrayList<>();
@@ -164,6 +211,62 @@ class ExactlyOnceTest {
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
       checkpoints.incrementAndGet();
+    }
+  }
+
+  /**
+   * Passes records through, paced (1 ms every 5 records) so that checkpoints complete while the
+   * long partition is read; throws once when two checkpoints have completed after the short
+   * partition's last record went through. Static: the MiniCluster runs in this JVM, and the flag
+   * must survive the restart.
+   */
+  static final class FailOnceAfterTheShortPartitionEnds implements MapFunction<FlowRecord, FlowRecord>, CheckpointListener {
+    static final AtomicLong seen = new AtomicLong();
+    static final AtomicLong seenShort = new AtomicLong();
+    static final AtomicBoolean failed = new AtomicBoolean();
+    static final AtomicLong seenAtFailure = new AtomicLong();
+    static final AtomicLong lastCompleted = new AtomicLong();
+    /** The newest checkpoint completed when the short partition's last record went through; -1 before. */
+    static final AtomicLong completedWhenShortEnded = new AtomicLong();
+    static final Set<Long> completedAfterShortEnded = ConcurrentHashMap.newKeySet();
+    static volatile String shortHost;
+    static volatile long shortRecords;
+
+    static void reset(String host, long records) {
+      seen.set(0);
+      seenShort.set(0);
+      failed.set(false);
+      lastCompleted.set(0);
+      completedWhenShortEnded.set(-1);
+      completedAfterShortEnded.clear();
+      shortHost = host;
+      shortRecords = records;
+    }
+
+    @Override
+    public FlowRecord map(FlowRecord flow) throws Exception {
+      long n = seen.incrementAndGet();
+      if (n % 5 == 0) {
+        Thread.sleep(1);
+      }
+      if (flow.getHost().equals(shortHost) && seenShort.incrementAndGet() == shortRecords) {
+        completedWhenShortEnded.compareAndSet(-1, lastCompleted.get());
+      }
+      if (completedAfterShortEnded.size() >= 2 && failed.compareAndSet(false, true)) {
+        seenAtFailure.set(n);
+        throw new IllegalStateException("deliberate failure after " + n + " records, checkpoints "
+            + completedAfterShortEnded + " completed after the short partition ended");
+      }
+      return flow;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+      lastCompleted.accumulateAndGet(checkpointId, Math::max);
+      long ended = completedWhenShortEnded.get();
+      if (ended >= 0 && checkpointId > ended) {
+        completedAfterShortEnded.add(checkpointId);
+      }
     }
   }
 }

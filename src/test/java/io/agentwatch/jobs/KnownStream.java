@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -110,6 +111,15 @@ final class KnownStream {
 
   /** Produces {@code some} records, keyed by host, marked as re-sent when {@code resent} (as a sensor does after a failure). */
   static void produce(String bootstrapServers, String topic, List<FlowRecord> some, boolean resent) {
+    produce(bootstrapServers, topic, some, resent, flow -> null);
+  }
+
+  /**
+   * Like {@link #produce(String, String, List, boolean)}, each record to the partition
+   * {@code partitionOf} gives (null: the producer's choice by key).
+   */
+  static void produce(String bootstrapServers, String topic, List<FlowRecord> some, boolean resent,
+      Function<FlowRecord, Integer> partitionOf) {
     SingleObjectCodec<FlowRecord> codec = SingleObjectCodec.flowRecords();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -117,7 +127,8 @@ final class KnownStream {
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
       for (FlowRecord flow : some) {
-        ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(topic, flow.getHost().getBytes(), codec.encode(flow));
+        ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(topic, partitionOf.apply(flow), flow.getHost().getBytes(),
+            codec.encode(flow));
         if (resent) {
           message.headers().add(FlowMessageHeaders.RESENT, new byte[] {'1'});
         }

@@ -144,7 +144,7 @@ public final class AgentWatchJob {
     // record it was given or keeps one past the call; across a keyBy records are new objects anyway.
     env.getConfig().enableObjectReuse();
     SingleOutputStreamOperator<FlowRecord> records = env.fromSource(kafkaSource(config), watermarks(config), "flows topic")
-        .process(new DropResentDuplicates(), new AvroTypeInfo<>(FlowRecord.class)).name("drop re-sent copies");
+        .process(new DropResentDuplicates(config.bounded()), new AvroTypeInfo<>(FlowRecord.class)).name("drop re-sent copies");
     records.getSideOutput(DeadLetterLog.DEAD_LETTERS)
         .sinkTo(new ClickHouseSink<>(config.sink(), DEAD_LETTER_ROWS)).name("ClickHouse " + DeadLetterRows.TABLE);
     return records;

@@ -5,7 +5,10 @@ import java.time.Instant;
 /**
  * The share of one flow record that fell into one window ({@link SpreadOverWindows}): what the
  * window aggregate sums, and what {@code late_flows} keeps of a part whose window had closed for
- * good. A Flink POJO (public fields, no-arg constructor); texts are the record's own references.
+ * good. Or, when {@link #combined} is set, the sum of several records' parts of one host × vendor
+ * × service × window ({@link CombineParts}): then only the key, the window and {@code combined}
+ * are set; such a part is never late, so {@code late_flows} only sees single parts. Crosses the
+ * keyBy through {@link FlowPartSerializer}; texts are the record's own references.
  */
 public final class FlowPart {
 
@@ -32,7 +35,21 @@ public final class FlowPart {
   /** 1 in the window of the record's last_seen, 0 in the others: a record counts once. */
   public int flows;
 
+  /** Several records' parts summed ({@link CombineParts}); null for a single record's part. */
+  public WindowTotals combined;
+
   public FlowPart() {}
+
+  /** An empty combined part of one key and window, for {@link CombineParts} to sum into. */
+  static FlowPart combined(String host, String vendor, String service, long windowStart) {
+    FlowPart part = new FlowPart();
+    part.host = host;
+    part.vendor = vendor;
+    part.service = service;
+    part.windowStart = windowStart;
+    part.combined = new WindowTotals();
+    return part;
+  }
 
   public Instant lastSeen() {
     return Instant.ofEpochSecond(Math.floorDiv(lastSeenMicros, 1_000_000L),
@@ -41,6 +58,10 @@ public final class FlowPart {
 
   @Override
   public String toString() {
+    if (combined != null) {
+      return host + "/" + vendor + "/" + service + " " + Instant.ofEpochMilli(windowStart) + " up=" + combined.bytesUp
+          + " down=" + combined.bytesDown + " flows=" + combined.flows + " (combined)";
+    }
     return host + "/" + vendor + "/" + service + " " + Instant.ofEpochMilli(windowStart) + " up=" + bytesUp
         + " down=" + bytesDown + " packets=" + packetsUp + "/" + packetsDown + " flows=" + flows
         + " (record " + sensorId + "#" + sequence + ")";

@@ -12,7 +12,11 @@ public final class HostVendorAccumulator implements AggregateFunction<FlowPart, 
 
   @Override
   public WindowTotals add(FlowPart part, WindowTotals totals) {
-    totals.add(part);
+    if (part.combined != null) {
+      totals.addAll(part.combined);
+    } else {
+      totals.add(part);
+    }
     return totals;
   }
 

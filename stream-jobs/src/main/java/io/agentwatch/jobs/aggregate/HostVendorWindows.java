@@ -12,11 +12,13 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The aggregation stage: AI-vendor flows, spread over the windows they lasted
- * ({@link SpreadOverWindows}), into per host × vendor × service event-time windows.
+ * ({@link SpreadOverWindows}), summed per window and key inside the source's subtask until the
+ * watermark closes the window ({@link CombineParts}), into per host × vendor × service event-time
+ * windows.
  */
 public final class HostVendorWindows {
 
-  public static final TypeInformation<FlowPart> PART = TypeInformation.of(FlowPart.class);
+  public static final TypeInformation<FlowPart> PART = FlowPartSerializer.TYPE;
 
   /** Parts of flow records whose window had closed for good (later than the allowed lateness). */
   public static final OutputTag<FlowPart> TOO_LATE =
@@ -26,14 +28,12 @@ public final class HostVendorWindows {
 
   /**
    * The window aggregate alone (no sinks): AI-vendor flows spread over the windows between their
-   * first_seen and last_seen, keyed by host, vendor and service into tumbling event-time windows;
+   * first_seen and last_seen, combined per window and key before the shuffle, keyed by host, vendor and service into tumbling event-time windows;
    * parts later than {@code allowedLateness} go to the side output {@link #TOO_LATE}.
    */
   public static SingleOutputStreamOperator<HostVendorWindow> of(DataStream<FlowRecord> flows,
       Duration window, Duration allowedLateness) {
-    return flows
-        .filter(flow -> flow.getVendor() != null).name("AI vendors only")
-        .transform("spread over windows", PART, new SpreadOverWindows(window.toMillis()))
+    return parts(flows, window)
         .keyBy(HostVendorKey::of)
         .window(TumblingEventTimeWindows.of(window))
         .allowedLateness(allowedLateness)
@@ -42,6 +42,18 @@ public final class HostVendorWindows {
             WindowTotalsSerializer.TYPE, WindowTotalsSerializer.TYPE,
             new AvroTypeInfo<>(HostVendorWindow.class))
         .name("host × vendor × service windows");
+  }
+
+  /**
+   * What crosses the keyBy into the windows: the AI-vendor flows' parts ({@link SpreadOverWindows}),
+   * combined per window and key until the watermark closes the window ({@link CombineParts}); a
+   * part whose window has already fired goes on alone.
+   */
+  public static DataStream<FlowPart> parts(DataStream<FlowRecord> flows, Duration window) {
+    return flows
+        .filter(flow -> flow.getVendor() != null).name("AI vendors only")
+        .transform("spread over windows", PART, new SpreadOverWindows(window.toMillis()))
+        .transform("combine parts per window and key", PART, new CombineParts(window.toMillis()));
   }
 
   /**

@@ -26,8 +26,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *
  * <p>A custom operator only because a function cannot stamp its output with a time of its own.
  * It allocates nothing per part: one part object and one stream record are reused, which is safe
- * because the next operator is across a keyBy (each part is serialised when emitted); what is
- * left per part is Flink's (the key, the deserialised part on the window's side).
+ * because the next operator, {@link CombineParts}, copies what it keeps into its totals and
+ * passes anything else straight on across the keyBy (each part is serialised when emitted).
  */
 public final class SpreadOverWindows extends AbstractStreamOperator<FlowPart>
     implements OneInputStreamOperator<FlowRecord, FlowPart> {

@@ -1,7 +1,6 @@
 package io.agentwatch.jobs.aggregate;
 
 import java.io.IOException;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -23,7 +22,7 @@ public final class WindowTotalsSerializer extends TypeSerializerSingleton<Window
   public static final WindowTotalsSerializer INSTANCE = new WindowTotalsSerializer();
 
   /** The type information that makes Flink use this serializer. */
-  public static final TypeInformation<WindowTotals> TYPE = new Info();
+  public static final TypeInformation<WindowTotals> TYPE = new SerializerTypeInfo<>(WindowTotals.class, INSTANCE);
 
   @Override
   public boolean isImmutableType() {
@@ -129,64 +128,6 @@ public final class WindowTotalsSerializer extends TypeSerializerSingleton<Window
   public static final class Snapshot extends SimpleTypeSerializerSnapshot<WindowTotals> {
     public Snapshot() {
       super(() -> INSTANCE);
-    }
-  }
-
-  private static final class Info extends TypeInformation<WindowTotals> {
-
-    @Override
-    public boolean isBasicType() {
-      return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-      return false;
-    }
-
-    @Override
-    public int getArity() {
-      return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-      return 1;
-    }
-
-    @Override
-    public Class<WindowTotals> getTypeClass() {
-      return WindowTotals.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-      return false;
-    }
-
-    @Override
-    public TypeSerializer<WindowTotals> createSerializer(SerializerConfig config) {
-      return INSTANCE;
-    }
-
-    @Override
-    public String toString() {
-      return "WindowTotals";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Info;
-    }
-
-    @Override
-    public int hashCode() {
-      return Info.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-      return o instanceof Info;
     }
   }
 }
