@@ -149,7 +149,7 @@ public final class FlowColumns {
       // 012_flows_compact.sql: the text as 20 bytes, any other text beside, the text an ALIAS of both
       column("community_id_sha1", ClickHouseType.FIXED_STRING_20, new CommunityIdHash(FlowColumns::storedCommunityId)),
       column("community_id", ClickHouseType.STRING, new Derived(FlowRecord::getCommunityId)),
-      column("community_id_other", ClickHouseType.STRING, new CommunityIdOther(FlowColumns::storedCommunityId)),
+      column("community_id_other", ClickHouseType.STRING, new CommunityIdOther(FlowRecord::getCommunityId)),
       column("confidence", LC, text(FlowRecord::getConfidence)),
       // 005_flows_host_owner_team.sql
       column("host_owner", LC, text(FlowRecord::getHostOwner)),
@@ -216,7 +216,10 @@ public final class FlowColumns {
     }
   }
 
-  /** The Community ID the hash and text columns keep: none (null) when the row's 5-tuple gives it back. */
+  /**
+   * The Community ID the hash column keeps: none (null) when the row's 5-tuple gives it back. The
+   * text column needs no such check: it keeps only texts that are not canonical, which no 5-tuple gives.
+   */
   private static String storedCommunityId(FlowRecord record) {
     return TupleCommunityId.matches(record) ? null : record.getCommunityId();
   }

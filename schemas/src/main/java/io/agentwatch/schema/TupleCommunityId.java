@@ -13,8 +13,8 @@ import java.util.Arrays;
  * A record it does not match (a pseudonymised host, another transport, a hash made elsewhere) keeps
  * its stored hash or text, so the store gives back the record's own Community ID either way.
  *
- * <p>Three columns ask about the same record one after the other (the flag, the hash, the text):
- * the thread's last answer is kept for the same field values, so a record costs one SHA-1.
+ * <p>Two columns ask about the same record one after the other (the flag, the hash): the thread's
+ * last answer is kept for the same field values, so a record costs one SHA-1.
  */
 public final class TupleCommunityId {
 
