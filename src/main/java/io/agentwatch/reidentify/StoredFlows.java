@@ -42,8 +42,9 @@ import java.util.Objects;
  *
  * <p>What it cannot change: rows identified by an HTTP Host (the store keeps no Host), the
  * job's per-window table {@code host_vendor_service_1m} and the alerts (computed when the records
- * arrived), {@code host_vendor_contact} (a contact with the old vendor stays), and flows that a
- * sensor with export scope {@code ai} never sent because no catalog entry matched them then.
+ * arrived), {@code host_vendor_contact} and {@code host_vendor_first_contact} (a contact with the
+ * old vendor stays), and flows that a sensor with export scope {@code ai} never sent because no
+ * catalog entry matched them then.
  */
 public final class StoredFlows {
 

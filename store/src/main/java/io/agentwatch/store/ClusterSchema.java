@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
  *       (the same role for Replicated tables: how many recent insert tokens each table
  *       remembers, in Keeper, so any replica drops a re-sent block).</li>
  *   <li>{@code CREATE MATERIALIZED VIEW v TO t AS SELECT ... FROM s} becomes a view of
- *       {@code s_local} (aliased {@code s}, so {@code s.column} still resolves) into
- *       {@code t_local}, on every node: each shard rolls up the rows it stores.</li>
+ *       {@code s_local} (aliased {@code s}, so {@code s.column} still resolves; every {@code FROM s}
+ *       of the view, a subquery's too) into {@code t_local}, on every node: each shard rolls up the
+ *       rows it stores. Other tables the view reads stay the Distributed ones.</li>
  *   <li>{@code CREATE VIEW} gets {@code ON CLUSTER}; it reads the Distributed tables.</li>
  *   <li>{@code ALTER TABLE t ...} runs on {@code t_local ON CLUSTER c}; its column commands run on
  *       the Distributed {@code t} too, so both keep the same columns.</li>
@@ -274,8 +275,9 @@ public record ClusterSchema(String cluster, String database) {
       }
       String source = from.group(1);
       known(source, "materialized view " + view + " FROM");
-      String localSelect = select.substring(0, from.start()) + "FROM " + source + LOCAL_SUFFIX + " AS " + source
-          + select.substring(from.end());
+      // Every read of the source, a subquery's too: in a view, each of them is the inserted block.
+      String localSelect = Pattern.compile("\\bFROM\\s+" + source + "\\b", Pattern.CASE_INSENSITIVE).matcher(select)
+          .replaceAll("FROM " + source + LOCAL_SUFFIX + " AS " + source);
       return "CREATE MATERIALIZED VIEW IF NOT EXISTS " + view + onCluster() + " TO " + target + LOCAL_SUFFIX + " AS " + localSelect;
     }
 

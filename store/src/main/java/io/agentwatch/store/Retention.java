@@ -21,7 +21,8 @@ import java.util.Map;
  * @param raw {@value #RAW}: flows and late_flows
  * @param minutes {@value #MINUTES}: host_vendor_service_1m, flow_totals_1m, vendor_totals_1m, host_traffic_1m
  * @param hours {@value #HOURS}: flow_totals_1h, vendor_totals_1h, host_rollup_1h
- * @param days {@value #DAYS}: flow_totals_1d, vendor_totals_1d, host_rollup_1d, host_vendor_contact
+ * @param days {@value #DAYS}: flow_totals_1d, vendor_totals_1d, host_rollup_1d, host_vendor_contact,
+ *     host_vendor_first_contact
  */
 public record Retention(Duration raw, Duration minutes, Duration hours, Duration days) implements Serializable {
 
@@ -40,16 +41,18 @@ public record Retention(Duration raw, Duration minutes, Duration hours, Duration
       RAW, List.of("flows", "late_flows"),
       MINUTES, List.of("host_vendor_service_1m", "flow_totals_1m", "vendor_totals_1m", "host_traffic_1m"),
       HOURS, List.of("flow_totals_1h", "vendor_totals_1h", "host_rollup_1h"),
-      DAYS, List.of("flow_totals_1d", "vendor_totals_1d", "host_rollup_1d", "host_vendor_contact"));
+      DAYS, List.of("flow_totals_1d", "vendor_totals_1d", "host_rollup_1d", "host_vendor_contact",
+          "host_vendor_first_contact"));
 
   public static final List<Setting> SETTINGS = List.of(
-      Setting.value(RAW, "DURATION", ValueParsers.text(DEFAULTS.raw),
-          "how long flow records are kept (flows, late_flows), from arrival"),
-      Setting.value(MINUTES, "DURATION", ValueParsers.text(DEFAULTS.minutes),
-          "how long per-minute rows are kept (host_vendor_service_1m, flow_totals_1m, vendor_totals_1m, host_traffic_1m)"),
-      Setting.value(HOURS, "DURATION", ValueParsers.text(DEFAULTS.hours), "how long per-hour rows are kept (flow_totals_1h, vendor_totals_1h, host_rollup_1h)"),
-      Setting.value(DAYS, "DURATION", ValueParsers.text(DEFAULTS.days),
-          "how long per-day rows are kept (flow_totals_1d, vendor_totals_1d, host_rollup_1d, host_vendor_contact)"));
+      Setting.value(RAW, "DURATION", ValueParsers.text(DEFAULTS.raw), "how long flow records are kept" + tables(RAW) + ", from arrival"),
+      Setting.value(MINUTES, "DURATION", ValueParsers.text(DEFAULTS.minutes), "how long per-minute rows are kept" + tables(MINUTES)),
+      Setting.value(HOURS, "DURATION", ValueParsers.text(DEFAULTS.hours), "how long per-hour rows are kept" + tables(HOURS)),
+      Setting.value(DAYS, "DURATION", ValueParsers.text(DEFAULTS.days), "how long per-day rows are kept" + tables(DAYS)));
+
+  private static String tables(String key) {
+    return " (" + String.join(", ", TABLES_BY_KEY.get(key)) + ")";
+  }
 
   /** From loaded settings (which must know {@link #SETTINGS}); a bad value is recorded as a problem of {@code settings}. */
   public static Retention from(Settings settings) {

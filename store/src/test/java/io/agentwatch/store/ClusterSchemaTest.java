@@ -214,9 +214,9 @@ class ClusterSchemaTest {
       sent = statementsSent(server);
     }
     assertEquals(List.of("flows", "late_flows", "flow_totals_1h", "vendor_totals_1h", "host_rollup_1h", "flow_totals_1d", "vendor_totals_1d",
-        "host_rollup_1d", "host_vendor_contact"), changed);
+        "host_rollup_1d", "host_vendor_contact", "host_vendor_first_contact"), changed);
     List<String> read = sent.stream().filter(q -> q.startsWith("SELECT engine_full")).toList();
-    assertEquals(13, read.size(), read.toString());
+    assertEquals(14, read.size(), read.toString());
     assertTrue(read.stream().allMatch(q -> q.matches(".* AND name = '\\w+_local' FORMAT TSVRaw")), "the local tables' TTL: " + read);
     List<String> alters = sent.stream().filter(q -> q.startsWith("ALTER")).toList();
     assertEquals(List.of(
@@ -228,7 +228,8 @@ class ClusterSchemaTest {
         "ALTER TABLE flow_totals_1d_local ON CLUSTER agentwatch MODIFY TTL ingested_at + toIntervalDay(1095)",
         "ALTER TABLE vendor_totals_1d_local ON CLUSTER agentwatch MODIFY TTL ingested_at + toIntervalDay(1095)",
         "ALTER TABLE host_rollup_1d_local ON CLUSTER agentwatch MODIFY TTL ingested_at + toIntervalDay(1095)",
-        "ALTER TABLE host_vendor_contact_local ON CLUSTER agentwatch MODIFY TTL ingested_at + toIntervalDay(1095)"), alters);
+        "ALTER TABLE host_vendor_contact_local ON CLUSTER agentwatch MODIFY TTL ingested_at + toIntervalDay(1095)",
+        "ALTER TABLE host_vendor_first_contact_local ON CLUSTER agentwatch MODIFY TTL ingested_at + toIntervalDay(1095)"), alters);
     for (String alter : alters) {
       assertTrue(engine.query("EXPLAIN AST " + alter).startsWith("AlterQuery"), alter);
       String table = alter.split(" ")[2];

@@ -32,7 +32,7 @@ class MigrationsTest {
       assertEquals("alerts\nclients\ndead_letters\nexposure_factors\nflow_totals_1d\nflow_totals_1d_mv\nflow_totals_1h\nflow_totals_1h_mv\n"
               + "flow_totals_1m\nflow_totals_1m_mv\nflow_totals_raw\nflows\nhost_rollup_1d\nhost_rollup_1d_mv\nhost_rollup_1h\n"
               + "host_rollup_1h_mv\nhost_rollup_1m\nhost_rollup_raw\nhost_traffic_1m\nhost_vendor_contact\n"
-              + "host_vendor_contact_mv\nhost_vendor_service_1m\nlate_flows\nschema_migrations\nvendor_totals_1d\n"
+              + "host_vendor_contact_mv\nhost_vendor_first_contact\nhost_vendor_first_contact_mv\nhost_vendor_service_1m\nlate_flows\nschema_migrations\nvendor_totals_1d\n"
               + "vendor_totals_1d_mv\nvendor_totals_1h\nvendor_totals_1h_mv\nvendor_totals_1m\nvendor_totals_1m_mv\nvendor_totals_raw\nvendors\n",
           store.query("SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name"));
       assertEquals("ReplacingMergeTree\n", store.query("SELECT engine FROM system.tables WHERE name = 'host_vendor_service_1m'"));

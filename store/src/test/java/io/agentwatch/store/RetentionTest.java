@@ -40,7 +40,8 @@ class RetentionTest {
       Settings settings = Settings.load(StoreConfig.SETTINGS, null, Map.of(), given);
       Retention configured = Retention.from(settings);
       settings.throwIfProblems();
-      assertEquals(List.of("flows", "late_flows", "flow_totals_1d", "vendor_totals_1d", "host_rollup_1d", "host_vendor_contact"),
+      assertEquals(List.of("flows", "late_flows", "flow_totals_1d", "vendor_totals_1d", "host_rollup_1d", "host_vendor_contact",
+          "host_vendor_first_contact"),
           configured.apply(store));
       assertTtl(store, "flows", "ingested_at + toIntervalDay(7)");
       assertTtl(store, "host_vendor_contact", "ingested_at + toIntervalDay(3650)");
