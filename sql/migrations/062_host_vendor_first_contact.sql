@@ -5,10 +5,10 @@
 --
 -- A row is written when an insert brings a pair's earliest record so far: the pair has no row yet,
 -- or the insert's earliest record for it is older than the pair's earliest row (a long connection
--- reported after a shorter, later one). Such a row names the row it replaces in supersedes (that
--- row's first_seen; 1970-01-01 for a pair's first row), so a reader skips the replaced one without
--- grouping. Two inserts at the same moment (the job's sink subtasks) can each write a pair's first
--- row; new_vendor_pairs keeps the earlier (it checks its rows against host_vendor_contact).
+-- reported after a shorter, later one). supersedes names the row it replaces (that row's
+-- first_seen; 1970-01-01 for a pair's first row), which shows how often that happens. Two inserts
+-- at the same moment (the job's sink subtasks on a server) can each write a pair's first row.
+-- A reader keeps a pair's earliest row (new_vendor_pairs).
 -- host_team: the host's team at that first contact.
 --
 -- The view looks the block's pairs up in this table itself, not in host_vendor_contact: that

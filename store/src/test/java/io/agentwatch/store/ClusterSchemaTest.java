@@ -66,7 +66,8 @@ class ClusterSchemaTest {
         assertTrue(understood(statement).contains("distributed_foreground_insert = 1"), understood(statement));
         continue;
       }
-      assertTrue(ast.startsWith("CreateQuery") || ast.startsWith("AlterQuery") || ast.startsWith("DropQuery"), ast);
+      assertTrue(ast.startsWith("CreateQuery") || ast.startsWith("AlterQuery") || ast.startsWith("DropQuery")
+          || ast.startsWith("TruncateQuery"), ast);
       assertTrue(understood(statement).contains(" ON CLUSTER " + CLUSTER + " "), understood(statement));
     }
   }

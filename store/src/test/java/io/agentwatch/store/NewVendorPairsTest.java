@@ -144,8 +144,8 @@ class NewVendorPairsTest {
     }
     return earliest.entrySet().stream()
         .filter(e -> !e.getValue().getFirstSeen().isBefore(since) && e.getValue().getFirstSeen().isBefore(until))
-        .sorted(Comparator.<Map.Entry<Pair, FlowRecord>, Instant>comparing(e -> e.getValue().getFirstSeen().truncatedTo(ChronoUnit.SECONDS))
-            .reversed().thenComparing(e -> e.getKey().host()).thenComparing(e -> e.getKey().vendor()))
+        .sorted(Comparator.<Map.Entry<Pair, FlowRecord>, Instant>comparing(e -> e.getValue().getFirstSeen()).reversed()
+            .thenComparing(e -> e.getKey().host()).thenComparing(e -> e.getKey().vendor()))
         .limit(limit)
         .map(e -> String.join("\t", e.getKey().host(), e.getValue().getHostTeam(), e.getKey().vendor(),
             e.getValue().getFirstSeen().truncatedTo(ChronoUnit.SECONDS).toString(), String.valueOf(bytes.getOrDefault(e.getKey(), 0L))))
