@@ -5,9 +5,8 @@
 -- A pair can have later rows too (its earliest record reported after later ones, or two writers at
 -- once): of the range's newest 8 × {limit} rows, those that are their pair's earliest row are kept.
 -- The bytes come from the smallest host_rollup table that answers the range (sql/README.md), for
--- the hosts shown only, from the day of the oldest contact shown (a pair sent nothing before it).
--- The pairs' earliest rows are looked up per host (a host has a few vendors): one LowCardinality
--- key filters faster than the pair.
+-- the hosts shown only. The pairs' earliest rows are looked up per host (a host has a few
+-- vendors): one LowCardinality key filters faster than the pair.
 -- team: the host's team at its first contact with the vendor.
 -- @param since DateTime 1970-01-01 first contact at or after this time
 -- @param until DateTime 2106-01-01 first contact before this time
@@ -46,7 +45,6 @@ LEFT JOIN
     SELECT host, sumMap(service_up) AS service_up
     FROM {host_rollup:Rollup}
     WHERE window_start >= {since:DateTime} AND window_start < {until:DateTime}
-      AND window_start >= (SELECT toStartOfDay(min(first_contact)) FROM pairs)
       AND ({team:String} = '' OR host_team = {team:String})
       AND host IN (SELECT host FROM pairs)
     GROUP BY host
