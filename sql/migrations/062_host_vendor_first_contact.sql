@@ -5,10 +5,9 @@
 --
 -- A row is written when an insert brings a pair's earliest record so far: the pair has no row yet,
 -- or the insert's earliest record for it is older than the pair's earliest row (a long connection
--- reported after a shorter, later one). supersedes names the row it replaces (that row's
--- first_seen; 1970-01-01 for a pair's first row), which shows how often that happens. Two inserts
--- at the same moment (the job's sink subtasks on a server) can each write a pair's first row.
--- A reader keeps a pair's earliest row (new_vendor_pairs).
+-- reported after a shorter, later one). Two inserts at the same moment (the job's sink subtasks on
+-- a server) can each write a pair's first row. A reader keeps a pair's earliest row
+-- (new_vendor_pairs).
 -- host_team: the host's team at that first contact.
 --
 -- The view looks the block's pairs up in this table itself, not in host_vendor_contact: that
@@ -25,7 +24,6 @@ CREATE TABLE IF NOT EXISTS host_vendor_first_contact
     host          LowCardinality(String),
     vendor        LowCardinality(String),
     host_team     LowCardinality(String),
-    supersedes    DateTime64(6, 'UTC'),
     ingested_at   DateTime('UTC')
 )
 ENGINE = MergeTree
@@ -35,14 +33,14 @@ SETTINGS non_replicated_deduplication_window = 10000;
 
 INSERT INTO host_vendor_first_contact
 SELECT min(c.first_seen) AS first_seen, host, vendor, argMin(c.host_team, c.first_seen) AS host_team,
-       toDateTime64(0, 6, 'UTC') AS supersedes, max(c.ingested_at) AS ingested_at
+       max(c.ingested_at) AS ingested_at
 FROM host_vendor_contact AS c
 WHERE vendor != '' AND (SELECT count() FROM host_vendor_first_contact) = 0
 GROUP BY host, vendor;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS host_vendor_first_contact_mv TO host_vendor_first_contact AS
 SELECT b.first_seen AS first_seen, b.host AS host, b.vendor AS vendor, b.host_team AS host_team,
-       known.first_seen AS supersedes, b.ingested_at AS ingested_at
+       b.ingested_at AS ingested_at
 FROM
 (
     SELECT host, vendor, argMin(flows.host_team, flows.first_seen) AS host_team,
