@@ -6,6 +6,7 @@
 -- existed (incident_id '') is an incident of its own. Same filters as the alerts query: the
 -- incidents whose first window starts in the range, i.e. exactly those the alerts query's rows
 -- belong to. Columns are qualified (a.) because the selected names hide the table's in WHERE.
+-- A team's alerts are those of the hosts whose flows to vendors carried the team (host_vendor_contact).
 -- @param since DateTime 1970-01-01 incidents whose first window starts at or after this time
 -- @param until DateTime 2106-01-01 incidents whose first window starts before this time
 -- @param host String '' only this host ('' for every host)
@@ -39,7 +40,7 @@ WHERE a.window_start >= {since:DateTime} AND a.window_start < {until:DateTime}
   AND ({host:String} = '' OR a.host = {host:String})
   AND ({vendor:String} = '' OR a.vendor = {vendor:String})
   AND ({detector:String} = '' OR a.detector = {detector:String})
-  AND ({team:String} = '' OR a.host IN (SELECT DISTINCT host FROM flows WHERE host_team = {team:String}))
+  AND ({team:String} = '' OR a.host IN (SELECT host FROM host_vendor_contact WHERE host_team = {team:String}))
 GROUP BY incident_id
 ORDER BY window_start DESC, score DESC, incident_id
 LIMIT {limit:UInt64}
