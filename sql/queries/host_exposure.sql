@@ -4,11 +4,10 @@
 -- there, migration 050, and explained in docs/exposure.md), summed. With the host's team, upload,
 -- how many vendors it used and the vendor that weighs most. A service the vendors table does not
 -- list counts with the factor of the view's '' row (unknown facts, unreviewed).
--- Reads the smallest host_rollup table that answers the range (a row per host and bucket with its
--- bytes up per 'vendor/service', vendor ids hold no '/': sql/README.md) twice: it ranks every host
--- on its rows' products, then weighs the {limit} + 10 first per vendor from the same rows summed per
--- host. The ten more keep a host whose rank moved by a float rounding (the ranking adds the same
--- products in another order) on the page.
+-- Ranks the hosts on the smallest host_rollup table that answers the range (a row per host and
+-- bucket with its bytes up per vendor/service: sql/README.md), then weighs the {limit} + 10 first
+-- of them exactly as before on the smallest flow_totals table: the ten more keep a host whose
+-- rank moved by a float rounding (the ranking adds the same products in another order) on the page.
 -- @param since DateTime 1970-01-01 flows last seen at or after this time
 -- @param until DateTime 2106-01-01 flows last seen before this time
 -- @param team String '' only hosts of this team ('' for every team)
@@ -28,13 +27,14 @@ SELECT
     round(max(vendor_exposure), 2)              AS top_vendor_exposure
 FROM
 (
-    SELECT host, substring(key, 1, position(key, '/') - 1) AS vendor, max(team) AS team, sum(service_bytes) AS up,
-           sum(service_bytes / 1e6 * transform(key, factors.1, factors.2, factors.3)) AS vendor_exposure
+    SELECT t.host AS host, t.vendor AS vendor, max(t.team) AS team, sum(t.up) AS up,
+           sum(t.up / 1e6 * if(f.vendor = '', u.factor, f.factor)) AS vendor_exposure
     FROM
     (
-        SELECT host, max(host_team) AS team, sumMap(service_up) AS sent
-        FROM {host_rollup:Rollup}
-        WHERE window_start >= {since:DateTime} AND window_start < {until:DateTime}
+        SELECT host, vendor, service, max(host_team) AS team, sum(bytes_up) AS up
+        FROM {flow_totals:Rollup}
+        WHERE vendor != ''
+          AND window_start >= {since:DateTime} AND window_start < {until:DateTime}
           AND ({team:String} = '' OR host_team = {team:String})
           AND ({host:String} = '' OR host = {host:String})
           AND host IN
@@ -49,10 +49,11 @@ FROM
                                     mapValues(service_up))) DESC, host
               LIMIT {limit:UInt64} + 10
           )
-        GROUP BY host
-    )
-    ARRAY JOIN mapKeys(sent) AS key, mapValues(sent) AS service_bytes
-    GROUP BY host, vendor
+        GROUP BY host, vendor, service
+    ) AS t
+    LEFT JOIN exposure_factors AS f ON f.vendor = t.vendor AND f.service = t.service
+    CROSS JOIN (SELECT factor FROM exposure_factors WHERE vendor = '') AS u
+    GROUP BY t.host, t.vendor
 )
 GROUP BY host
 ORDER BY exposure DESC, host

@@ -36,8 +36,7 @@ import java.util.regex.Pattern;
  *   <li>{@code ALTER TABLE t ...} runs on {@code t_local ON CLUSTER c}; its column commands run on
  *       the Distributed {@code t} too, so both keep the same columns.</li>
  *   <li>{@code DROP TABLE t} drops {@code t} and {@code t_local} on the cluster ({@code SYNC}, so
- *       their Keeper paths are gone before a later migration might reuse the name).
- *       {@code DROP VIEW v} drops {@code v} on the cluster (a view has no local form).</li>
+ *       their Keeper paths are gone before a later migration might reuse the name).</li>
  *   <li>{@code TRUNCATE TABLE t} empties {@code t_local} on the cluster: a Distributed table holds
  *       no rows of its own.</li>
  *   <li>{@code INSERT INTO t SELECT ...} (a new rollup filled from what is stored) runs once,
@@ -85,7 +84,6 @@ public record ClusterSchema(String cluster, String database) {
       "(ADD|DROP|MODIFY|RENAME|COMMENT) COLUMN\\b.*", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
   private static final Pattern TRUNCATE_TABLE = Pattern.compile("TRUNCATE TABLE (IF EXISTS )?(\\w+)", Pattern.CASE_INSENSITIVE);
   private static final Pattern DROP_TABLE = Pattern.compile("DROP TABLE (IF EXISTS )?(\\w+)", Pattern.CASE_INSENSITIVE);
-  private static final Pattern DROP_VIEW = Pattern.compile("DROP VIEW (IF EXISTS )?(\\w+)", Pattern.CASE_INSENSITIVE);
   private static final Pattern INSERT_SELECT = Pattern.compile("INSERT INTO (\\w+)\\s+SELECT\\s.*", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
   private static final Pattern DEDUPLICATION_WINDOW = Pattern.compile("\\bnon_replicated_deduplication_window\\b");
 
@@ -233,9 +231,6 @@ public record ClusterSchema(String cluster, String database) {
         }
         return List.of("DROP TABLE IF EXISTS " + table + onCluster() + " SYNC",
             "DROP TABLE IF EXISTS " + table + LOCAL_SUFFIX + onCluster() + " SYNC");
-      }
-      if ((m = DROP_VIEW.matcher(sql)).matches()) {
-        return List.of("DROP VIEW IF EXISTS " + m.group(2) + onCluster() + " SYNC");
       }
       if ((m = INSERT_SELECT.matcher(sql)).matches()) {
         known(m.group(1), "INSERT INTO");

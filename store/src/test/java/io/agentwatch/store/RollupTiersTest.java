@@ -89,8 +89,8 @@ class RollupTiersTest {
   }
 
   /**
-   * top_hosts and host_exposure rank the hosts on host_rollup, then sum the rows of those shown: a
-   * page of two of the seven hosts is the same two, with the same figures, on every tier.
+   * top_hosts and host_exposure rank the hosts on host_rollup, then read flow_totals for those
+   * shown: a page of two of the seven hosts is the same two, with the same figures, on every tier.
    */
   @Test
   void aPageOfAFewHostsIsTheSameOnEveryTier() throws Exception {
