@@ -18,11 +18,12 @@ import java.util.Map;
  * second. Rows older than a shortened TTL are dropped by that ALTER (ClickHouse's
  * {@code materialize_ttl_after_modify}).
  *
- * @param raw {@value #RAW}: flows and late_flows
- * @param minutes {@value #MINUTES}: host_vendor_service_1m, flow_totals_1m, vendor_totals_1m, host_traffic_1m
- * @param hours {@value #HOURS}: flow_totals_1h, vendor_totals_1h, host_rollup_1h
- * @param days {@value #DAYS}: flow_totals_1d, vendor_totals_1d, host_rollup_1d, host_vendor_contact,
- *     host_vendor_first_contact
+ * Each setting's tables are those of {@link #TABLES_BY_KEY} under its key.
+ *
+ * @param raw {@value #RAW}: the flow records
+ * @param minutes {@value #MINUTES}: the per-minute tables
+ * @param hours {@value #HOURS}: the per-hour tables
+ * @param days {@value #DAYS}: the per-day tables and the first and last contacts
  */
 public record Retention(Duration raw, Duration minutes, Duration hours, Duration days) implements Serializable {
 

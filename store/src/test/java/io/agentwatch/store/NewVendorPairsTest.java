@@ -128,7 +128,6 @@ class NewVendorPairsTest {
     }
   }
 
-
   /** host, team, vendor, first seen (seconds), bytes up in the range: computed from the records. */
   private static List<String> expected(List<FlowRecord> flows, Instant since, Instant until, String team, int limit) {
     Map<Pair, FlowRecord> earliest = new HashMap<>();
