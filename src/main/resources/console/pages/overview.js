@@ -37,7 +37,9 @@ export default function render(main, { range, filters }) {
   main.append(h('h1', {}, 'Overview'), ...[totals, series, hosts, teams, vendors, alerts, pairs].map((p) => p.section));
   return Promise.all([
     fill(totals, query('fleet_totals', common).then(tiles)),
-    fill(series, query('fleet_overview', { ...common, bucket_seconds: range.bucket }).then((r) => stackedSeries(r, range))),
+    fill(series, query('fleet_overview', { ...common, bucket_seconds: range.bucket }, {
+      columns: ['time', 'vendor', 'bytes_up'],
+    }).then((r) => stackedSeries(r, range))),
     fill(hosts, query('top_hosts', common).then((r) => table(r, { panel: hosts, links: links.columns }))),
     fill(teams, query('top_teams', common).then((r) => table(r, { panel: teams, links: links.columns }))),
     fill(vendors, query('top_vendors', common).then((r) => table(r, { panel: vendors, links: links.columns }))),

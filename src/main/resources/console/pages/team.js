@@ -15,7 +15,9 @@ export default function render(main, { range, filters }) {
   const alerts = panel('Alerts', { id: 'team-alerts' });
   main.append(h('h1', {}, `Team ${filters.team}`), ...[chart, hosts, vendors, pairs, alerts].map((p) => p.section));
   return Promise.all([
-    fill(chart, query('fleet_overview', { ...common, bucket_seconds: range.bucket }).then((r) => stackedSeries(r, range))),
+    fill(chart, query('fleet_overview', { ...common, bucket_seconds: range.bucket }, {
+      columns: ['time', 'vendor', 'bytes_up'],
+    }).then((r) => stackedSeries(r, range))),
     fill(hosts, query('top_hosts', common).then((r) => table(r, { panel: hosts, links: links.columns }))),
     fill(vendors, query('top_vendors', common).then((r) => table(r, { panel: vendors, links: links.columns }))),
     fill(pairs, query('new_vendor_pairs', common).then((r) => table(r, { panel: pairs, links: links.columns }))),

@@ -15,8 +15,9 @@ export default function render(main, { range, filters }) {
   const alerts = panel('Alerts', { wide: true, id: 'vendor-alerts' });
   main.append(h('h1', {}, `Vendor ${filters.vendor}`), ...[chart, services, hosts, teams, alerts].map((p) => p.section));
   return Promise.all([
-    fill(chart, query('fleet_overview', { ...common, bucket_seconds: range.bucket }).then((r) =>
-      lines(r, range, { timeColumn: 'time', valueColumns: ['bytes_up', 'bytes_down'] }))),
+    fill(chart, query('fleet_overview', { ...common, bucket_seconds: range.bucket }, {
+      columns: ['time', 'bytes_up', 'bytes_down'],
+    }).then((r) => lines(r, range, { timeColumn: 'time', valueColumns: ['bytes_up', 'bytes_down'] }))),
     fill(services, query('vendor_detail', common).then((r) => table(r, { panel: services }))),
     fill(hosts, query('top_hosts', common).then((r) => table(r, { panel: hosts, links: links.columns }))),
     fill(teams, query('top_teams', common).then((r) => table(r, { panel: teams, links: links.columns }))),

@@ -46,7 +46,12 @@ public record QueryResult(List<Column> columns, List<List<Object>> rows) {
   /** Runs a named query on the store. */
   public static QueryResult run(ClickHouseStore store, NamedQuery query, Map<String, String> parameters, Instant now)
       throws StoreException {
-    return fromJsonCompact(store.query(query.render(parameters, now) + "\nFORMAT JSONCompact"));
+    return run(store, query.render(parameters, now));
+  }
+
+  /** Runs the SQL a named query rendered ({@link NamedQuery#render}) on the store. */
+  public static QueryResult run(ClickHouseStore store, String renderedSql) throws StoreException {
+    return fromJsonCompact(store.query(renderedSql + "\nFORMAT JSONCompact"));
   }
 
   /** Reads ClickHouse's JSONCompact output (meta: names and types; data: one array per row). */

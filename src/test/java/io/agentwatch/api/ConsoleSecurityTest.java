@@ -135,6 +135,31 @@ class ConsoleSecurityTest {
     }
   }
 
+  @Test
+  void askedColumnsAreNamesOfTheResultAndNothingElse() throws Exception {
+    try (ApiServer api = start(new InetSocketAddress("127.0.0.1", 0), HttpConfig.OPEN)) {
+      JsonNode narrowed = rows(api, "alerts", "columns=host,alert_id");
+      assertEquals(1, narrowed.size(), narrowed.toString());
+      assertEquals(List.of("host", "alert_id"), iterable(narrowed.get(0).fieldNames()), narrowed.toString());
+      assertEquals("build-42", narrowed.get(0).path("host").asText());
+      for (String attempt : List.of("alert_id FROM alerts --", "alert_id,(SELECT 1)", "*", "alert_id;DROP TABLE alerts", "")) {
+        HttpResponse<String> refused = get(api.url() + "/api/queries/alerts?columns="
+            + URLEncoder.encode(attempt, StandardCharsets.UTF_8), null);
+        assertEquals(400, refused.statusCode(), attempt + " -> " + refused.body());
+      }
+      HttpResponse<String> unknown = get(api.url() + "/api/queries/alerts?columns=host,password", null);
+      assertEquals(400, unknown.statusCode(), unknown.body());
+      assertTrue(unknown.body().contains("query alerts has no column among host,password"), unknown.body());
+      assertEquals(1, rows(api, "alerts", "").size(), "the alert is still there");
+    }
+  }
+
+  private static List<String> iterable(java.util.Iterator<String> names) {
+    List<String> list = new java.util.ArrayList<>();
+    names.forEachRemaining(list::add);
+    return list;
+  }
+
   private static JsonNode rows(ApiServer api, String query, String parameters) throws Exception {
     HttpResponse<String> response = get(api.url() + "/api/queries/" + query + "?" + parameters, null);
     assertEquals(200, response.statusCode(), response.body());

@@ -35,6 +35,10 @@ import java.util.regex.Pattern;
  * since 1970) and the bucket width is chosen, so each tier gives the same result: a range that
  * does not start and end on whole minutes reads the records.
  *
+ * <p>A caller may ask for some of the result's columns only ({@link #render(Map, Instant, List)}):
+ * ClickHouse then leaves out the work that computes only the others, such as merging host-count
+ * states for a chart that draws bytes.
+ *
  * <p>Times are ISO-8601 instants ({@code 2026-12-06T14:00:00Z}), dates ({@code 2026-12-06},
  * midnight UTC), {@code now}, or a duration ago: {@code 90s}, {@code 15m}, {@code 24h}, {@code 7d}.
  */
@@ -64,6 +68,11 @@ public final class NamedQuery {
 
   private static final Pattern PARAM_LINE =
       Pattern.compile("--\\s*@param\\s+([a-z_][a-z0-9_]*)\\s+(\\w+)\\s+(\\S+)\\s*(.*)");
+  /** The name under which a caller asks for some columns only (the HTTP API's query string): no parameter's. */
+  public static final String COLUMNS = "columns";
+
+  /** A result column a caller may ask for: a plain identifier, so it is written into the SQL as is. */
+  private static final Pattern COLUMN = Pattern.compile("[a-z_][a-z0-9_]*");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_][a-z0-9_]*):(\\w+)}");
   private static final Pattern AGO = Pattern.compile("(\\d+)(s|m|h|d)");
   private static final DateTimeFormatter CLICKHOUSE_TIME =
@@ -105,6 +114,10 @@ public final class NamedQuery {
             default -> param.group(3);
           };
           Parameter parameter = new Parameter(param.group(1), type, defaultValue, param.group(4).strip());
+          if (parameter.name().equals(COLUMNS)) {
+            throw new IllegalArgumentException("query " + name + ": '" + COLUMNS
+                + "' is no parameter name: callers ask for the result's columns under it");
+          }
           if (defaultValue != null && !defaultValue.isEmpty()) {
             literal(name, parameter, defaultValue, Instant.EPOCH); // a bad default fails at load
           }
@@ -205,6 +218,29 @@ public final class NamedQuery {
     }
     placeholder.appendTail(sql);
     return sql.toString();
+  }
+
+  /**
+   * The SQL of {@link #render(Map, Instant)} narrowed to {@code columns}, in that order.
+   *
+   * @param columns names of the result's columns; a name the result lacks fails in the store
+   *     (UNKNOWN_IDENTIFIER)
+   * @throws IllegalArgumentException for no column, a name that is not an identifier, or one named twice
+   */
+  public String render(Map<String, String> values, Instant now, List<String> columns) {
+    if (columns.isEmpty()) {
+      throw new IllegalArgumentException("query " + name + ": name at least one column, or leave columns out for all");
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    for (String column : columns) {
+      if (!COLUMN.matcher(column).matches()) {
+        throw new IllegalArgumentException("query " + name + ": '" + column + "' is not a column name ([a-z_][a-z0-9_]*)");
+      }
+      if (!seen.add(column)) {
+        throw new IllegalArgumentException("query " + name + ": column " + column + " is named twice");
+      }
+    }
+    return "SELECT " + String.join(", ", columns) + "\nFROM\n(\n" + render(values, now) + "\n)";
   }
 
   /**

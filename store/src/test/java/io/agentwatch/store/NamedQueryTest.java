@@ -60,6 +60,38 @@ class NamedQueryTest {
   }
 
   @Test
+  void askingForSomeColumnsGivesThoseColumnsOfTheSameRows() throws Exception {
+    try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dataDir)) {
+      Migrations.bundled(store).apply();
+      RowBinaryWriter out = new RowBinaryWriter();
+      HostVendorWindowRows.encode(out, SampleRecords.window("build-7", "anthropic", "05:06:00", 1000, 700, 2));
+      HostVendorWindowRows.encode(out, SampleRecords.window("build-7", "openai", "07:00:00", 50, 50, 2));
+      store.insertRowBinary(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, out.toByteArray());
+      NamedQuery totals = NamedQueries.get("host_totals");
+
+      assertEquals("1000\tanthropic\n50\topenai\n",
+          store.query(totals.render(Map.of(), NOW, java.util.List.of("bytes_up", "vendor")) + " FORMAT TSV"));
+      assertTrue(assertThrows(StoreException.class,
+          () -> store.query(totals.render(Map.of(), NOW, java.util.List.of("vendor", "no_such_column")))).clickHouseCode() == 47,
+          "a column the result lacks: UNKNOWN_IDENTIFIER");
+    }
+  }
+
+  @Test
+  void columnNamesAreIdentifiersNamedOnce() {
+    NamedQuery totals = NamedQueries.get("host_totals");
+    assertEquals("query host_totals: 'vendor)--' is not a column name ([a-z_][a-z0-9_]*)",
+        assertThrows(IllegalArgumentException.class, () -> totals.render(Map.of(), NOW, java.util.List.of("vendor)--"))).getMessage());
+    assertEquals("query host_totals: column vendor is named twice",
+        assertThrows(IllegalArgumentException.class, () -> totals.render(Map.of(), NOW, java.util.List.of("vendor", "vendor"))).getMessage());
+    assertEquals("query host_totals: name at least one column, or leave columns out for all",
+        assertThrows(IllegalArgumentException.class, () -> totals.render(Map.of(), NOW, java.util.List.of())).getMessage());
+    assertEquals("query q: 'columns' is no parameter name: callers ask for the result's columns under it",
+        assertThrows(IllegalArgumentException.class,
+            () -> NamedQuery.parse("q", "-- d\n-- @param columns String '' c\nSELECT {columns:String}")).getMessage());
+  }
+
+  @Test
   void badValuesAndUnknownParametersAreRefusedNamingTheParameter() {
     NamedQuery alerts = NamedQueries.get("alerts");
     assertEquals("query alerts: parameter since is 'yesterday', expected a time: an ISO-8601 instant (2026-12-06T14:00:00Z),"
