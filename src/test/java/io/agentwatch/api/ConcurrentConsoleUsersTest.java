@@ -41,9 +41,9 @@ class ConcurrentConsoleUsersTest {
   /** The range the overview shows: a past day holding the fill. */
   private static final String RANGE = "since=2026-11-01T00:00:00Z&until=2026-11-02T00:00:00Z";
   /** The overview page's requests (pages/overview.js), the range and bucket it sends. */
-  private static final List<String> OVERVIEW = List.of("fleet_totals?" + RANGE, "fleet_overview?" + RANGE + "&bucket_seconds=3600",
-      "top_hosts?" + RANGE, "top_teams?" + RANGE, "top_vendors?" + RANGE, "alerts?" + RANGE + "&limit=10",
-      "new_vendor_pairs?" + RANGE);
+  private static final List<String> OVERVIEW = List.of("fleet_summary?" + RANGE,
+      "fleet_overview?" + RANGE + "&bucket_seconds=3600&columns=time,vendor,bytes_up",
+      "top_hosts?" + RANGE, "incidents?" + RANGE + "&limit=10", "new_vendor_pairs?" + RANGE);
 
   @TempDir Path dir;
 
@@ -65,7 +65,7 @@ class ConcurrentConsoleUsersTest {
           alone.put(request, rows(api, request));
         }
         assertEquals(50_000, alone.get(OVERVIEW.get(0)).get(0).path("flows").asLong(), "the day's flows, one user alone");
-        assertEquals(10, alone.get(OVERVIEW.get(5)).size(), "the newest alerts, one user alone");
+        assertEquals(10, alone.get(OVERVIEW.get(3)).size(), "the newest incidents, one user alone");
 
         AtomicBoolean inserting = new AtomicBoolean(true);
         ExecutorService pool = Executors.newFixedThreadPool(USERS + 1);

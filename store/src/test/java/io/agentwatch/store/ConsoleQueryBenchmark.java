@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and more, as state.js rounds it) it reports each query's p50/p95 and rows to read per table, the same query
  * on the raw records (every rollup it reads replaced by that family's {@code _raw} view) where it
  * reads a rollup (with {@code .baseline}, the query's file as it was before 060 instead: what
- * the console asked of the records before the panel rollups), and the overview page's wall time with its seven queries sent at once as the
+ * the console asked of the records before the panel rollups), and the overview page's wall time with its queries sent at once as the
  * browser does; and bytes on disk per row of each table and per column of {@code flows}
  * (BENCHMARKS.md, Store). Queries run as the console's do: {@link EmbeddedChdbStore#queryReadOnly},
  * what {@code up}'s ClickHouse HTTP interface serves. {@code bench/console-queries.sh} runs it.
@@ -84,14 +84,14 @@ class ConsoleQueryBenchmark {
   private static final Map<String, Long> RANGES = presets();
 
   /** The overview page's queries, as pages/overview.js sends them. */
-  private static final List<String> OVERVIEW = List.of("fleet_totals", "fleet_overview", "top_hosts", "top_teams",
-      "top_vendors", "incidents", "new_vendor_pairs");
+  private static final List<String> OVERVIEW = List.of("fleet_summary", "fleet_overview", "top_hosts", "incidents",
+      "new_vendor_pairs");
 
   /** The columns the overview page asks of a query where it shows some only (its chart draws bytes). */
   private static final Map<String, List<String>> ASKED_COLUMNS = Map.of("fleet_overview", List.of("time", "vendor", "bytes_up"));
 
   /** The other pages' queries over a range (host, team, vendor, alerts pages), each once. */
-  private static final List<String> OTHERS = List.of("alerts", "vendor_detail", "host_vendors", "host_clients", "host_minutes",
+  private static final List<String> OTHERS = List.of("fleet_totals", "top_teams", "top_vendors", "alerts", "vendor_detail", "host_vendors", "host_clients", "host_minutes",
       "alert_timeline", "host_exposure", "host_vendor_exposure");
 
   @TempDir Path temporary;
@@ -129,7 +129,8 @@ class ConsoleQueryBenchmark {
             }
           }
           long[] page = overviewPage(store, parameters);
-          System.out.printf("bench: %s\toverview page (7 queries at once)\t-\t%.0f\t%.0f%n", range.getKey(), page[0] / 1e6, page[1] / 1e6);
+          System.out.printf("bench: %s\toverview page (%d queries at once)\t-\t%.0f\t%.0f%n", range.getKey(), OVERVIEW.size(),
+              page[0] / 1e6, page[1] / 1e6);
         }
         Map<String, String> alert = Map.of("alert_id", store.query("SELECT alert_id FROM alerts ORDER BY window_start DESC LIMIT 1 FORMAT TSV").trim());
         for (String name : List.of("alert", "alert_flows")) {

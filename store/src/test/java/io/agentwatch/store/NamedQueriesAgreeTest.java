@@ -108,6 +108,58 @@ class NamedQueriesAgreeTest {
   }
 
   @Test
+  void theSummaryHasTheRowsOfFleetTotalsTopVendorsAndTopTeamsForEveryFilter() throws Exception {
+    Map<String, String> range = Map.of("since", dayStart.plus(Duration.ofHours(6)).toString(),
+        "until", dayStart.plus(Duration.ofHours(18)).toString());
+    List<Map<String, String>> filterSets = List.of(Map.of(), range, with(range, "team", "payments"),
+        Map.of("vendor", "anthropic"), Map.of("team", "ml", "vendor", "openai"), with(range, "vendor", "deepseek"));
+    for (Map<String, String> filters : filterSets) {
+      List<Map<String, String>> summary = rows("fleet_summary", with(filters, "limit", "1000"));
+      String vendor = filters.getOrDefault("vendor", "");
+      String team = filters.getOrDefault("team", "");
+      assertEquals(rows("fleet_totals", filters), scope(summary, "fleet", FLEET_TOTALS), "fleet, " + filters);
+      assertEquals(rows("top_vendors", with(without(filters, "vendor"), "limit", "1000")).stream()
+              .filter(row -> vendor.isEmpty() || row.get("vendor").equals(vendor)).toList(),
+          scope(summary, "vendor", TOP_VENDORS), "vendors, " + filters);
+      assertEquals(rows("top_teams", with(without(filters, "team"), "limit", "1000")).stream()
+              .filter(row -> team.isEmpty() || row.get("team").equals(team)).toList(),
+          scope(summary, "team", TOP_TEAMS), "teams, " + filters);
+    }
+    List<Map<String, String>> oneHost = rows("fleet_summary", Map.of("host", "host-4", "limit", "1000"));
+    assertEquals(rows("top_vendors", Map.of("host", "host-4", "limit", "1000")), scope(oneHost, "vendor", TOP_VENDORS));
+    assertEquals(List.of(flows.stream().filter(f -> f.getHost().equals("host-4")).mapToLong(FlowRecord::getBytesUp).sum()),
+        scope(oneHost, "fleet", List.of("bytes_up")).stream().map(row -> Long.parseLong(row.get("bytes_up"))).toList());
+    assertEquals("1", scope(oneHost, "fleet", List.of("hosts")).get(0).get("hosts"));
+    assertEquals(2, rows("fleet_summary", Map.of("limit", "2")).stream().filter(row -> row.get("scope").equals("vendor")).count(),
+        "the limit applies to each scope");
+  }
+
+  private static final List<String> FLEET_TOTALS = List.of("bytes_up", "bytes_down", "flows", "hosts", "teams", "vendors");
+  private static final List<String> TOP_VENDORS = List.of("vendor", "bytes_up", "bytes_down", "flows", "hosts", "teams");
+  private static final List<String> TOP_TEAMS = List.of("team", "hosts", "bytes_up", "bytes_down", "vendors");
+
+  /** The rows of one scope of fleet_summary, with the columns of the query that scope stands for. */
+  private static List<Map<String, String>> scope(List<Map<String, String>> summary, String scope, List<String> columns) {
+    return summary.stream().filter(row -> row.get("scope").equals(scope)).map(row -> {
+      Map<String, String> kept = new HashMap<>();
+      columns.forEach(column -> kept.put(column, row.get(column)));
+      return kept;
+    }).toList();
+  }
+
+  private static Map<String, String> with(Map<String, String> parameters, String name, String value) {
+    Map<String, String> copy = new HashMap<>(parameters);
+    copy.put(name, value);
+    return copy;
+  }
+
+  private static Map<String, String> without(Map<String, String> parameters, String name) {
+    Map<String, String> copy = new HashMap<>(parameters);
+    copy.remove(name);
+    return copy;
+  }
+
+  @Test
   void aHostsVendorsAndClientsAddUpToItsRowInTopHosts() throws Exception {
     long expected = flows.stream().filter(f -> f.getHost().equals("host-4")).mapToLong(FlowRecord::getBytesUp).sum();
     assertEquals(expected, sum(column("host_vendors", Map.of("host", "host-4"), "bytes_up")));

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RollupTiersTest {
 
-  private static final List<String> ROLLUP_QUERIES = List.of("fleet_totals", "fleet_overview", "top_hosts", "top_teams",
+  private static final List<String> ROLLUP_QUERIES = List.of("fleet_totals", "fleet_summary", "fleet_overview", "top_hosts", "top_teams",
       "top_vendors", "host_vendors", "vendor_detail", "new_vendor_pairs", "host_exposure");
   /** The rollup families the queries read ({@code {NAME:Rollup}}): the same figures, shaped per host or per vendor. */
   private static final List<String> FAMILIES = List.of("flow_totals", "vendor_totals", "host_rollup");
