@@ -23,3 +23,9 @@ ALTER TABLE flow_totals_1d MODIFY SETTING deduplicate_merge_projection_mode = 'r
 ALTER TABLE flow_totals_1d ADD PROJECTION IF NOT EXISTS by_host (SELECT * ORDER BY host, window_start);
 
 ALTER TABLE flow_totals_1d MATERIALIZE PROJECTION by_host SETTINGS mutations_sync = 2;
+
+-- new_vendor_pairs looks up the earliest first contact of its candidate hosts' pairs: a few hosts
+-- among every pair stored, which the table keeps in time order. A plain MergeTree: no merge mode.
+ALTER TABLE host_vendor_first_contact ADD PROJECTION IF NOT EXISTS by_host (SELECT * ORDER BY host, vendor);
+
+ALTER TABLE host_vendor_first_contact MATERIALIZE PROJECTION by_host SETTINGS mutations_sync = 2;

@@ -4,9 +4,10 @@
 -- record so far, ordered by time), so a range reads its newest rows only, not every pair stored.
 -- A pair can have later rows too (its earliest record reported after later ones, or two writers at
 -- once): of the range's newest 8 × {limit} rows, those that are their pair's earliest row are kept.
--- The bytes come from the smallest host_rollup table that answers the range (sql/README.md), for
--- the hosts shown only. The pairs' earliest rows are looked up per host (a host has a few
--- vendors): one LowCardinality key filters faster than the pair.
+-- The bytes come from the smallest flow_totals table that answers the range (sql/README.md), for
+-- the hosts shown only (065: read in host order). The pairs' earliest rows are looked up per host
+-- (a host has a few vendors; 065 orders the table by host as well): one LowCardinality key
+-- filters faster than the pair.
 -- team: the host's team at its first contact with the vendor.
 -- @param since DateTime 1970-01-01 first contact at or after this time
 -- @param until DateTime 2106-01-01 first contact before this time
@@ -37,16 +38,15 @@ pairs AS MATERIALIZED
     ORDER BY first_contact DESC, host, vendor
     LIMIT {limit:UInt64}
 )
-SELECT host, team, vendor, toDateTime(first_contact) AS first_seen,
-       arraySum(mapValues(mapFilter((service, bytes) -> startsWith(service, vendor || '/'), sent.service_up))) AS bytes_up
+SELECT host, team, vendor, toDateTime(first_contact) AS first_seen, sent.bytes_up AS bytes_up
 FROM pairs
 LEFT JOIN
 (
-    SELECT host, sumMap(service_up) AS service_up
-    FROM {host_rollup:Rollup}
+    SELECT host, vendor, sum(bytes_up) AS bytes_up
+    FROM {flow_totals:Rollup}
     WHERE window_start >= {since:DateTime} AND window_start < {until:DateTime}
       AND ({team:String} = '' OR host_team = {team:String})
       AND host IN (SELECT host FROM pairs)
-    GROUP BY host
-) AS sent USING (host)
+    GROUP BY host, vendor
+) AS sent USING (host, vendor)
 ORDER BY first_contact DESC, host, vendor
