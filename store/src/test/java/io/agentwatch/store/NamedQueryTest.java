@@ -35,11 +35,7 @@ class NamedQueryTest {
   @Test
   void parametersSelectTheRowsAndTextValuesNeverChangeTheQuery() throws Exception {
     try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dataDir)) {
-      Migrations.bundled(store).apply();
-      RowBinaryWriter out = new RowBinaryWriter();
-      HostVendorWindowRows.encode(out, SampleRecords.window("build-7", "anthropic", "05:06:00", 1000, 700, 2));
-      HostVendorWindowRows.encode(out, SampleRecords.window("build-7", "openai", "07:00:00", 50, 50, 2));
-      store.insertRowBinary(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, out.toByteArray());
+      twoWindowsOfBuild7(store);
       NamedQuery totals = NamedQueries.get("host_totals");
 
       assertEquals("build-7\tanthropic\t1000\t100\t15\t2\n",
@@ -62,11 +58,7 @@ class NamedQueryTest {
   @Test
   void askingForSomeColumnsGivesThoseColumnsOfTheSameRows() throws Exception {
     try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dataDir)) {
-      Migrations.bundled(store).apply();
-      RowBinaryWriter out = new RowBinaryWriter();
-      HostVendorWindowRows.encode(out, SampleRecords.window("build-7", "anthropic", "05:06:00", 1000, 700, 2));
-      HostVendorWindowRows.encode(out, SampleRecords.window("build-7", "openai", "07:00:00", 50, 50, 2));
-      store.insertRowBinary(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, out.toByteArray());
+      twoWindowsOfBuild7(store);
       NamedQuery totals = NamedQueries.get("host_totals");
 
       assertEquals("1000\tanthropic\n50\topenai\n",
@@ -89,6 +81,15 @@ class NamedQueryTest {
     assertEquals("query q: 'columns' is no parameter name: callers ask for the result's columns under it",
         assertThrows(IllegalArgumentException.class,
             () -> NamedQuery.parse("q", "-- d\n-- @param columns String '' c\nSELECT {columns:String}")).getMessage());
+  }
+
+  /** A migrated store with build-7's minutes to anthropic at 05:06 (1000 bytes up) and openai at 07:00 (50). */
+  private static void twoWindowsOfBuild7(EmbeddedChdbStore store) throws Exception {
+    Migrations.bundled(store).apply();
+    RowBinaryWriter out = new RowBinaryWriter();
+    HostVendorWindowRows.encode(out, SampleRecords.window("build-7", "anthropic", "05:06:00", 1000, 700, 2));
+    HostVendorWindowRows.encode(out, SampleRecords.window("build-7", "openai", "07:00:00", 50, 50, 2));
+    store.insertRowBinary(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, out.toByteArray());
   }
 
   @Test

@@ -42,7 +42,7 @@ class StoreIngestBenchmark {
           + "5000 + number % 9999, 40000 + number % 99999, "
           + "['api.anthropic.com', 'api.openai.com', 'copilot-proxy.githubusercontent.com'][1 + number % 3], 'h2', "
           + "'t13d1516h2_8daaf6152771_e5627efa2ab1', '', ['anthropic', 'openai', 'github-copilot'][1 + number % 3], "
-          + "'api', 'llm', 'sni', 'fin', 0, SHA1(toString(number)), '', 'high', '', '', '', '' "
+          + "'api', 'llm', 'sni', 'fin', 0, SHA1(toString(number)), '', 'high', '', '', '', '', '', 0 "
           + "FROM numbers(" + (long) BATCH * BATCHES + ")");
       // Every batch different: flows deduplicates a repeated insert (migration 004), as it must.
       byte[][] batches = new byte[BATCHES][];
