@@ -54,6 +54,9 @@ public final class NamedQuery {
    */
   public record Parameter(String name, Type type, String defaultValue, String description) {}
 
+  /** The name under which a caller asks for some columns only (the HTTP API's query string): no parameter's. */
+  public static final String COLUMNS = "columns";
+
   /** The placeholder type that names a family of rollup tables instead of a parameter. */
   static final String ROLLUP = "Rollup";
 
@@ -68,9 +71,6 @@ public final class NamedQuery {
 
   private static final Pattern PARAM_LINE =
       Pattern.compile("--\\s*@param\\s+([a-z_][a-z0-9_]*)\\s+(\\w+)\\s+(\\S+)\\s*(.*)");
-  /** The name under which a caller asks for some columns only (the HTTP API's query string): no parameter's. */
-  public static final String COLUMNS = "columns";
-
   /** A result column a caller may ask for: a plain identifier, so it is written into the SQL as is. */
   private static final Pattern COLUMN = Pattern.compile("[a-z_][a-z0-9_]*");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_][a-z0-9_]*):(\\w+)}");

@@ -42,8 +42,9 @@ class NewVendorPairsTest {
     List<FlowRecord> flows = flows(new Random(62));
     List<Migration> all = Migrations.bundledFiles();
     try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dataDir)) {
-      // Every other migration: today's encoder writes the columns of later ones (085).
-      new Migrations(store, all.stream().filter(m -> m.version() != 62).toList()).apply();
+      // Every other migration: today's encoder writes the columns of later ones (085); but 065,
+      // which orders 062's table by host as well.
+      new Migrations(store, all.stream().filter(m -> m.version() != 62 && m.version() != 65).toList()).apply();
       List<byte[]> batches = batches(flows, 40);
       insert(store, batches.subList(0, 8)); // written before 062: its fill takes them over
       new Migrations(store, all).apply();
