@@ -2,6 +2,7 @@ package io.agentwatch.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.agentwatch.schema.HostVendorWindow;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -34,7 +35,7 @@ class HostMinutesTest {
 
       String expected = SampleRecords.DAY + " 05:06:00\t1550\t155\t3\n" + SampleRecords.DAY + " 05:07:00\t800\t80\t2\n";
       assertEquals(expected, minutes(store, Map.of("host", "build-7")), "before merges");
-      assertEquals(expected, final_(store), "what FINAL keeps");
+      assertEquals(expected, whatFinalKeeps(store), "what FINAL keeps");
       assertEquals(SampleRecords.DAY + " 05:06:00\t1500\t150\t2\n" + SampleRecords.DAY + " 05:07:00\t800\t80\t2\n",
           minutes(store, Map.of("host", "build-7", "vendor", "anthropic")));
       store.execute("OPTIMIZE TABLE " + HostVendorWindowRows.TABLE + " FINAL");
@@ -42,9 +43,9 @@ class HostMinutesTest {
     }
   }
 
-  private static void insert(EmbeddedChdbStore store, io.agentwatch.schema.HostVendorWindow... windows) throws Exception {
+  private static void insert(EmbeddedChdbStore store, HostVendorWindow... windows) throws Exception {
     RowBinaryWriter out = new RowBinaryWriter();
-    for (io.agentwatch.schema.HostVendorWindow window : windows) {
+    for (HostVendorWindow window : windows) {
       HostVendorWindowRows.encode(out, window);
     }
     store.insertRowBinary(HostVendorWindowRows.TABLE, HostVendorWindowRows.COLUMNS, out.toByteArray());
@@ -54,7 +55,7 @@ class HostMinutesTest {
     return store.query(NamedQueries.get("host_minutes").render(parameters, NOW) + " FORMAT TSV");
   }
 
-  private static String final_(EmbeddedChdbStore store) throws Exception {
+  private static String whatFinalKeeps(EmbeddedChdbStore store) throws Exception {
     return store.query("SELECT window_start, sum(bytes_up), sum(bytes_down), sum(flows) FROM " + HostVendorWindowRows.TABLE
         + " FINAL WHERE host = 'build-7' GROUP BY window_start ORDER BY window_start FORMAT TSV");
   }

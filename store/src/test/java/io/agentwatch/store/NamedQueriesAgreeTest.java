@@ -31,6 +31,10 @@ class NamedQueriesAgreeTest {
   private static final Instant NOW = Instant.parse("2026-12-06T15:00:00Z");
   private static final String[] VENDORS = {"anthropic", "openai", "deepseek"};
   private static final String[] TEAMS = {"payments", "ml", ""};
+  /** The columns of fleet_totals, top_vendors and top_teams, which fleet_summary's scopes stand for. */
+  private static final List<String> FLEET_TOTALS = List.of("bytes_up", "bytes_down", "flows", "hosts", "teams", "vendors");
+  private static final List<String> TOP_VENDORS = List.of("vendor", "bytes_up", "bytes_down", "flows", "hosts", "teams");
+  private static final List<String> TOP_TEAMS = List.of("team", "hosts", "bytes_up", "bytes_down", "vendors");
 
   @TempDir static Path dataDir;
   private EmbeddedChdbStore store;
@@ -133,10 +137,6 @@ class NamedQueriesAgreeTest {
     assertEquals(2, rows("fleet_summary", Map.of("limit", "2")).stream().filter(row -> row.get("scope").equals("vendor")).count(),
         "the limit applies to each scope");
   }
-
-  private static final List<String> FLEET_TOTALS = List.of("bytes_up", "bytes_down", "flows", "hosts", "teams", "vendors");
-  private static final List<String> TOP_VENDORS = List.of("vendor", "bytes_up", "bytes_down", "flows", "hosts", "teams");
-  private static final List<String> TOP_TEAMS = List.of("team", "hosts", "bytes_up", "bytes_down", "vendors");
 
   /** The rows of one scope of fleet_summary, with the columns of the query that scope stands for. */
   private static List<Map<String, String>> scope(List<Map<String, String>> summary, String scope, List<String> columns) {

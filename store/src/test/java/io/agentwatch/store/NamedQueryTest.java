@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,7 @@ class NamedQueryTest {
 
   @Test
   void everyBundledQueryParsesAndRunsWithItsDefaults() throws Exception {
-    assertTrue(NamedQueries.names().containsAll(java.util.List.of("alerts", "host_totals")), NamedQueries.names().toString());
+    assertTrue(NamedQueries.names().containsAll(List.of("alerts", "host_totals")), NamedQueries.names().toString());
     try (EmbeddedChdbStore store = EmbeddedChdbStore.open(dataDir)) {
       Migrations.bundled(store).apply();
       for (String name : NamedQueries.names()) {
@@ -62,9 +63,9 @@ class NamedQueryTest {
       NamedQuery totals = NamedQueries.get("host_totals");
 
       assertEquals("1000\tanthropic\n50\topenai\n",
-          store.query(totals.render(Map.of(), NOW, java.util.List.of("bytes_up", "vendor")) + " FORMAT TSV"));
+          store.query(totals.render(Map.of(), NOW, List.of("bytes_up", "vendor")) + " FORMAT TSV"));
       assertTrue(assertThrows(StoreException.class,
-          () -> store.query(totals.render(Map.of(), NOW, java.util.List.of("vendor", "no_such_column")))).clickHouseCode() == 47,
+          () -> store.query(totals.render(Map.of(), NOW, List.of("vendor", "no_such_column")))).clickHouseCode() == 47,
           "a column the result lacks: UNKNOWN_IDENTIFIER");
     }
   }
@@ -73,11 +74,11 @@ class NamedQueryTest {
   void columnNamesAreIdentifiersNamedOnce() {
     NamedQuery totals = NamedQueries.get("host_totals");
     assertEquals("query host_totals: 'vendor)--' is not a column name ([a-z_][a-z0-9_]*)",
-        assertThrows(IllegalArgumentException.class, () -> totals.render(Map.of(), NOW, java.util.List.of("vendor)--"))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> totals.render(Map.of(), NOW, List.of("vendor)--"))).getMessage());
     assertEquals("query host_totals: column vendor is named twice",
-        assertThrows(IllegalArgumentException.class, () -> totals.render(Map.of(), NOW, java.util.List.of("vendor", "vendor"))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> totals.render(Map.of(), NOW, List.of("vendor", "vendor"))).getMessage());
     assertEquals("query host_totals: name at least one column, or leave columns out for all",
-        assertThrows(IllegalArgumentException.class, () -> totals.render(Map.of(), NOW, java.util.List.of())).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> totals.render(Map.of(), NOW, List.of())).getMessage());
     assertEquals("query q: 'columns' is no parameter name: callers ask for the result's columns under it",
         assertThrows(IllegalArgumentException.class,
             () -> NamedQuery.parse("q", "-- d\n-- @param columns String '' c\nSELECT {columns:String}")).getMessage());
