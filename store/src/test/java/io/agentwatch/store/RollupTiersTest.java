@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,8 @@ class RollupTiersTest {
 
   private static final List<String> ROLLUP_QUERIES = List.of("fleet_totals", "fleet_summary", "fleet_overview", "top_hosts", "top_teams",
       "top_vendors", "host_vendors", "vendor_detail", "new_vendor_pairs", "host_exposure");
+  private static final Pattern LOW_CARDINALITY = Pattern.compile("LowCardinality\\((\\w+)\\)");
+
   /** The rollup families the queries read ({@code {NAME:Rollup}}): the same figures, shaped per host or per vendor. */
   private static final List<String> FAMILIES = List.of("flow_totals", "vendor_totals", "host_rollup");
   private static final String[] VENDORS = {"anthropic", "openai", "deepseek"};
@@ -162,10 +165,21 @@ class RollupTiersTest {
         raw = raw.replace(family + suffix, family + "_raw");
       }
       assertTrue(!raw.equals(sql) || suffix.equals("_raw"), name + " " + range + " reads a " + suffix + " table:\n" + sql);
-      String expected = store.query(raw + " FORMAT TabSeparatedWithNamesAndTypes");
+      String expected = withoutEncoding(store.query(raw + " FORMAT TabSeparatedWithNamesAndTypes"));
       assertFalse(expected.lines().count() <= 2 && !name.equals("new_vendor_pairs"), name + " " + range + " has rows:\n" + expected);
-      assertEquals(expected, store.query(sql + " FORMAT TabSeparatedWithNamesAndTypes"), name + " on " + suffix + " " + range);
+      assertEquals(expected, withoutEncoding(store.query(sql + " FORMAT TabSeparatedWithNamesAndTypes")),
+          name + " on " + suffix + " " + range);
     }
   }
 
+  /**
+   * A result with LowCardinality(T) written as T in its types line: a storage encoding, which
+   * differs between flows and the rollups (066 keeps their host as String) while every client
+   * reads the same values.
+   */
+  private static String withoutEncoding(String result) {
+    String[] lines = result.split("\n", 3);
+    lines[1] = LOW_CARDINALITY.matcher(lines[1]).replaceAll("$1");
+    return String.join("\n", lines);
+  }
 }
